@@ -1,0 +1,66 @@
+/**
+ * Production entry (`npm start`): one Node process serves the built pages (adapter-node's
+ * handler), the JSON API and the sync WebSocket.
+ */
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ConfigError, isLoopback, loadConfig } from '../src/lib/server/config';
+import { createLogger } from '../src/lib/server/log';
+import { createApp } from '../src/lib/server/app';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const handlerFile = join(root, 'build', 'handler.js');
+
+let config;
+try {
+	config = loadConfig();
+} catch (error) {
+	if (error instanceof ConfigError) {
+		console.error(error.message);
+		process.exit(1);
+	}
+	throw error;
+}
+const logger = createLogger(config.logLevel);
+if (!existsSync(handlerFile)) {
+	logger.fatal('build/handler.js is missing: run `npm run build` first (npm start does it for you)');
+	process.exit(1);
+}
+// adapter-node assumes https unless told otherwise; the header is filled below when absent.
+process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+const { handler } = (await import(pathToFileURL(handlerFile).href)) as {
+	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
+};
+
+const app = createApp(config, logger);
+const server = createServer(async (req, res) => {
+	if (await app.handleRequest(req, res)) return;
+	const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+	if (!req.headers['x-forwarded-proto'] || !config.publicOrigin) req.headers['x-forwarded-proto'] = encrypted ? 'https' : 'http';
+	handler(req, res);
+});
+server.on('upgrade', (req, socket, head) => {
+	if (!app.handleUpgrade(req, socket, head)) socket.destroy();
+});
+
+server.listen(config.port, config.host, () => {
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+	if (!config.organiserKey && !isLoopback(config.host)) {
+		logger.warn('ORGANISER_KEY is not set and the server listens beyond loopback: anyone who reaches it can create groups');
+	}
+	if (config.linkSecretSource === 'file') logger.info({ file: config.linkSecretFile }, 'links are signed with the key in this file');
+	logger.info({ port }, 'Balint Room is ready');
+	console.log(`Balint Room is ready: open ${config.publicOrigin ?? `http://${shownHost === '0.0.0.0' ? 'localhost' : shownHost}:${port}`}/`);
+});
+
+function shutdown() {
+	app.close();
+	server.close(() => process.exit(0));
+	setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

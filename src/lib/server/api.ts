@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual, createHash, randomBytes } from 'node:crypto';
+import * as v from 'valibot';
+import { ROLES } from '../session/roles';
+import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES } from '../session/state';
+import type { Config } from './config';
+import { HttpError, clientKey, readJson, sendError, sendJson } from './http';
+import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, randomId, type Signer, type TokenProblem } from './links';
+import type { RateLimiter } from './rate-limit';
+import type { TicketStore } from './tickets';
+
+/** A display name: trimmed, printable, short. */
+export const NameSchema = v.pipe(
+	v.string('A name is required.'),
+	v.trim(),
+	v.minLength(1, 'Please enter your name.'),
+	v.maxLength(60, 'A name has at most 60 characters.'),
+	v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A name may not contain control characters.')
+);
+
+const CreateGroupSchema = v.object({
+	name: v.pipe(
+		v.string('A group name is required.'),
+		v.trim(),
+		v.minLength(1, 'Please give the group a name.'),
+		v.maxLength(120, 'A group name has at most 120 characters.'),
+		v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A group name may not contain control characters.')
+	),
+	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(15), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
+	mediaKey: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, 'mediaKey must be 22 to 128 base64url characters.')))
+});
+
+const token = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_TOKEN_LENGTH));
+const InspectSchema = v.object({ token });
+const TicketSchema = v.object({ token, name: NameSchema, seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))) });
+
+const PROBLEM_STATUS: Record<TokenProblem, HttpError> = {
+	malformed: new HttpError(400, 'link-malformed', 'This link is incomplete or damaged. Ask your group leader for the link again.'),
+	forged: new HttpError(401, 'link-invalid', 'This link is not valid. It may have been altered, or it belongs to another installation.'),
+	expired: new HttpError(410, 'link-expired', 'This link has expired. Ask your group leader for a new one.')
+};
+
+export interface ApiDeps {
+	config: Config;
+	signer: Signer;
+	tickets: TicketStore;
+	limits: { tickets: RateLimiter; groups: RateLimiter };
+}
+
+function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
+	const result = v.safeParse(schema, body);
+	if (!result.success) throw new HttpError(400, 'invalid-request', result.issues.map((i) => i.message).join(' '));
+	return result.output;
+}
+
+function keyMatches(given: string, expected: string): boolean {
+	const a = createHash('sha256').update(given).digest();
+	const b = createHash('sha256').update(expected).digest();
+	return timingSafeEqual(a, b);
+}
+
+function origin(config: Config, req: IncomingMessage): string {
+	if (config.publicOrigin) return config.publicOrigin;
+	const host = req.headers.host ?? `${config.host}:${config.port}`;
+	const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+	return `${encrypted ? 'https' : 'http'}://${host}`;
+}
+
+/** Creates a group's four links. Used by the landing page and by `POST /api/groups` alike. */
+export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()) {
+	const groupId = randomId();
+	const expiresAt = Math.floor(now / 1000) + deps.config.linkTtlDays * 86400;
+	// A key made for this answer only when the caller brings none; it is never stored or logged.
+	const mediaKey = input.mediaKey ?? randomBytes(32).toString('base64url');
+	const links = {} as Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], string>;
+	for (const role of ROLES) {
+		const t = deps.signer.signLink({ g: groupId, n: input.name, r: role, m: input.plannedMinutes, x: expiresAt });
+		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(t, mediaKey)}`;
+	}
+	return {
+		group: { id: groupId, name: input.name, plannedMinutes: input.plannedMinutes },
+		links,
+		expiresAt: new Date(expiresAt * 1000).toISOString()
+	};
+}
+
+/** Handles `/api/*`; answers false for any other path. */
+export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+	const path = (req.url ?? '/').split('?')[0] ?? '/';
+	if (!path.startsWith('/api/')) return false;
+	try {
+		if (path === '/api/health' && req.method === 'GET') {
+			sendJson(res, 200, { ok: true });
+		} else if (path === '/api/config' && req.method === 'GET') {
+			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null });
+		} else if (path === '/api/groups' && req.method === 'POST') {
+			if (!deps.limits.groups.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many groups created from here. Wait a minute and try again.');
+			if (deps.config.organiserKey) {
+				const header = req.headers.authorization ?? '';
+				const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+				if (!given || !keyMatches(given, deps.config.organiserKey)) throw new HttpError(401, 'organiser-key-required', 'Creating groups needs the organiser key.');
+			}
+			const input = parse(CreateGroupSchema, await readJson(req));
+			sendJson(res, 201, createGroupLinks(deps, input, origin(deps.config, req)));
+		} else if (path === '/api/links/inspect' && req.method === 'POST') {
+			if (!deps.limits.tickets.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
+			const { token: t } = parse(InspectSchema, await readJson(req));
+			const link = deps.signer.verifyLink(t);
+			if (!link.ok) throw PROBLEM_STATUS[link.problem];
+			const f = link.facts;
+			sendJson(res, 200, { group: { id: f.g, name: f.n, plannedMinutes: f.m }, role: f.r, expiresAt: new Date(f.x * 1000).toISOString() });
+		} else if (path === '/api/tickets' && req.method === 'POST') {
+			if (!deps.limits.tickets.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
+			const body = parse(TicketSchema, await readJson(req));
+			const link = deps.signer.verifyLink(body.token);
+			if (!link.ok) throw PROBLEM_STATUS[link.problem];
+			const f = link.facts;
+			// A seat from an earlier join resumes the same person; anything else starts a new one.
+			const seat = body.seat ? deps.signer.verifySeat(body.seat) : null;
+			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
+			const participantId = resumed?.p ?? randomId(12);
+			const name = resumed?.n ?? body.name;
+			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r });
+			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
+			sendJson(res, 200, {
+				ticket,
+				participantId,
+				name,
+				role: f.r,
+				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
+				group: { id: f.g, name: f.n, plannedMinutes: f.m }
+			});
+		} else {
+			throw new HttpError(404, 'not-found', 'No such API endpoint.');
+		}
+	} catch (error) {
+		if (error instanceof HttpError) sendError(res, error);
+		else throw error;
+	}
+	return true;
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as v from 'valibot';
+
+/**
+ * All configuration, read and validated in one place at start-up. Every setting has an
+ * embedded default, so `npm start` needs nothing else; a bad value stops start-up with a
+ * message that names the variable.
+ */
+export interface Config {
+	port: number;
+	host: string;
+	/** Public origin used in links (e.g. https://balint.example.org); from the request when unset. */
+	publicOrigin: string | null;
+	organiserKey: string | null;
+	/** HMAC key that signs links and seats. */
+	linkSecret: Buffer;
+	linkSecretSource: 'env' | 'file';
+	linkSecretFile: string | null;
+	linkTtlDays: number;
+	ticketTtlSeconds: number;
+	emptyRoomGraceSeconds: number;
+	heartbeatSeconds: number;
+	rateLimitPerMinute: number;
+	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+const intIn = (min: number, max: number) =>
+	v.pipe(v.string(), v.trim(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max));
+
+const EnvSchema = v.object({
+	PORT: v.optional(intIn(0, 65535), '3000'),
+	HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), '127.0.0.1'),
+	PUBLIC_ORIGIN: v.optional(v.pipe(v.string(), v.trim(), v.url('must be a URL such as https://balint.example.org'), v.regex(/^https?:\/\/[^/]+\/?$/, 'must be an origin only, such as https://balint.example.org'))),
+	ORGANISER_KEY: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
+	LINK_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+	DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
+	LINK_TTL_DAYS: v.optional(intIn(1, 3650), '180'),
+	TICKET_TTL_SECONDS: v.optional(intIn(5, 600), '30'),
+	EMPTY_ROOM_GRACE_SECONDS: v.optional(intIn(0, 86400), '60'),
+	HEARTBEAT_SECONDS: v.optional(intIn(1, 300), '15'),
+	RATE_LIMIT_PER_MINUTE: v.optional(intIn(1, 100000), '120'),
+	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'silent']), 'info')
+});
+
+/** Reads the signing key file, creating it (mode 0600) on first start so links survive restarts. */
+function loadOrCreateSecret(dataDir: string): { secret: Buffer; file: string } {
+	const dir = resolve(dataDir);
+	const file = join(dir, 'link-signing-key');
+	if (existsSync(file)) {
+		const text = readFileSync(file, 'utf8').trim();
+		if (!/^[0-9a-f]{64,}$/.test(text)) throw new ConfigError(`${file} is not a valid signing key (64+ hex characters). Delete it to make a new one; existing links stop working.`);
+		return { secret: Buffer.from(text, 'hex'), file };
+	}
+	mkdirSync(dir, { recursive: true, mode: 0o700 });
+	const secret = randomBytes(32);
+	writeFileSync(file, secret.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+	chmodSync(file, 0o600);
+	return { secret, file };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	const picked: Record<string, string> = {};
+	for (const key of Object.keys(EnvSchema.entries)) {
+		const value = env[key];
+		if (value !== undefined && value !== '') picked[key] = value;
+	}
+	const result = v.safeParse(EnvSchema, picked);
+	if (!result.success) {
+		const lines = result.issues.map((issue) => {
+			const key = issue.path?.map((p) => String(p.key)).join('.') ?? '?';
+			return `  ${key}: ${issue.message}`;
+		});
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	const e = result.output;
+	let linkSecret: Buffer;
+	let linkSecretFile: string | null = null;
+	if (e.LINK_SECRET) linkSecret = Buffer.from(e.LINK_SECRET, 'utf8');
+	else ({ secret: linkSecret, file: linkSecretFile } = loadOrCreateSecret(e.DATA_DIR));
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		publicOrigin: e.PUBLIC_ORIGIN ? e.PUBLIC_ORIGIN.replace(/\/$/, '') : null,
+		organiserKey: e.ORGANISER_KEY ?? null,
+		linkSecret,
+		linkSecretSource: e.LINK_SECRET ? 'env' : 'file',
+		linkSecretFile,
+		linkTtlDays: e.LINK_TTL_DAYS,
+		ticketTtlSeconds: e.TICKET_TTL_SECONDS,
+		emptyRoomGraceSeconds: e.EMPTY_ROOM_GRACE_SECONDS,
+		heartbeatSeconds: e.HEARTBEAT_SECONDS,
+		rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+		logLevel: e.LOG_LEVEL
+	};
+}
+
+export function isLoopback(host: string): boolean {
+	return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Small helpers for the JSON API; bodies are size-capped and must be JSON. */
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+	const type = req.headers['content-type'] ?? '';
+	if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'unsupported-media-type', 'Send JSON with Content-Type: application/json.');
+	const declared = Number(req.headers['content-length'] ?? 0);
+	if (declared > limit) throw new HttpError(413, 'too-large', `The body is larger than ${limit} bytes.`);
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > limit) throw new HttpError(413, 'too-large', `The body is larger than ${limit} bytes.`);
+		chunks.push(chunk as Buffer);
+	}
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch {
+		throw new HttpError(400, 'malformed-json', 'The body is not valid JSON.');
+	}
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+	const text = JSON.stringify(body);
+	res.writeHead(status, {
+		'content-type': 'application/json; charset=utf-8',
+		'content-length': Buffer.byteLength(text),
+		'cache-control': 'no-store'
+	});
+	res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: HttpError): void {
+	sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+}
+
+/** The client address for rate limiting (the socket's, never a header a client can forge). */
+export function clientKey(req: IncomingMessage): string {
+	return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Headers for every response: no framing, no referrer, camera and microphone for this origin only. */
+export function securityHeaders(res: ServerResponse): void {
+	res.setHeader('x-content-type-options', 'nosniff');
+	res.setHeader('referrer-policy', 'no-referrer');
+	res.setHeader('x-frame-options', 'DENY');
+	res.setHeader('cross-origin-opener-policy', 'same-origin');
+	res.setHeader('cross-origin-resource-policy', 'same-origin');
+	res.setHeader('permissions-policy', 'camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=()');
+	if (!res.hasHeader('content-security-policy')) {
+		// Pages get Kit's hashed CSP; everything else (API, assets) gets the strictest one.
+		res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+	}
+}

@@ -1,0 +1,107 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as v from 'valibot';
+import { ROLES, type Role } from '../session/roles';
+import { MAX_PLANNED_MINUTES } from '../session/state';
+
+/**
+ * Self-contained signed capabilities: no database. A link token carries the group, its name,
+ * the role and an expiry; a seat token binds a participant id to a name and role once a
+ * person has joined, so a reconnect resumes as the same person. Both live only in a URL
+ * fragment or in page memory, never in a URL the server sees.
+ */
+
+const idPattern = /^[A-Za-z0-9_-]{8,64}$/;
+
+const LinkPayload = v.object({
+	k: v.literal('link'),
+	g: v.pipe(v.string(), v.regex(idPattern)),
+	n: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
+	r: v.picklist(ROLES),
+	m: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES)),
+	x: v.pipe(v.number(), v.integer())
+});
+export type LinkFacts = v.InferOutput<typeof LinkPayload>;
+
+const SeatPayload = v.object({
+	k: v.literal('seat'),
+	g: v.pipe(v.string(), v.regex(idPattern)),
+	p: v.pipe(v.string(), v.regex(idPattern)),
+	n: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+	r: v.picklist(ROLES)
+});
+export type SeatFacts = v.InferOutput<typeof SeatPayload>;
+
+export type TokenProblem = 'malformed' | 'forged' | 'expired';
+export type Verified<T> = { ok: true; facts: T } | { ok: false; problem: TokenProblem };
+
+export const MAX_TOKEN_LENGTH = 2048;
+
+export function randomId(bytes = 16): string {
+	return randomBytes(bytes).toString('base64url');
+}
+
+export class Signer {
+	readonly #key: Buffer;
+
+	constructor(key: Buffer) {
+		this.#key = key;
+	}
+
+	#mac(body: string): Buffer {
+		return createHmac('sha256', this.#key).update(body).digest();
+	}
+
+	#sign(payload: object): string {
+		const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+		return `${body}.${this.#mac(body).toString('base64url')}`;
+	}
+
+	#open<T>(token: unknown, schema: v.GenericSchema<unknown, T>): Verified<T> {
+		if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: 'malformed' };
+		const parts = token.split('.');
+		if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, problem: 'malformed' };
+		const [body, mac] = parts as [string, string];
+		const given = Buffer.from(mac, 'base64url');
+		const expected = this.#mac(body);
+		if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'forged' };
+		let payload: unknown;
+		try {
+			payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+		} catch {
+			return { ok: false, problem: 'malformed' };
+		}
+		const parsed = v.safeParse(schema, payload);
+		return parsed.success ? { ok: true, facts: parsed.output } : { ok: false, problem: 'malformed' };
+	}
+
+	signLink(facts: Omit<LinkFacts, 'k'>): string {
+		return this.#sign({ k: 'link', ...facts });
+	}
+
+	verifyLink(token: unknown, now = Date.now()): Verified<LinkFacts> {
+		const result = this.#open(token, LinkPayload);
+		if (result.ok && result.facts.x * 1000 <= now) return { ok: false, problem: 'expired' };
+		return result;
+	}
+
+	signSeat(facts: Omit<SeatFacts, 'k'>): string {
+		return this.#sign({ k: 'seat', ...facts });
+	}
+
+	verifySeat(token: unknown): Verified<SeatFacts> {
+		return this.#open(token, SeatPayload);
+	}
+}
+
+/** Link keys in the API answer, in DESIGN.md's names. */
+export const LINK_KEYS: Record<Role, 'leader' | 'coLeader' | 'member' | 'observer'> = {
+	leader: 'leader',
+	'co-leader': 'coLeader',
+	member: 'member',
+	observer: 'observer'
+};
+
+/** The fragment of a link: the signed token, and the media key that never reaches a server. */
+export function linkFragment(token: string, mediaKey: string): string {
+	return new URLSearchParams({ t: token, k: mediaKey }).toString();
+}

@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as v from 'valibot';
+import type { Action } from '../session/actions';
+import { isLeader, entersDirectly } from '../session/roles';
+import { addParticipant, applyAction, mayAct, removeParticipant, setConnected } from '../session/rules';
+import { initialState, type SessionState } from '../session/state';
+import { writeState } from '../sync/schema';
+import {
+	ClientMessageSchema,
+	CloseCode,
+	type ClientMessage,
+	type ServerMessage,
+	type Snapshot,
+	type WaitingPerson
+} from '../sync/protocol';
+import type { Identity } from './tickets';
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+
+interface Connection {
+	ws: WebSocket;
+	identity: Identity;
+	admitted: boolean;
+}
+
+export interface RoomOptions {
+	graceMs: number;
+	now?: () => number;
+	/** Called once, after the room has destroyed its document and closed its sockets. */
+	onDestroyed: (room: Room) => void;
+}
+
+/**
+ * One live session of one group: its Yjs document, its sockets, its lobby. The room is the
+ * only writer of the document; every change goes through the pure rules first. It owns
+ * every socket and timer it holds and releases all of them in `destroy`.
+ */
+export class Room {
+	readonly groupId: string;
+	readonly doc = new Y.Doc({ gc: true });
+	#state: SessionState;
+	readonly #connections = new Set<Connection>();
+	/** Who has been admitted to this session (kept while they reconnect). */
+	#admitted = new Set<string>();
+	/** A fresh room may take one leader's replica after a server restart. */
+	#restorable = true;
+	#graceTimer: ReturnType<typeof setTimeout> | null = null;
+	#destroyed = false;
+	readonly #options: RoomOptions;
+	readonly #now: () => number;
+
+	constructor(groupId: string, plannedMinutes: number, options: RoomOptions) {
+		this.groupId = groupId;
+		this.#options = options;
+		this.#now = options.now ?? Date.now;
+		this.#state = initialState(randomBytes(12).toString('base64url'), plannedMinutes, this.#now());
+		writeState(this.doc, this.#state);
+		this.doc.on('update', this.#broadcastUpdate);
+	}
+
+	get state(): SessionState {
+		return this.#state;
+	}
+
+	get connectionCount(): number {
+		return this.#connections.size;
+	}
+
+	get destroyed(): boolean {
+		return this.#destroyed;
+	}
+
+	/** Takes ownership of an authenticated socket. */
+	attach(ws: WebSocket, identity: Identity): void {
+		if (this.#destroyed) {
+			ws.close(CloseCode.serverShutdown, 'session closed');
+			return;
+		}
+		this.#cancelGrace();
+		// One live socket per person: a reconnect replaces the stale one.
+		for (const other of this.#connections) {
+			if (other.identity.participantId === identity.participantId) {
+				this.#drop(other, CloseCode.replaced, 'replaced by a newer connection');
+			}
+		}
+		const conn: Connection = { ws, identity, admitted: false };
+		this.#connections.add(conn);
+		ws.on('message', (data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary));
+		ws.on('close', () => this.#onClose(conn));
+		ws.on('error', () => ws.terminate());
+
+		if (entersDirectly(identity.role) || this.#admitted.has(identity.participantId)) this.#admit(conn);
+		else {
+			this.#send(conn, { type: 'waiting' });
+			this.#sendLobby();
+		}
+	}
+
+	#admit(conn: Connection): void {
+		const { participantId, name, role } = conn.identity;
+		conn.admitted = true;
+		this.#admitted.add(participantId);
+		this.#send(conn, {
+			type: 'admitted',
+			participantId,
+			sessionId: this.#state.sessionId,
+			restorable: this.#restorable && isLeader(role)
+		});
+		// The whole document, as a sync step 2 against an empty state vector.
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep2(encoder, this.doc);
+		this.#sendBinary(conn, encoding.toUint8Array(encoder));
+		this.#commit(addParticipant(this.#state, { id: participantId, name, role }));
+		if (isLeader(role)) this.#send(conn, { type: 'lobby', waiting: this.#waitingList() });
+	}
+
+	#onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
+		if (this.#destroyed) return;
+		if (isBinary) this.#onSyncFrame(conn, new Uint8Array(data));
+		else this.#onControl(conn, data.toString('utf8'));
+	}
+
+	/** Yjs frames: answer state requests, drop every write (clients are read-only replicas). */
+	#onSyncFrame(conn: Connection, frame: Uint8Array): void {
+		try {
+			const decoder = decoding.createDecoder(frame);
+			const kind = decoding.readVarUint(decoder);
+			if (kind === MESSAGE_AWARENESS) return; // presence comes from the server, never from clients
+			if (kind !== MESSAGE_SYNC) return this.#drop(conn, CloseCode.malformed, 'unknown message type');
+			const step = decoding.readVarUint(decoder);
+			if (step !== syncProtocol.messageYjsSyncStep1) return; // step 2 and updates are writes: dropped
+			if (!conn.admitted) return;
+			const stateVector = decoding.readVarUint8Array(decoder);
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+			encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
+			this.#sendBinary(conn, encoding.toUint8Array(encoder));
+		} catch {
+			this.#drop(conn, CloseCode.malformed, 'malformed sync message');
+		}
+	}
+
+	#onControl(conn: Connection, text: string): void {
+		let message: ClientMessage;
+		try {
+			const parsed = v.safeParse(ClientMessageSchema, JSON.parse(text));
+			if (!parsed.success) return this.#drop(conn, CloseCode.malformed, 'malformed message');
+			message = parsed.output;
+		} catch {
+			return this.#drop(conn, CloseCode.malformed, 'malformed message');
+		}
+		if (message.type === 'leave') return this.#leave(conn);
+		if (!conn.admitted) return this.#refuse(conn, message.type, 'not-allowed');
+		if (message.type === 'restore') return this.#restore(conn, message.snapshot);
+		this.#act(conn, message as Action);
+	}
+
+	#act(conn: Connection, action: Action): void {
+		const actor = { id: conn.identity.participantId, role: conn.identity.role };
+		if (action.type === 'admit' || action.type === 'decline') {
+			if (!mayAct(actor.role, action.type)) return this.#refuse(conn, action.type, 'not-allowed');
+			const waiting = this.#waitingConnection(action.participantId);
+			if (!waiting) return this.#refuse(conn, action.type, 'unknown-participant');
+			if (action.type === 'admit') this.#admit(waiting);
+			else this.#drop(waiting, CloseCode.declined, 'declined');
+			this.#restorable = false;
+			this.#sendLobby();
+			return;
+		}
+		const outcome = applyAction(this.#state, actor, action, this.#now());
+		if (!outcome.ok) return this.#refuse(conn, action.type, outcome.code);
+		if (isLeader(actor.role)) this.#restorable = false;
+		this.#commit(outcome.state);
+		if (action.type === 'remove') {
+			this.#admitted.delete(action.participantId);
+			for (const other of [...this.#connections]) {
+				if (other.identity.participantId === action.participantId) this.#drop(other, CloseCode.removed, 'removed');
+			}
+		}
+		if (action.type === 'end-session') this.end();
+	}
+
+	/**
+	 * After a server restart the first leader back offers the replica they still hold. Only a
+	 * fresh room takes it, once; names still come only from each person's own signed seat.
+	 */
+	#restore(conn: Connection, snapshot: Snapshot): void {
+		if (!isLeader(conn.identity.role) || !this.#restorable) return this.#refuse(conn, 'restore', 'not-allowed');
+		this.#restorable = false;
+		for (const id of snapshot.admitted) this.#admitted.add(id);
+		let state: SessionState = {
+			...this.#state,
+			sessionId: snapshot.sessionId,
+			phase: snapshot.phase,
+			presenterId: snapshot.presenterId,
+			listening: snapshot.listening && snapshot.presenterId !== null,
+			caseNumber: snapshot.caseNumber,
+			startedAt: snapshot.startedAt,
+			phaseStartedAt: snapshot.phaseStartedAt,
+			timersShared: snapshot.timersShared
+		};
+		snapshot.hands.forEach((id, index) => {
+			const person = state.participants[id];
+			if (person) state = { ...state, participants: { ...state.participants, [id]: { ...person, handRaisedAt: index + 1 } } };
+		});
+		state.handCounter = snapshot.hands.length;
+		this.#commit(state);
+		for (const waiting of [...this.#connections]) {
+			if (!waiting.admitted && this.#admitted.has(waiting.identity.participantId)) this.#admit(waiting);
+		}
+		this.#sendLobby();
+	}
+
+	#leave(conn: Connection): void {
+		if (conn.admitted) {
+			this.#admitted.delete(conn.identity.participantId);
+			this.#commit(removeParticipant(this.#state, conn.identity.participantId));
+		}
+		this.#drop(conn, 1000, 'left');
+	}
+
+	#onClose(conn: Connection): void {
+		if (!this.#connections.delete(conn)) return;
+		if (this.#destroyed) return;
+		const id = conn.identity.participantId;
+		if (conn.admitted) {
+			const stillHere = [...this.#connections].some((c) => c.identity.participantId === id && c.admitted);
+			if (!stillHere) this.#commit(setConnected(this.#state, id, false));
+		} else this.#sendLobby();
+		if (this.#connections.size === 0) this.#startGrace();
+	}
+
+	/** Ends the session for everyone: tell, close, forget. */
+	end(): void {
+		if (this.#destroyed) return;
+		for (const conn of this.#connections) this.#send(conn, { type: 'ended' });
+		this.destroy(CloseCode.ended, 'session ended');
+	}
+
+	destroy(code: number = CloseCode.serverShutdown, reason = 'session closed'): void {
+		if (this.#destroyed) return;
+		this.#destroyed = true;
+		this.#cancelGrace();
+		for (const conn of [...this.#connections]) conn.ws.close(code, reason);
+		this.#connections.clear();
+		this.#admitted.clear();
+		this.doc.off('update', this.#broadcastUpdate);
+		this.doc.destroy();
+		this.#options.onDestroyed(this);
+	}
+
+	#commit(next: SessionState): void {
+		if (next === this.#state) return;
+		this.#state = next;
+		writeState(this.doc, next);
+	}
+
+	readonly #broadcastUpdate = (update: Uint8Array): void => {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		syncProtocol.writeUpdate(encoder, update);
+		const frame = encoding.toUint8Array(encoder);
+		for (const conn of this.#connections) if (conn.admitted) this.#sendBinary(conn, frame);
+	};
+
+	#waitingConnection(participantId: string): Connection | undefined {
+		return [...this.#connections].find((c) => !c.admitted && c.identity.participantId === participantId);
+	}
+
+	#waitingList(): WaitingPerson[] {
+		return [...this.#connections]
+			.filter((c) => !c.admitted)
+			.map((c) => ({ participantId: c.identity.participantId, name: c.identity.name, role: c.identity.role }));
+	}
+
+	/** The lobby is leaders' business: only they hear who waits. */
+	#sendLobby(): void {
+		const message: ServerMessage = { type: 'lobby', waiting: this.#waitingList() };
+		for (const conn of this.#connections) {
+			if (conn.admitted && isLeader(conn.identity.role)) this.#send(conn, message);
+		}
+	}
+
+	#refuse(conn: Connection, action: string, code: Extract<ServerMessage, { type: 'refused' }>['code']): void {
+		this.#send(conn, { type: 'refused', action, code });
+	}
+
+	#send(conn: Connection, message: ServerMessage): void {
+		if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(message));
+	}
+
+	#sendBinary(conn: Connection, frame: Uint8Array): void {
+		if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(frame, { binary: true });
+	}
+
+	#drop(conn: Connection, code: number, reason: string): void {
+		conn.ws.close(code, reason);
+		// Treat it as gone now; the close event may come later.
+		this.#onClose(conn);
+	}
+
+	#startGrace(): void {
+		this.#cancelGrace();
+		this.#graceTimer = setTimeout(() => this.destroy(), this.#options.graceMs);
+		this.#graceTimer.unref?.();
+	}
+
+	#cancelGrace(): void {
+		if (this.#graceTimer) clearTimeout(this.#graceTimer);
+		this.#graceTimer = null;
+	}
+}

@@ -1,0 +1,36 @@
+import { Room } from './room';
+
+/** Owns every live room; a room removes itself from here when it is destroyed. */
+export class RoomRegistry {
+	readonly #rooms = new Map<string, Room>();
+	readonly #graceMs: number;
+
+	constructor(graceMs: number) {
+		this.#graceMs = graceMs;
+	}
+
+	get size(): number {
+		return this.#rooms.size;
+	}
+
+	get(groupId: string): Room | undefined {
+		return this.#rooms.get(groupId);
+	}
+
+	open(groupId: string, plannedMinutes: number): Room {
+		const existing = this.#rooms.get(groupId);
+		if (existing && !existing.destroyed) return existing;
+		const room = new Room(groupId, plannedMinutes, {
+			graceMs: this.#graceMs,
+			onDestroyed: (r) => {
+				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
+			}
+		});
+		this.#rooms.set(groupId, room);
+		return room;
+	}
+
+	closeAll(): void {
+		for (const room of [...this.#rooms.values()]) room.destroy();
+	}
+}

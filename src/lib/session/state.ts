@@ -1,0 +1,60 @@
+import type { Phase } from './phases';
+import type { Role } from './roles';
+
+/** One admitted person as everyone sees them. Name and role come from the server's authentication. */
+export interface Participant {
+	id: string;
+	name: string;
+	role: Role;
+	connected: boolean;
+	/** Position in the hand queue, or null when the hand is down. Lower raised earlier. */
+	handRaisedAt: number | null;
+}
+
+/** Everything the shared document holds about one live session. Nothing here outlives it. */
+export interface SessionState {
+	/** Random per session; a new session behind the same links gets a new one. */
+	sessionId: string;
+	phase: Phase;
+	presenterId: string | null;
+	listening: boolean;
+	caseNumber: number;
+	/** Epoch ms when the group left `gathering`, null before. */
+	startedAt: number | null;
+	phaseStartedAt: number;
+	plannedMinutes: number;
+	timersShared: boolean;
+	/** Monotonic counter that orders raised hands. */
+	handCounter: number;
+	participants: Record<string, Participant>;
+}
+
+export const MAX_PLANNED_MINUTES = 600;
+export const DEFAULT_PLANNED_MINUTES = 90;
+
+export function initialState(sessionId: string, plannedMinutes: number, now: number): SessionState {
+	return {
+		sessionId,
+		phase: 'gathering',
+		presenterId: null,
+		listening: false,
+		caseNumber: 1,
+		startedAt: null,
+		phaseStartedAt: now,
+		plannedMinutes,
+		timersShared: false,
+		handCounter: 0,
+		participants: {}
+	};
+}
+
+/** The hand queue in order of raising. */
+export function handQueue(state: SessionState): Participant[] {
+	return Object.values(state.participants)
+		.filter((p) => p.handRaisedAt !== null)
+		.sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0));
+}
+
+export function presenter(state: SessionState): Participant | null {
+	return state.presenterId ? (state.participants[state.presenterId] ?? null) : null;
+}

@@ -1,0 +1,74 @@
+import type { Role } from '../session/roles';
+
+/** Typed calls to the server's JSON API, from the browser. */
+export interface GroupInfo {
+	id: string;
+	name: string;
+	plannedMinutes: number;
+}
+
+export interface LinkInfo {
+	group: GroupInfo;
+	role: Role;
+	expiresAt: string;
+}
+
+export interface TicketAnswer {
+	ticket: string;
+	participantId: string;
+	name: string;
+	role: Role;
+	seat: string;
+	group: GroupInfo;
+}
+
+export interface CreatedGroup {
+	group: GroupInfo;
+	links: { leader: string; coLeader: string; member: string; observer: string };
+	expiresAt: string;
+}
+
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+async function post<T>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetch(path, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+			cache: 'no-store',
+			credentials: 'omit'
+		});
+	} catch {
+		throw new ApiError(0, 'network', 'network');
+	}
+	const data = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+	if (!response.ok) throw new ApiError(response.status, data?.error?.code ?? 'unknown', data?.error?.message ?? response.statusText);
+	return data as T;
+}
+
+export const api = {
+	inspectLink: (token: string) => post<LinkInfo>('/api/links/inspect', { token }),
+	ticket: (token: string, name: string, seat?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat }),
+	createGroup: (input: { name: string; plannedMinutes: number; mediaKey: string }, organiserKey?: string) =>
+		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
+	async config(): Promise<{ organiserKeyRequired: boolean }> {
+		const response = await fetch('/api/config', { cache: 'no-store', credentials: 'omit' });
+		return response.json();
+	}
+};
+
+/** Reads `#t=<token>&k=<mediaKey>` from a link's fragment. */
+export function readFragment(hash: string): { token: string | null; mediaKey: string | null } {
+	const params = new URLSearchParams(hash.replace(/^#/, ''));
+	return { token: params.get('t'), mediaKey: params.get('k') };
+}

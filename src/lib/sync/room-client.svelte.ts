@@ -1,0 +1,236 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import type { Action, RefusalCode } from '../session/actions';
+import { isLeader, type Role } from '../session/roles';
+import type { SessionState } from '../session/state';
+import { api, ApiError, type GroupInfo } from './api-client';
+import { CloseCode, SYNC_PATH, type ServerMessage, type Snapshot, type WaitingPerson } from './protocol';
+import { readState } from './schema';
+
+export type RoomStatus =
+	| 'idle'
+	| 'joining'
+	| 'waiting'
+	| 'admitted'
+	| 'reconnecting'
+	| 'ended'
+	| 'left'
+	| 'removed'
+	| 'declined'
+	| 'replaced'
+	| 'failed';
+
+const FINAL: ReadonlySet<RoomStatus> = new Set(['ended', 'left', 'removed', 'declined', 'replaced', 'failed']);
+
+/**
+ * One person's connection to their group's live session: the single owner of the socket,
+ * the read-only Yjs replica and the reconnect timer. Everything lives in page memory and is
+ * wiped when the session ends; nothing is written to browser storage.
+ */
+export class RoomClient {
+	status = $state<RoomStatus>('idle');
+	state = $state.raw<SessionState | null>(null);
+	waiting = $state.raw<WaitingPerson[]>([]);
+	refusal = $state<RefusalCode | null>(null);
+	problem = $state<string | null>(null);
+	participantId = $state<string | null>(null);
+	role: Role;
+	group: GroupInfo;
+
+	readonly #token: string;
+	#name = '';
+	#seat: string | undefined;
+	#ws: WebSocket | null = null;
+	#doc: Y.Doc | null = null;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	#attempts = 0;
+	/** The replica from before a reconnect, which a leader offers back after a server restart. */
+	#previous: SessionState | null = null;
+
+	constructor(token: string, group: GroupInfo, role: Role) {
+		this.#token = token;
+		this.group = group;
+		this.role = role;
+	}
+
+	get isLeader(): boolean {
+		return isLeader(this.role);
+	}
+
+	async join(name: string): Promise<void> {
+		this.#name = name;
+		this.status = 'joining';
+		await this.#connect();
+	}
+
+	send(action: Action): void {
+		this.refusal = null;
+		this.#sendJson(action);
+	}
+
+	leave(): void {
+		this.#sendJson({ type: 'leave' });
+		this.#finish('left');
+	}
+
+	/** Stops everything this client owns. */
+	destroy(): void {
+		this.#clearRetry();
+		const ws = this.#ws;
+		this.#ws = null;
+		if (ws) {
+			ws.onclose = ws.onmessage = ws.onerror = null;
+			ws.close(1000);
+		}
+		this.#dropDoc();
+	}
+
+	async #connect(): Promise<void> {
+		this.#clearRetry();
+		let ticket: string;
+		try {
+			const answer = await api.ticket(this.#token, this.#name, this.#seat);
+			ticket = answer.ticket;
+			this.#seat = answer.seat;
+			this.participantId = answer.participantId;
+		} catch (error) {
+			if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+				this.problem = error.message;
+				return this.#finish('failed');
+			}
+			return this.#retry();
+		}
+		if (FINAL.has(this.status)) return;
+		const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+		const ws = new WebSocket(`${scheme}://${location.host}${SYNC_PATH}/${this.group.id}?ticket=${encodeURIComponent(ticket)}`);
+		ws.binaryType = 'arraybuffer';
+		this.#ws = ws;
+		ws.onmessage = (event) => {
+			if (typeof event.data === 'string') this.#onControl(JSON.parse(event.data) as ServerMessage);
+			else this.#onSync(new Uint8Array(event.data as ArrayBuffer));
+		};
+		ws.onclose = (event) => {
+			if (this.#ws !== ws) return;
+			this.#ws = null;
+			this.#onClose(event.code, event.reason);
+		};
+	}
+
+	#onControl(message: ServerMessage): void {
+		switch (message.type) {
+			case 'waiting':
+				this.status = 'waiting';
+				break;
+			case 'admitted':
+				this.#attempts = 0;
+				this.#startDoc();
+				this.status = 'admitted';
+				this.#offerRestore(message.sessionId, message.restorable);
+				break;
+			case 'lobby':
+				this.waiting = message.waiting;
+				break;
+			case 'refused':
+				this.refusal = message.code;
+				break;
+			case 'ended':
+				this.#finish('ended');
+				break;
+		}
+	}
+
+	#onSync(frame: Uint8Array): void {
+		if (!this.#doc) return;
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== 0) return;
+		// The reply encoder is discarded: the server would drop anything we wrote back.
+		syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.#doc, 'server');
+	}
+
+	#startDoc(): void {
+		this.#dropDoc();
+		const doc = new Y.Doc();
+		doc.on('update', () => {
+			const next = readState(doc);
+			if (next) {
+				this.state = next;
+				this.#previous = next;
+			}
+		});
+		this.#doc = doc;
+	}
+
+	#offerRestore(sessionId: string, restorable: boolean): void {
+		const previous = this.#previous;
+		if (!restorable || !previous || previous.sessionId === sessionId || previous.phase === 'gathering') return;
+		const hands = Object.values(previous.participants)
+			.filter((p) => p.handRaisedAt !== null)
+			.sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0))
+			.map((p) => p.id);
+		const snapshot: Snapshot = {
+			sessionId: previous.sessionId,
+			phase: previous.phase,
+			presenterId: previous.presenterId,
+			listening: previous.listening,
+			caseNumber: previous.caseNumber,
+			startedAt: previous.startedAt,
+			phaseStartedAt: previous.phaseStartedAt,
+			timersShared: previous.timersShared,
+			admitted: Object.keys(previous.participants).slice(0, 64),
+			hands: hands.slice(0, 64)
+		};
+		this.#sendJson({ type: 'restore', snapshot });
+	}
+
+	#onClose(code: number, reason: string): void {
+		if (FINAL.has(this.status)) return;
+		switch (code) {
+			case CloseCode.ended:
+				return this.#finish('ended');
+			case CloseCode.removed:
+				return this.#finish('removed');
+			case CloseCode.declined:
+				return this.#finish('declined');
+			case CloseCode.replaced:
+				return this.#finish('replaced');
+			case CloseCode.malformed:
+				this.problem = reason || 'malformed message';
+				return this.#finish('failed');
+		}
+		if (this.status === 'admitted') this.status = 'reconnecting';
+		this.#retry();
+	}
+
+	#retry(): void {
+		this.#clearRetry();
+		const delay = Math.min(250 * 2 ** this.#attempts, 3000);
+		this.#attempts += 1;
+		this.#retryTimer = setTimeout(() => void this.#connect(), delay);
+	}
+
+	#clearRetry(): void {
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = null;
+	}
+
+	#sendJson(message: unknown): void {
+		if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(message));
+	}
+
+	/** A final state: close the socket and wipe everything the session left in memory. */
+	#finish(status: RoomStatus): void {
+		this.status = status;
+		this.destroy();
+		this.state = null;
+		this.#previous = null;
+		this.waiting = [];
+		this.#seat = undefined;
+	}
+
+	#dropDoc(): void {
+		this.#doc?.destroy();
+		this.#doc = null;
+	}
+}
