@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface ServerProcess {
+	url: string;
+	port: number;
+	/** Everything the server printed so far (stdout and stderr). */
+	output(): string;
+	/** Kills the process (SIGKILL to simulate a crash, SIGTERM for a clean stop). */
+	stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts the built server (`npm run build` first) as its own process, as `npm start` does,
+ * on the given port or a free one.
+ */
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			EMPTY_ROOM_GRACE_SECONDS: '2',
+			HEARTBEAT_SECONDS: '2',
+			RATE_LIMIT_PER_MINUTE: '10000',
+			LOG_LEVEL: 'info',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	const url = await new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+		const onData = (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /ready: open (http:\/\/[^\s/]+)/.exec(output);
+			if (match?.[1]) {
+				clearTimeout(timer);
+				resolve(match[1]);
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited with ${code}:\n${output}`));
+		});
+	});
+	return {
+		url,
+		port: Number(new URL(url).port),
+		output: () => output,
+		async stop(signal: NodeJS.Signals = 'SIGTERM') {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise((r) => child.once('exit', r));
+			child.kill(signal);
+			await exited;
+		}
+	};
+}
