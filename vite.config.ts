@@ -1,7 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-node';
 import { defineConfig } from 'vitest/config';
-import { balintDevServer } from './server/dev-plugin';
+import { balintDevServer } from './server/dev-plugin.ts';
 
 export default defineConfig({
 	plugins: [

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Runs every check a reviewer would: build, types (svelte-check), unit and server tests
+// (Vitest), browser tests (Playwright on Debian's Chromium). Ends with one summary line:
+// "N passed, M failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const reports = mkdtempSync(join(tmpdir(), 'balint-test-'));
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+function run(label, command, args, env = {}) {
+	console.log(`\n▶ ${label}`);
+	const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	return result.status === 0;
+}
+
+function step(label, command, args) {
+	if (run(label, command, args)) passed += 1;
+	else {
+		failed += 1;
+		problems.push(label);
+	}
+}
+
+function countJson(label, file, read) {
+	if (!existsSync(file)) {
+		failed += 1;
+		problems.push(`${label} (no report)`);
+		return;
+	}
+	const { ok, bad } = read(JSON.parse(readFileSync(file, 'utf8')));
+	passed += ok;
+	failed += bad;
+	if (bad) problems.push(`${label}: ${bad} failed`);
+}
+
+step('build', 'npm', ['run', '--silent', 'build']);
+step('types (svelte-check)', 'npm', ['run', '--silent', 'check']);
+
+const vitestReport = join(reports, 'vitest.json');
+const vitestOk = run('unit and server tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+countJson('vitest', vitestReport, (r) => ({ ok: r.numPassedTests, bad: r.numFailedTests + (vitestOk || r.numFailedTests ? 0 : 1) }));
+
+if (!existsSync(chromium)) {
+	failed += 1;
+	problems.push(`browser tests: no Chromium at ${chromium} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+} else {
+	const pwReport = join(reports, 'playwright.json');
+	const pwOk = run('browser tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwReport });
+	countJson('playwright', pwReport, (r) => {
+		const s = r.stats ?? {};
+		const bad = (s.unexpected ?? 0) + (s.flaky ?? 0);
+		return { ok: s.expected ?? 0, bad: bad + (pwOk || bad ? 0 : 1) };
+	});
+}
+rmSync(reports, { recursive: true, force: true });
+
+console.log('');
+if (problems.length) console.log(`Failed: ${problems.join('; ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
