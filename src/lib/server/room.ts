@@ -122,9 +122,14 @@ export class Room {
 	}
 
 	#onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
-		if (this.#destroyed) return;
-		if (isBinary) this.#onSyncFrame(conn, new Uint8Array(data));
-		else this.#onControl(conn, data.toString('utf8'));
+		if (this.#destroyed || !this.#connections.has(conn)) return;
+		try {
+			if (isBinary) this.#onSyncFrame(conn, new Uint8Array(data));
+			else this.#onControl(conn, data.toString('utf8'));
+		} catch {
+			// A fault handling one message ends that one connection, never the process.
+			this.#drop(conn, 1011, 'internal error');
+		}
 	}
 
 	/** Yjs frames: answer state requests, drop every write (clients are read-only replicas). */
