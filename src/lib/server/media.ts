@@ -1,0 +1,170 @@
+import {
+	AccessToken,
+	EgressClient,
+	RoomServiceClient,
+	TrackSource,
+	WebhookReceiver,
+	type ParticipantPermission,
+	type VideoGrant
+} from 'livekit-server-sdk';
+import type { Role } from '../session/roles';
+import type { Logger } from './log';
+
+/**
+ * Everything the server says to LiveKit, in one place. LiveKit is the only party that can
+ * close a microphone for real: `updateParticipant` replaces a participant's permission whole,
+ * so every call sends every field (STACK.md). Failures are logged without names and never
+ * reach the session: the shared screen keeps working when media does not.
+ */
+export interface MediaSettings {
+	url: string;
+	apiKey: string;
+	apiSecret: string;
+	/** Token lifetime; clients ask for a new one when they (re)connect. */
+	tokenTtlSeconds: number;
+	maxParticipants: number;
+}
+
+export interface MediaGrantee {
+	groupId: string;
+	participantId: string;
+	name: string;
+	role: Role;
+}
+
+/** What a person may publish right now. */
+export interface Publishing {
+	microphone: boolean;
+	camera: boolean;
+}
+
+export function mayPublishAtAll(role: Role): boolean {
+	return role !== 'observer';
+}
+
+/** The permission LiveKit should hold for a person, every field explicit. */
+export function permissionFor(role: Role, publishing: Publishing): Partial<ParticipantPermission> {
+	const sources: TrackSource[] = [];
+	if (mayPublishAtAll(role) && publishing.camera) sources.push(TrackSource.CAMERA);
+	if (mayPublishAtAll(role) && publishing.microphone) sources.push(TrackSource.MICROPHONE);
+	return {
+		canSubscribe: true,
+		// An empty source list means "all sources" to LiveKit: publish nothing instead.
+		canPublish: sources.length > 0,
+		canPublishSources: sources,
+		canPublishData: false,
+		canUpdateMetadata: false,
+		hidden: false,
+		recorder: false
+	};
+}
+
+export function mediaRoomName(groupId: string): string {
+	return `balint-${groupId}`;
+}
+
+export class MediaService {
+	readonly url: string;
+	readonly #settings: MediaSettings;
+	readonly #rooms: RoomServiceClient;
+	readonly #egress: EgressClient;
+	readonly #webhooks: WebhookReceiver;
+	readonly #logger: Logger;
+	/** Media rooms created for live sessions, so each is created once. */
+	readonly #created = new Map<string, Promise<void>>();
+
+	constructor(settings: MediaSettings, logger: Logger) {
+		this.#settings = settings;
+		this.url = settings.url;
+		const apiHost = settings.url.replace(/^ws/, 'http');
+		this.#rooms = new RoomServiceClient(apiHost, settings.apiKey, settings.apiSecret);
+		this.#egress = new EgressClient(apiHost, settings.apiKey, settings.apiSecret);
+		this.#webhooks = new WebhookReceiver(settings.apiKey, settings.apiSecret);
+		this.#logger = logger;
+	}
+
+	/** Creates the media room once per session (auto-create should be off on the server). */
+	ensureRoom(groupId: string): Promise<void> {
+		const name = mediaRoomName(groupId);
+		let pending = this.#created.get(name);
+		if (!pending) {
+			pending = this.#rooms
+				.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: this.#settings.maxParticipants })
+				.then(() => undefined);
+			pending.catch(() => this.#created.delete(name));
+			this.#created.set(name, pending);
+		}
+		return pending;
+	}
+
+	/** A join token for one admitted person: this room only, never admin, record or hidden. */
+	async token(grantee: MediaGrantee, publishing: Publishing): Promise<string> {
+		await this.ensureRoom(grantee.groupId);
+		const permission = permissionFor(grantee.role, publishing);
+		const grant: VideoGrant = {
+			roomJoin: true,
+			room: mediaRoomName(grantee.groupId),
+			canSubscribe: true,
+			canPublish: permission.canPublish,
+			canPublishSources: permission.canPublishSources,
+			canPublishData: false,
+			canUpdateOwnMetadata: false,
+			roomCreate: false,
+			roomAdmin: false,
+			roomRecord: false,
+			roomList: false,
+			hidden: false,
+			recorder: false
+		};
+		// A new AccessToken for every JWT: toJwt() twice with sources throws (STACK.md).
+		const token = new AccessToken(this.#settings.apiKey, this.#settings.apiSecret, {
+			identity: grantee.participantId,
+			name: grantee.name,
+			ttl: this.#settings.tokenTtlSeconds
+		});
+		token.addGrant(grant);
+		return token.toJwt();
+	}
+
+	/** Server-enforced publishing rights, e.g. the presenter's microphone during listening. */
+	async setPublishing(groupId: string, participantId: string, role: Role, publishing: Publishing): Promise<void> {
+		await this.#rooms.updateParticipant(mediaRoomName(groupId), participantId, {
+			permission: permissionFor(role, publishing)
+		});
+	}
+
+	async removeParticipant(groupId: string, participantId: string): Promise<void> {
+		await this.#rooms.removeParticipant(mediaRoomName(groupId), participantId);
+	}
+
+	/** Mutes one published microphone (advisory: the member may unmute). */
+	async muteMicrophone(groupId: string, participantId: string): Promise<void> {
+		const room = mediaRoomName(groupId);
+		const person = await this.#rooms.getParticipant(room, participantId);
+		for (const track of person.tracks) {
+			if (track.source === TrackSource.MICROPHONE && !track.muted) await this.#rooms.mutePublishedTrack(room, participantId, track.sid, true);
+		}
+	}
+
+	async endRoom(groupId: string): Promise<void> {
+		const name = mediaRoomName(groupId);
+		this.#created.delete(name);
+		await this.#rooms.deleteRoom(name);
+	}
+
+	async stopEgress(egressId: string): Promise<void> {
+		await this.#egress.stopEgress(egressId);
+	}
+
+	/** Verifies a webhook's signature (the body's SHA-256 in a JWT signed with our secret). */
+	receiveWebhook(body: string, authorization: string | undefined) {
+		return this.#webhooks.receive(body, authorization);
+	}
+
+	/** Runs a media call in the background; a failure is logged, never thrown into the session. */
+	background(what: string, call: () => Promise<unknown>): void {
+		call().catch((error: unknown) => {
+			this.#logger.warn({ err: { message: (error as Error)?.message ?? String(error) } }, `media: ${what} failed`);
+		});
+	}
+}

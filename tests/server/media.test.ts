@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
+import { createHash } from 'node:crypto';
+import { MediaService, mediaRoomName } from '../../src/lib/server/media';
+import { createLogger } from '../../src/lib/server/log';
+import type { Role } from '../../src/lib/session/roles';
+import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
+
+const KEY = 'APItestkey';
+const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+describe('MediaService against a fake of LiveKit’s Twirp API', () => {
+	let fake: FakeLiveKit;
+	let media: MediaService;
+
+	beforeEach(async () => {
+		fake = await startFakeLiveKit(KEY, SECRET);
+		media = new MediaService({ url: fake.url, apiKey: KEY, apiSecret: SECRET, tokenTtlSeconds: 600, maxParticipants: 14 }, createLogger('silent'));
+	});
+	afterEach(() => fake.close());
+
+	it('creates the room once, with timeouts and a participant cap, using a roomCreate grant', async () => {
+		await Promise.all([media.ensureRoom('group-000001'), media.ensureRoom('group-000001')]);
+		const creates = fake.calls.filter((c) => c.method === 'CreateRoom');
+		expect(creates).toHaveLength(1);
+		expect(creates[0]!.body).toMatchObject({ name: 'balint-group-000001', emptyTimeout: 300, departureTimeout: 60, maxParticipants: 14 });
+		expect(creates[0]!.grants.video?.roomCreate).toBe(true);
+	});
+
+	it('closes the presenter’s microphone with every permission field sent', async () => {
+		await media.setPublishing('group-000001', 'presenter-01', 'member', { microphone: false, camera: true });
+		const call = fake.calls.find((c) => c.method === 'UpdateParticipant')!;
+		expect(call.body.room).toBe('balint-group-000001');
+		expect(call.body.identity).toBe('presenter-01');
+		// The SDK never sends false values: what is absent is false on the server.
+		expect(call.body.permission).toEqual({ canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] });
+		expect(call.grants.video).toMatchObject({ roomAdmin: true, room: 'balint-group-000001' });
+
+		await media.setPublishing('group-000001', 'presenter-01', 'member', { microphone: true, camera: true });
+		expect(fake.calls.at(-1)!.body.permission).toEqual({ canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
+	});
+
+	it('with camera and microphone both closed, publishing is off (an empty list would mean "all")', async () => {
+		await media.setPublishing('group-000001', 'presenter-01', 'member', { microphone: false, camera: false });
+		expect(fake.calls.at(-1)!.body.permission).toEqual({ canSubscribe: true });
+	});
+
+	it('removes a participant and deletes the room at the end', async () => {
+		await media.removeParticipant('group-000001', 'member-00001');
+		await media.endRoom('group-000001');
+		expect(fake.calls.map((c) => [c.method, c.body])).toEqual([
+			['RemoveParticipant', { room: 'balint-group-000001', identity: 'member-00001' }],
+			['DeleteRoom', { room: 'balint-group-000001' }]
+		]);
+	});
+
+	it('mutes a member’s published microphone on a leader’s request', async () => {
+		fake.tracks.set('member-00001', [
+			{ sid: 'TR_cam', source: 'CAMERA', muted: false },
+			{ sid: 'TR_mic', source: 'MICROPHONE', muted: false }
+		]);
+		await media.muteMicrophone('group-000001', 'member-00001');
+		const mute = fake.calls.filter((c) => c.method === 'MutePublishedTrack');
+		expect(mute.map((c) => c.body)).toEqual([{ room: 'balint-group-000001', identity: 'member-00001', trackSid: 'TR_mic', muted: true }]);
+	});
+
+	it('a wrong secret is refused by the media server and surfaces as an error', async () => {
+		const wrong = new MediaService({ url: fake.url, apiKey: KEY, apiSecret: 'another-secret-0123456789-0123456789', tokenTtlSeconds: 600, maxParticipants: 14 }, createLogger('silent'));
+		await expect(wrong.endRoom('group-000001')).rejects.toThrow();
+		expect(fake.rejected).toBe(1);
+	});
+
+	describe('tokens', () => {
+		const verifier = new TokenVerifier(KEY, SECRET);
+		const cases: [Role, string[] | null][] = [
+			['leader', ['camera', 'microphone']],
+			['co-leader', ['camera', 'microphone']],
+			['member', ['camera', 'microphone']],
+			['observer', null]
+		];
+		it.each(cases)('a %s gets this room only, the right publish rights, no admin, and a short life', async (role, sources) => {
+			const jwt = await media.token({ groupId: 'group-000001', participantId: 'person-0001', name: 'Ana', role }, { microphone: true, camera: true });
+			const claims = await verifier.verify(jwt);
+			expect(claims.sub).toBe('person-0001');
+			expect(claims.name).toBe('Ana');
+			const video = claims.video!;
+			expect(video.room).toBe(mediaRoomName('group-000001'));
+			expect(video.roomJoin).toBe(true);
+			expect(video.canSubscribe).toBe(true);
+			expect(video.canPublishData).toBe(false);
+			for (const power of ['roomAdmin', 'roomCreate', 'roomRecord', 'roomList', 'hidden', 'recorder'] as const) expect(video[power]).toBeFalsy();
+			if (sources) {
+				expect(video.canPublish).toBe(true);
+				expect(video.canPublishSources).toEqual(sources);
+			} else {
+				expect(video.canPublish).toBe(false);
+			}
+			const life = (claims.exp as number) - (claims.nbf as number);
+			expect(life).toBe(600);
+		});
+
+		it('a presenter who joins while listening gets no microphone in the token', async () => {
+			const jwt = await media.token({ groupId: 'group-000001', participantId: 'person-0001', name: 'Ana', role: 'member' }, { microphone: false, camera: true });
+			expect((await verifier.verify(jwt)).video!.canPublishSources).toEqual(['camera']);
+		});
+	});
+
+	it('verifies webhook signatures and rejects a forged body', async () => {
+		const event = JSON.stringify({ event: 'participant_joined', room: { name: 'balint-group-000001' }, participant: { identity: 'person-0001' }, id: 'EV_1', createdAt: '1' });
+		const at = new AccessToken(KEY, SECRET);
+		at.sha256 = createHash('sha256').update(event).digest('base64');
+		const auth = await at.toJwt();
+		const received = await media.receiveWebhook(event, auth);
+		expect(received.event).toBe('participant_joined');
+		expect(received.participant?.identity).toBe('person-0001');
+		await expect(media.receiveWebhook(event.replace('joined', 'left'), auth)).rejects.toThrow();
+	});
+});

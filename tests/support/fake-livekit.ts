@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TokenVerifier, type ClaimGrants } from 'livekit-server-sdk';
+
+/**
+ * A local stand-in for LiveKit's Twirp room API (no LiveKit server can be installed here).
+ * It checks each request's bearer JWT with the SDK's own TokenVerifier, records the exact
+ * JSON body the real livekit-server-sdk sends, and answers as LiveKit does.
+ */
+export interface TwirpCall {
+	service: string;
+	method: string;
+	body: Record<string, unknown>;
+	grants: ClaimGrants;
+}
+
+export interface FakeLiveKit {
+	url: string;
+	calls: TwirpCall[];
+	/** Requests whose JWT did not verify; they got 401. */
+	rejected: number;
+	/** Tracks that GetParticipant reports per identity. */
+	tracks: Map<string, { sid: string; source: string; muted: boolean }[]>;
+	close(): Promise<void>;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+	res.writeHead(status, { 'content-type': 'application/json' });
+	res.end(JSON.stringify(value));
+}
+
+export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promise<FakeLiveKit> {
+	const verifier = new TokenVerifier(apiKey, apiSecret);
+	const fake: Omit<FakeLiveKit, 'url' | 'close'> = { calls: [], rejected: 0, tracks: new Map() };
+	const server: Server = createServer(async (req, res) => {
+		const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(req.url ?? '');
+		if (req.method !== 'POST' || !match) return json(res, 404, { code: 'bad_route', msg: 'no such route' });
+		const [, service, method] = match as unknown as [string, string, string];
+		const auth = req.headers.authorization ?? '';
+		let grants: ClaimGrants;
+		try {
+			grants = await verifier.verify(auth.replace(/^Bearer /, ''));
+		} catch {
+			fake.rejected += 1;
+			return json(res, 401, { code: 'unauthenticated', msg: 'invalid token' });
+		}
+		const parsed = JSON.parse((await body(req)) || '{}') as Record<string, unknown>;
+		fake.calls.push({ service, method, body: parsed, grants });
+		const identity = String(parsed.identity ?? '');
+		switch (method) {
+			case 'CreateRoom':
+				return json(res, 200, { sid: 'RM_fake', name: parsed.name, emptyTimeout: parsed.emptyTimeout, maxParticipants: parsed.maxParticipants });
+			case 'UpdateParticipant':
+				return json(res, 200, { sid: 'PA_fake', identity, permission: parsed.permission ?? {} });
+			case 'GetParticipant':
+				return json(res, 200, { sid: 'PA_fake', identity, tracks: fake.tracks.get(identity) ?? [] });
+			case 'MutePublishedTrack':
+				return json(res, 200, { track: { sid: parsed.trackSid, muted: parsed.muted } });
+			case 'DeleteRoom':
+			case 'RemoveParticipant':
+				return json(res, 200, {});
+			case 'StopEgress':
+				return json(res, 200, { egressId: parsed.egressId, status: 'EGRESS_ENDING' });
+			default:
+				return json(res, 404, { code: 'bad_route', msg: `unknown method ${method}` });
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return Object.assign(fake as FakeLiveKit, {
+		url: `ws://127.0.0.1:${port}`,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+	});
+}
