@@ -14,10 +14,11 @@ const LOCALES = ['sv', 'da', 'de'] as const;
 
 /** Keys whose value may legitimately equal the English one, per locale. */
 const SAME_AS_ENGLISH: Record<(typeof LOCALES)[number], readonly string[]> = {
-	sv: ['$schema', 'app_name'],
-	da: ['$schema', 'app_name'],
+	// "Video" is the same word in all four languages.
+	sv: ['$schema', 'app_name', 'video_title'],
+	da: ['$schema', 'app_name', 'video_title'],
 	// "Phase" is the German word too; the announcement is built only from it and placeholders.
-	de: ['$schema', 'app_name', 'phase_label', 'announce']
+	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title']
 };
 
 const en = readMessages('en');
@@ -25,7 +26,7 @@ const enKeys = Object.keys(en);
 
 /** The set of {placeholder} names in a message, sorted. */
 function placeholders(value: string): string[] {
-	return [...new Set([...value.matchAll(/\{\s*([^{}\s]+)\s*\}/g)].map((match) => match[1]))].sort();
+	return [...new Set([...value.matchAll(/\{\s*([^{}\s]+)\s*\}/g)].map((match) => match[1] ?? ""))].sort();
 }
 
 describe('project.inlang settings', () => {

@@ -4,7 +4,10 @@ import * as v from 'valibot';
 import { ROLES } from '../session/roles';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES } from '../session/state';
 import type { Config } from './config';
-import { HttpError, clientKey, readJson, sendError, sendJson } from './http';
+import { HttpError, clientKey, readJson, readText, sendError, sendJson } from './http';
+import type { Logger } from './log';
+import type { MediaService } from './media';
+import type { RoomRegistry } from './rooms';
 import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, randomId, type Signer, type TokenProblem } from './links';
 import type { RateLimiter } from './rate-limit';
 import type { TicketStore } from './tickets';
@@ -45,6 +48,35 @@ export interface ApiDeps {
 	signer: Signer;
 	tickets: TicketStore;
 	limits: { tickets: RateLimiter; groups: RateLimiter };
+	rooms: RoomRegistry;
+	media: MediaService | null;
+	logger: Logger;
+}
+
+/**
+ * LiveKit's webhook: keeps "in the media room" in step, and stops any recording (egress)
+ * the moment it starts. The signature is checked by the SDK's receiver.
+ */
+async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> {
+	const media = deps.media;
+	if (!media) throw new HttpError(404, 'not-found', 'Video is not configured.');
+	const raw = await readText(req);
+	let event;
+	try {
+		event = await media.receiveWebhook(raw, req.headers.authorization);
+	} catch {
+		throw new HttpError(401, 'bad-signature', 'The webhook signature does not match.');
+	}
+	const roomName = event.room?.name || event.egressInfo?.roomName || '';
+	const room = roomName.startsWith('balint-') ? deps.rooms.get(roomName.slice('balint-'.length)) : undefined;
+	const identity = event.participant?.identity;
+	if (event.event === 'participant_joined' && identity) room?.setInMedia(identity, true);
+	if ((event.event === 'participant_left' || event.event === 'participant_connection_aborted') && identity) room?.setInMedia(identity, false);
+	const egressId = event.egressInfo?.egressId;
+	if (event.event === 'egress_started' && egressId) {
+		deps.logger.error({ alarm: 'recording-started' }, 'ALARM: a recording (egress) started in a media room; stopping it now');
+		media.background('stop egress', () => media.stopEgress(egressId));
+	}
 }
 
 function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
@@ -89,10 +121,13 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 	const path = (req.url ?? '/').split('?')[0] ?? '/';
 	if (!path.startsWith('/api/')) return false;
 	try {
-		if (path === '/api/health' && req.method === 'GET') {
+		if (path === '/api/media/webhook' && req.method === 'POST') {
+			await mediaWebhook(deps, req);
+			sendJson(res, 200, { ok: true });
+		} else if (path === '/api/health' && req.method === 'GET') {
 			sendJson(res, 200, { ok: true });
 		} else if (path === '/api/config' && req.method === 'GET') {
-			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null });
+			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media !== null });
 		} else if (path === '/api/groups' && req.method === 'POST') {
 			if (!deps.limits.groups.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many groups created from here. Wait a minute and try again.');
 			if (deps.config.organiserKey) {

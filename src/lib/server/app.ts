@@ -6,6 +6,7 @@ import { handleApi, type ApiDeps } from './api';
 import type { Config } from './config';
 import { securityHeaders } from './http';
 import { Signer } from './links';
+import { MediaService } from './media';
 import type { Logger } from './log';
 import { RateLimiter } from './rate-limit';
 import { RoomRegistry } from './rooms';
@@ -41,9 +42,13 @@ function sameHost(origin: string, host: string | undefined): boolean {
 export function createApp(config: Config, logger: Logger): BalintApp {
 	const signer = new Signer(config.linkSecret);
 	const tickets = new TicketStore(config.ticketTtlSeconds);
-	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000);
+	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
+	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media);
 	const deps: ApiDeps = {
 		config,
+		rooms,
+		media,
+		logger,
 		signer,
 		tickets,
 		limits: {

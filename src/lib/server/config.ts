@@ -24,6 +24,8 @@ export interface Config {
 	heartbeatSeconds: number;
 	rateLimitPerMinute: number;
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+	/** LiveKit, when configured; null runs the room without video. */
+	media: { url: string; apiKey: string; apiSecret: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -43,7 +45,10 @@ const EnvSchema = v.object({
 	EMPTY_ROOM_GRACE_SECONDS: v.optional(intIn(0, 86400), '60'),
 	HEARTBEAT_SECONDS: v.optional(intIn(1, 300), '15'),
 	RATE_LIMIT_PER_MINUTE: v.optional(intIn(1, 100000), '120'),
-	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'silent']), 'info')
+	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'silent']), 'info'),
+	LIVEKIT_URL: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^(wss?|https?):\/\/[^\s/]+\/?$/, 'must be a LiveKit address such as wss://media.example.org'))),
+	LIVEKIT_API_KEY: v.optional(v.pipe(v.string(), v.trim(), v.minLength(3))),
+	LIVEKIT_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters')))
 });
 
 /** Reads the signing key file, creating it (mode 0600) on first start so links survive restarts. */
@@ -81,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	let linkSecretFile: string | null = null;
 	if (e.LINK_SECRET) linkSecret = Buffer.from(e.LINK_SECRET, 'utf8');
 	else ({ secret: linkSecret, file: linkSecretFile } = loadOrCreateSecret(e.DATA_DIR));
+	const mediaKeys = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET].filter(Boolean).length;
+	if (mediaKeys !== 0 && mediaKeys !== 3) {
+		throw new ConfigError('Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: set all three for video, or none to run without video');
+	}
 	return {
 		port: e.PORT,
 		host: e.HOST,
@@ -94,7 +103,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		emptyRoomGraceSeconds: e.EMPTY_ROOM_GRACE_SECONDS,
 		heartbeatSeconds: e.HEARTBEAT_SECONDS,
 		rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-		logLevel: e.LOG_LEVEL
+		logLevel: e.LOG_LEVEL,
+		media:
+			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+				? { url: e.LIVEKIT_URL.replace(/^http/, 'ws').replace(/\/$/, ''), apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+				: null
 	};
 }
 

@@ -16,6 +16,15 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
 	const type = req.headers['content-type'] ?? '';
 	if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'unsupported-media-type', 'Send JSON with Content-Type: application/json.');
+	try {
+		return JSON.parse(await readText(req, limit));
+	} catch (error) {
+		if (error instanceof HttpError) throw error;
+		throw new HttpError(400, 'malformed-json', 'The body is not valid JSON.');
+	}
+}
+
+export async function readText(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
 	const declared = Number(req.headers['content-length'] ?? 0);
 	if (declared > limit) throw new HttpError(413, 'too-large', `The body is larger than ${limit} bytes.`);
 	const chunks: Buffer[] = [];
@@ -25,11 +34,7 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 		if (size > limit) throw new HttpError(413, 'too-large', `The body is larger than ${limit} bytes.`);
 		chunks.push(chunk as Buffer);
 	}
-	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-	} catch {
-		throw new HttpError(400, 'malformed-json', 'The body is not valid JSON.');
-	}
+	return Buffer.concat(chunks).toString('utf8');
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

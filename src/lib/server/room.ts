@@ -7,8 +7,8 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as v from 'valibot';
 import type { Action } from '../session/actions';
 import { isLeader, entersDirectly } from '../session/roles';
-import { addParticipant, applyAction, mayAct, removeParticipant, setConnected } from '../session/rules';
-import { initialState, type SessionState } from '../session/state';
+import { addParticipant, applyAction, mayAct, removeParticipant, setConnected, setInMedia } from '../session/rules';
+import { initialState, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
 import {
 	ClientMessageSchema,
@@ -18,6 +18,7 @@ import {
 	type Snapshot,
 	type WaitingPerson
 } from '../sync/protocol';
+import type { MediaService } from './media';
 import type { Identity } from './tickets';
 
 const MESSAGE_SYNC = 0;
@@ -32,6 +33,8 @@ interface Connection {
 export interface RoomOptions {
 	graceMs: number;
 	now?: () => number;
+	/** LiveKit, when video is configured. */
+	media?: MediaService | null;
 	/** Called once, after the room has destroyed its document and closed its sockets. */
 	onDestroyed: (room: Room) => void;
 }
@@ -110,7 +113,8 @@ export class Room {
 			type: 'admitted',
 			participantId,
 			sessionId: this.#state.sessionId,
-			restorable: this.#restorable && isLeader(role)
+			restorable: this.#restorable && isLeader(role),
+			media: !!this.#options.media
 		});
 		// The whole document, as a sync step 2 against an empty state vector.
 		const encoder = encoding.createEncoder();
@@ -165,6 +169,7 @@ export class Room {
 		if (message.type === 'leave') return this.#leave(conn);
 		if (!conn.admitted) return this.#refuse(conn, message.type, 'not-allowed');
 		if (message.type === 'restore') return this.#restore(conn, message.snapshot);
+		if (message.type === 'media-token') return this.#mediaToken(conn);
 		this.#act(conn, message as Action);
 	}
 
@@ -189,8 +194,31 @@ export class Room {
 			for (const other of [...this.#connections]) {
 				if (other.identity.participantId === action.participantId) this.#drop(other, CloseCode.removed, 'removed');
 			}
+			this.#mediaCall('remove', (m) => m.removeParticipant(this.groupId, action.participantId));
 		}
+		if (action.type === 'mute') this.#mediaCall('mute', (m) => m.muteMicrophone(this.groupId, action.participantId));
 		if (action.type === 'end-session') this.end();
+	}
+
+	/** A media token only for an admitted person, with what they may publish right now. */
+	#mediaToken(conn: Connection): void {
+		const media = this.#options.media;
+		if (!media) return this.#refuse(conn, 'media-token', 'media-unavailable');
+		const { participantId, name, role } = conn.identity;
+		media
+			.token({ groupId: this.groupId, participantId, name, role }, publishingFor(this.#state, participantId))
+			.then((token) => this.#send(conn, { type: 'media-token', url: media.url, token }))
+			.catch(() => this.#refuse(conn, 'media-token', 'media-unavailable'));
+	}
+
+	/** The media server reports who is in the media room. */
+	setInMedia(participantId: string, inMedia: boolean): void {
+		if (!this.#destroyed) this.#commit(setInMedia(this.#state, participantId, inMedia));
+	}
+
+	#mediaCall(what: string, call: (media: MediaService) => Promise<unknown>): void {
+		const media = this.#options.media;
+		if (media) media.background(what, () => call(media));
 	}
 
 	/**
@@ -210,7 +238,8 @@ export class Room {
 			caseNumber: snapshot.caseNumber,
 			startedAt: snapshot.startedAt,
 			phaseStartedAt: snapshot.phaseStartedAt,
-			timersShared: snapshot.timersShared
+			timersShared: snapshot.timersShared,
+			cameraOffWhileListening: snapshot.cameraOffWhileListening
 		};
 		snapshot.hands.forEach((id, index) => {
 			const person = state.participants[id];
@@ -259,13 +288,29 @@ export class Room {
 		this.#admitted.clear();
 		this.doc.off('update', this.#broadcastUpdate);
 		this.doc.destroy();
+		this.#mediaCall('end room', (m) => m.endRoom(this.groupId));
 		this.#options.onDestroyed(this);
 	}
 
 	#commit(next: SessionState): void {
 		if (next === this.#state) return;
+		const previous = this.#state;
 		this.#state = next;
 		writeState(this.doc, next);
+		this.#syncPublishing(previous, next);
+	}
+
+	/** The media server, not the client, closes the presenter's microphone while they listen. */
+	#syncPublishing(previous: SessionState, next: SessionState): void {
+		if (!this.#options.media) return;
+		const affected = new Set([previous.presenterId, next.presenterId].filter((id): id is string => id !== null));
+		for (const id of affected) {
+			const before = publishingFor(previous, id);
+			const after = publishingFor(next, id);
+			const person = next.participants[id] ?? previous.participants[id];
+			if (!person || (before.microphone === after.microphone && before.camera === after.camera)) continue;
+			this.#mediaCall('set publishing', (m) => m.setPublishing(this.groupId, id, person.role, after));
+		}
 	}
 
 	readonly #broadcastUpdate = (update: Uint8Array): void => {

@@ -1,12 +1,15 @@
+import type { MediaService } from './media';
 import { Room } from './room';
 
 /** Owns every live room; a room removes itself from here when it is destroyed. */
 export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
 	readonly #graceMs: number;
+	readonly #media: MediaService | null;
 
-	constructor(graceMs: number) {
+	constructor(graceMs: number, media: MediaService | null = null) {
 		this.#graceMs = graceMs;
+		this.#media = media;
 	}
 
 	get size(): number {
@@ -22,6 +25,7 @@ export class RoomRegistry {
 		if (existing && !existing.destroyed) return existing;
 		const room = new Room(groupId, plannedMinutes, {
 			graceMs: this.#graceMs,
+			media: this.#media,
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
 			}

@@ -9,6 +9,8 @@ export type Action =
 	| { type: 'raise-hand' }
 	| { type: 'lower-hand'; participantId?: string }
 	| { type: 'share-timers'; shared: boolean }
+	| { type: 'set-camera-rule'; cameraOffWhileListening: boolean }
+	| { type: 'mute'; participantId: string }
 	| { type: 'admit'; participantId: string }
 	| { type: 'decline'; participantId: string }
 	| { type: 'remove'; participantId: string }
@@ -26,4 +28,5 @@ export type RefusalCode =
 	| 'not-a-member'
 	| 'no-presenter'
 	| 'presenter-listening'
-	| 'cannot-remove-leader';
+	| 'cannot-remove-leader'
+	| 'media-unavailable';

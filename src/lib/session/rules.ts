@@ -17,6 +17,8 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'make-presenter',
 	'set-listening',
 	'share-timers',
+	'set-camera-rule',
+	'mute',
 	'admit',
 	'decline',
 	'remove',
@@ -111,6 +113,14 @@ export function applyAction(state: SessionState, actor: Actor, action: Action, n
 		}
 		case 'share-timers':
 			return { ok: true, state: { ...state, timersShared: action.shared } };
+		case 'set-camera-rule':
+			return { ok: true, state: { ...state, cameraOffWhileListening: action.cameraOffWhileListening } };
+		case 'mute': {
+			// Muting is advisory and happens in the media room; the state does not change.
+			const person = state.participants[action.participantId];
+			if (!person) return refuse('unknown-participant');
+			return { ok: true, state };
+		}
 		case 'remove': {
 			const person = state.participants[action.participantId];
 			if (!person) return refuse('unknown-participant');
@@ -135,8 +145,14 @@ export function addParticipant(
 	const existing = state.participants[person.id];
 	const entry: Participant = existing
 		? { ...existing, connected: true }
-		: { ...person, connected: true, handRaisedAt: null };
+		: { ...person, connected: true, handRaisedAt: null, inMedia: false };
 	return { ...state, participants: { ...state.participants, [person.id]: entry } };
+}
+
+export function setInMedia(state: SessionState, id: string, inMedia: boolean): SessionState {
+	const person = state.participants[id];
+	if (!person || person.inMedia === inMedia) return state;
+	return withParticipant(state, id, { inMedia });
 }
 
 export function setConnected(state: SessionState, id: string, connected: boolean): SessionState {

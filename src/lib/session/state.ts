@@ -9,6 +9,8 @@ export interface Participant {
 	connected: boolean;
 	/** Position in the hand queue, or null when the hand is down. Lower raised earlier. */
 	handRaisedAt: number | null;
+	/** In the media room right now, as the media server reports it. */
+	inMedia: boolean;
 }
 
 /** Everything the shared document holds about one live session. Nothing here outlives it. */
@@ -24,6 +26,8 @@ export interface SessionState {
 	phaseStartedAt: number;
 	plannedMinutes: number;
 	timersShared: boolean;
+	/** Group setting: the presenter's camera also closes while they listen. */
+	cameraOffWhileListening: boolean;
 	/** Monotonic counter that orders raised hands. */
 	handCounter: number;
 	participants: Record<string, Participant>;
@@ -43,6 +47,7 @@ export function initialState(sessionId: string, plannedMinutes: number, now: num
 		phaseStartedAt: now,
 		plannedMinutes,
 		timersShared: false,
+		cameraOffWhileListening: false,
 		handCounter: 0,
 		participants: {}
 	};
@@ -53,6 +58,12 @@ export function handQueue(state: SessionState): Participant[] {
 	return Object.values(state.participants)
 		.filter((p) => p.handRaisedAt !== null)
 		.sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0));
+}
+
+/** What a person may publish to the media room now: the presenter goes quiet while listening. */
+export function publishingFor(state: SessionState, participantId: string): { microphone: boolean; camera: boolean } {
+	const listening = state.listening && state.presenterId === participantId;
+	return { microphone: !listening, camera: !(listening && state.cameraOffWhileListening) };
 }
 
 export function presenter(state: SessionState): Participant | null {

@@ -36,6 +36,7 @@ export const SnapshotSchema = v.object({
 	startedAt: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
 	phaseStartedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	timersShared: v.boolean(),
+	cameraOffWhileListening: v.optional(v.boolean(), false),
 	admitted: v.pipe(v.array(id), v.maxLength(64)),
 	hands: v.pipe(v.array(id), v.maxLength(64))
 });
@@ -51,6 +52,9 @@ export const ClientMessageSchema = v.variant('type', [
 	v.object({ type: v.literal('raise-hand') }),
 	v.object({ type: v.literal('lower-hand'), participantId: v.optional(id) }),
 	v.object({ type: v.literal('share-timers'), shared: v.boolean() }),
+	v.object({ type: v.literal('set-camera-rule'), cameraOffWhileListening: v.boolean() }),
+	v.object({ type: v.literal('mute'), participantId: id }),
+	v.object({ type: v.literal('media-token') }),
 	v.object({ type: v.literal('admit'), participantId: id }),
 	v.object({ type: v.literal('decline'), participantId: id }),
 	v.object({ type: v.literal('remove'), participantId: id }),
@@ -74,7 +78,10 @@ export type ServerMessage =
 			sessionId: string;
 			/** True while a fresh session may still take a leader's replica after a server restart. */
 			restorable: boolean;
+			/** Whether this installation has video (LiveKit) configured. */
+			media: boolean;
 	  }
+	| { type: 'media-token'; url: string; token: string }
 	| { type: 'lobby'; waiting: WaitingPerson[] }
 	| { type: 'refused'; action: string; code: RefusalCode }
 	| { type: 'ended' };

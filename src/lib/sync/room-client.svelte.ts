@@ -36,6 +36,8 @@ export class RoomClient {
 	refusal = $state<RefusalCode | null>(null);
 	problem = $state<string | null>(null);
 	participantId = $state<string | null>(null);
+	/** Whether this installation has video; known once admitted. */
+	media = $state(false);
 	role: Role;
 	group: GroupInfo;
 
@@ -48,6 +50,7 @@ export class RoomClient {
 	#attempts = 0;
 	/** The replica from before a reconnect, which a leader offers back after a server restart. */
 	#previous: SessionState | null = null;
+	#tokenWaiters: { resolve: (t: { url: string; token: string }) => void; reject: (e: Error) => void }[] = [];
 
 	constructor(token: string, group: GroupInfo, role: Role) {
 		this.#token = token;
@@ -68,6 +71,24 @@ export class RoomClient {
 	send(action: Action): void {
 		this.refusal = null;
 		this.#sendJson(action);
+	}
+
+	/** A fresh LiveKit token, issued by the server to admitted people only. */
+	mediaToken(): Promise<{ url: string; token: string }> {
+		return new Promise((resolve, reject) => {
+			if (this.#ws?.readyState !== WebSocket.OPEN) return reject(new Error('not connected'));
+			this.#tokenWaiters.push({ resolve, reject });
+			this.#sendJson({ type: 'media-token' });
+		});
+	}
+
+	#settleTokens(result: { url: string; token: string } | Error): void {
+		const waiters = this.#tokenWaiters;
+		this.#tokenWaiters = [];
+		for (const w of waiters) {
+			if (result instanceof Error) w.reject(result);
+			else w.resolve(result);
+		}
 	}
 
 	leave(): void {
@@ -125,6 +146,7 @@ export class RoomClient {
 				break;
 			case 'admitted':
 				this.#attempts = 0;
+				this.media = message.media;
 				this.#startDoc();
 				this.status = 'admitted';
 				this.#offerRestore(message.sessionId, message.restorable);
@@ -133,7 +155,11 @@ export class RoomClient {
 				this.waiting = message.waiting;
 				break;
 			case 'refused':
-				this.refusal = message.code;
+				if (message.action === 'media-token') this.#settleTokens(new Error(message.code));
+				else this.refusal = message.code;
+				break;
+			case 'media-token':
+				this.#settleTokens({ url: message.url, token: message.token });
 				break;
 			case 'ended':
 				this.#finish('ended');
@@ -178,6 +204,7 @@ export class RoomClient {
 			startedAt: previous.startedAt,
 			phaseStartedAt: previous.phaseStartedAt,
 			timersShared: previous.timersShared,
+			cameraOffWhileListening: previous.cameraOffWhileListening,
 			admitted: Object.keys(previous.participants).slice(0, 64),
 			hands: hands.slice(0, 64)
 		};
@@ -185,6 +212,7 @@ export class RoomClient {
 	}
 
 	#onClose(code: number, reason: string): void {
+		this.#settleTokens(new Error('disconnected'));
 		if (FINAL.has(this.status)) return;
 		switch (code) {
 			case CloseCode.ended:

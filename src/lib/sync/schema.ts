@@ -19,6 +19,7 @@ const SCALAR_KEYS = [
 	'phaseStartedAt',
 	'plannedMinutes',
 	'timersShared',
+	'cameraOffWhileListening',
 	'handCounter'
 ] as const satisfies readonly (keyof Scalars)[];
 
@@ -54,7 +55,8 @@ function sameParticipant(a: Participant | undefined, b: Participant): boolean {
 		a.name === b.name &&
 		a.role === b.role &&
 		a.connected === b.connected &&
-		a.handRaisedAt === b.handRaisedAt
+		a.handRaisedAt === b.handRaisedAt &&
+		a.inMedia === b.inMedia
 	);
 }
 
@@ -66,7 +68,7 @@ export function readState(doc: Y.Doc): SessionState | null {
 	if (!isPhase(phase) || typeof sessionId !== 'string') return null;
 	const participants: Record<string, Participant> = {};
 	for (const [id, value] of participantsMap(doc).entries()) {
-		if (value && typeof value === 'object' && isRole(value.role)) participants[id] = { ...value };
+		if (value && typeof value === 'object' && isRole(value.role)) participants[id] = { ...value, inMedia: value.inMedia === true };
 	}
 	const num = (key: string, fallback: number) => {
 		const v = session.get(key);
@@ -84,6 +86,7 @@ export function readState(doc: Y.Doc): SessionState | null {
 		phaseStartedAt: num('phaseStartedAt', 0),
 		plannedMinutes: num('plannedMinutes', 90),
 		timersShared: session.get('timersShared') === true,
+		cameraOffWhileListening: session.get('cameraOffWhileListening') === true,
 		handCounter: num('handCounter', 0),
 		participants
 	};
