@@ -6,14 +6,15 @@ import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { ConfigError, isLoopback, loadConfig } from '../src/lib/server/config';
+import { ConfigError, isLoopback, loadConfig, type Config } from '../src/lib/server/config';
 import { createLogger } from '../src/lib/server/log';
 import { createApp } from '../src/lib/server/app';
+import { findOnPath, startDevLiveKit, type DevLiveKit } from '../src/lib/server/livekit-dev';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const handlerFile = join(root, 'build', 'handler.js');
 
-let config;
+let config: Config;
 try {
 	config = loadConfig();
 } catch (error) {
@@ -33,6 +34,18 @@ process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 const { handler } = (await import(pathToFileURL(handlerFile).href)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 };
+
+let devLiveKit: DevLiveKit | null = null;
+if (!config.media) {
+	const binary = findOnPath('livekit-server');
+	if (binary) {
+		devLiveKit = startDevLiveKit(binary);
+		config.media = devLiveKit.media;
+		logger.info('video: started livekit-server --dev on 127.0.0.1:7880');
+	} else {
+		logger.info('video: not configured (set LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET); rooms run without video');
+	}
+}
 
 const app = createApp(config, logger);
 const server = createServer(async (req, res) => {
@@ -59,6 +72,7 @@ server.listen(config.port, config.host, () => {
 
 function shutdown() {
 	app.close();
+	devLiveKit?.stop();
 	server.close(() => process.exit(0));
 	setTimeout(() => process.exit(0), 2000).unref();
 }

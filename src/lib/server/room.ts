@@ -10,14 +10,8 @@ import { isLeader, entersDirectly } from '../session/roles';
 import { addParticipant, applyAction, mayAct, removeParticipant, setConnected, setInMedia } from '../session/rules';
 import { initialState, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
-import {
-	ClientMessageSchema,
-	CloseCode,
-	type ClientMessage,
-	type ServerMessage,
-	type Snapshot,
-	type WaitingPerson
-} from '../sync/protocol';
+import { CloseCode, type ServerMessage, type WaitingPerson } from '../sync/protocol';
+import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import type { MediaService } from './media';
 import type { Identity } from './tickets';
 
