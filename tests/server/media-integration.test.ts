@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { createApp, type BalintApp } from '../../src/lib/server/app';
+import { loadConfig } from '../../src/lib/server/config';
+import { createLogger } from '../../src/lib/server/log';
+import { readState } from '../../src/lib/sync/schema';
+import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
+
+/**
+ * The app server with video configured, against the LiveKit Twirp fake: tokens over the
+ * session socket, what the room asks of the media server, and the webhook.
+ */
+const KEY = 'APIintegration';
+const SECRET = 'integration-secret-long-enough-for-hs256-0123456789';
+
+interface Client {
+	ws: WebSocket;
+	doc: Y.Doc;
+	messages: Record<string, unknown>[];
+	participantId: string;
+	send(message: unknown): void;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+	for (let i = 0; i < 400; i++) {
+		if (check()) return;
+		await new Promise((r) => setTimeout(r, 10));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('video through the app server', () => {
+	let fake: FakeLiveKit;
+	let app: BalintApp;
+	let server: Server;
+	let base: string;
+	const clients: Client[] = [];
+
+	beforeEach(async () => {
+		fake = await startFakeLiveKit(KEY, SECRET);
+		const config = loadConfig({ LINK_SECRET: 'k'.repeat(40), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
+		app = createApp(config, createLogger('silent'));
+		server = createServer(async (req, res) => {
+			if (!(await app.handleRequest(req, res))) res.writeHead(404).end();
+		});
+		server.on('upgrade', (req, socket, head) => app.handleUpgrade(req, socket, head) || socket.destroy());
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+	});
+
+	afterEach(async () => {
+		for (const c of clients.splice(0)) c.ws.terminate();
+		app.close();
+		await new Promise((r) => server.close(r));
+		await fake.close();
+	});
+
+	async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+		const res = await fetch(`http://${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+		return { status: res.status, body: (await res.json()) as Record<string, any> };
+	}
+
+	async function connect(link: string, name: string): Promise<Client> {
+		const token = new URLSearchParams(link.split('#')[1]).get('t')!;
+		const { body } = await post('/api/tickets', { token, name });
+		const ws = new WebSocket(`ws://${base}/sync/${body.group.id}?ticket=${body.ticket}`);
+		const doc = new Y.Doc();
+		const client: Client = { ws, doc, messages: [], participantId: body.participantId, send: (m) => ws.send(JSON.stringify(m)) };
+		ws.on('message', (data, isBinary) => {
+			if (!isBinary) return void client.messages.push(JSON.parse(data.toString()));
+			const decoder = decoding.createDecoder(new Uint8Array(data as Buffer));
+			if (decoding.readVarUint(decoder) === 0) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'server');
+		});
+		await new Promise((r) => ws.once('open', r));
+		clients.push(client);
+		return client;
+	}
+
+	async function group() {
+		const { body } = await post('/api/groups', { name: 'Media group' });
+		const leader = await connect(body.links.leader, 'Lena');
+		const member = await connect(body.links.member, 'Mia');
+		const observer = await connect(body.links.observer, 'Otto');
+		await until(() => leader.messages.some((m) => m.type === 'lobby' && (m.waiting as unknown[]).length === 2), 'lobby');
+		leader.send({ type: 'admit', participantId: member.participantId });
+		leader.send({ type: 'admit', participantId: observer.participantId });
+		await until(() => [member, observer].every((c) => c.messages.some((m) => m.type === 'admitted' && m.media === true)), 'admission');
+		return { groupId: body.group.id as string, leader, member, observer };
+	}
+
+	async function tokenOf(client: Client) {
+		client.send({ type: 'media-token' });
+		await until(() => client.messages.some((m) => m.type === 'media-token'), 'media token');
+		const answer = client.messages.find((m) => m.type === 'media-token')!;
+		expect(answer.url).toBe(fake.url);
+		return new TokenVerifier(KEY, SECRET).verify(answer.token as string);
+	}
+
+	it('gives admitted people a token for this room only, and observers nothing to publish', async () => {
+		const { groupId, member, observer } = await group();
+		const memberClaims = await tokenOf(member);
+		expect(memberClaims.sub).toBe(member.participantId);
+		expect(memberClaims.name).toBe('Mia');
+		expect(memberClaims.video).toMatchObject({ room: `balint-${groupId}`, roomJoin: true, canPublish: true, canPublishSources: ['camera', 'microphone'] });
+		const observerClaims = await tokenOf(observer);
+		expect(observerClaims.video).toMatchObject({ canPublish: false, canSubscribe: true });
+		expect(fake.calls.filter((c) => c.method === 'CreateRoom')).toHaveLength(1);
+	});
+
+	it('refuses a token to someone still waiting in the lobby', async () => {
+		const { body } = await post('/api/groups', { name: 'Lobby group' });
+		const waiting = await connect(body.links.member, 'Walt');
+		await until(() => waiting.messages.some((m) => m.type === 'waiting'), 'waiting');
+		waiting.send({ type: 'media-token' });
+		await until(() => waiting.messages.some((m) => m.type === 'refused'), 'refusal');
+		expect(waiting.messages.find((m) => m.type === 'refused')).toMatchObject({ action: 'media-token', code: 'not-allowed' });
+		expect(fake.calls).toHaveLength(0);
+	});
+
+	it('a presenter who joins video while listening gets a token without microphone', async () => {
+		const { leader, member } = await group();
+		leader.send({ type: 'make-presenter', participantId: member.participantId });
+		leader.send({ type: 'set-phase', phase: 'reflection' });
+		await until(() => readState(member.doc)?.listening === true, 'listening');
+		expect((await tokenOf(member)).video?.canPublishSources).toEqual(['camera']);
+	});
+
+	it('closes and reopens the presenter’s microphone, and the camera too when the group asks', async () => {
+		const { groupId, leader, member } = await group();
+		leader.send({ type: 'set-camera-rule', cameraOffWhileListening: true });
+		leader.send({ type: 'make-presenter', participantId: member.participantId });
+		leader.send({ type: 'set-phase', phase: 'reflection' });
+		const updates = () => fake.calls.filter((c) => c.method === 'UpdateParticipant');
+		await until(() => updates().length === 1, 'update');
+		expect(updates()[0]!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true } });
+		leader.send({ type: 'set-listening', listening: false });
+		await until(() => updates().length === 2, 'second update');
+		expect(updates()[1]!.body.permission).toEqual({ canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
+	});
+
+	it('removing a person removes them from the media room; a leader may mute a member; the end deletes the room', async () => {
+		const { groupId, leader, member, observer } = await group();
+		fake.tracks.set(member.participantId, [{ sid: 'TR_mic', source: 'MICROPHONE', muted: false }]);
+		leader.send({ type: 'mute', participantId: member.participantId });
+		await until(() => fake.calls.some((c) => c.method === 'MutePublishedTrack'), 'mute');
+		member.send({ type: 'mute', participantId: observer.participantId });
+		await until(() => member.messages.some((m) => m.type === 'refused'), 'member refused');
+		leader.send({ type: 'remove', participantId: observer.participantId });
+		await until(() => fake.calls.some((c) => c.method === 'RemoveParticipant'), 'remove');
+		expect(fake.calls.find((c) => c.method === 'RemoveParticipant')!.body).toEqual({ room: `balint-${groupId}`, identity: observer.participantId });
+		leader.send({ type: 'end-session' });
+		await until(() => fake.calls.some((c) => c.method === 'DeleteRoom'), 'delete');
+		expect(fake.calls.filter((c) => c.method === 'MutePublishedTrack')).toHaveLength(1);
+	});
+
+	it('the webhook keeps "in video" in step, stops any recording at once, and refuses a bad signature', async () => {
+		const { groupId, leader, member } = await group();
+		const signed = async (event: object) => {
+			const body = JSON.stringify(event);
+			const at = new AccessToken(KEY, SECRET);
+			at.sha256 = createHash('sha256').update(body).digest('base64');
+			return { body, auth: await at.toJwt() };
+		};
+		const hook = async (body: string, auth: string) => {
+			const res = await fetch(`http://${base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: auth }, body });
+			return res.status;
+		};
+		const joined = await signed({ event: 'participant_joined', id: 'EV_1', createdAt: '1', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId } });
+		expect(await hook(joined.body, joined.auth)).toBe(200);
+		await until(() => readState(leader.doc)?.participants[member.participantId]?.inMedia === true, 'in media');
+
+		expect(await hook(joined.body.replace('participant_joined', 'participant_left'), joined.auth)).toBe(401);
+		expect(readState(leader.doc)?.participants[member.participantId]?.inMedia).toBe(true);
+
+		const egress = await signed({ event: 'egress_started', id: 'EV_2', createdAt: '2', egressInfo: { egressId: 'EG_secret_recording', roomName: `balint-${groupId}` } });
+		expect(await hook(egress.body, egress.auth)).toBe(200);
+		await until(() => fake.calls.some((c) => c.method === 'StopEgress'), 'stop egress');
+		expect(fake.calls.find((c) => c.method === 'StopEgress')!.body).toEqual({ egressId: 'EG_secret_recording' });
+	});
+});
