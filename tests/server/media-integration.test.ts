@@ -1,17 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
-import { createApp, type BalintApp } from '../../src/lib/server/app';
-import { loadConfig } from '../../src/lib/server/config';
-import { createLogger } from '../../src/lib/server/log';
 import { readState } from '../../src/lib/sync/schema';
+import { startHarness, until, type Harness, type TestClient as Client } from '../support/app-harness';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
 
 /**
@@ -21,68 +12,22 @@ import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
 const KEY = 'APIintegration';
 const SECRET = 'integration-secret-long-enough-for-hs256-0123456789';
 
-interface Client {
-	ws: WebSocket;
-	doc: Y.Doc;
-	messages: Record<string, unknown>[];
-	participantId: string;
-	send(message: unknown): void;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-	for (let i = 0; i < 400; i++) {
-		if (check()) return;
-		await new Promise((r) => setTimeout(r, 10));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('video through the app server', () => {
 	let fake: FakeLiveKit;
-	let app: BalintApp;
-	let server: Server;
-	let base: string;
-	const clients: Client[] = [];
+	let h: Harness;
 
 	beforeEach(async () => {
 		fake = await startFakeLiveKit(KEY, SECRET);
-		const config = loadConfig({ LINK_SECRET: 'k'.repeat(40), LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
-		app = createApp(config, createLogger('silent'));
-		server = createServer(async (req, res) => {
-			if (!(await app.handleRequest(req, res))) res.writeHead(404).end();
-		});
-		server.on('upgrade', (req, socket, head) => app.handleUpgrade(req, socket, head) || socket.destroy());
-		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-		base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+		h = await startHarness({ LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
 	});
 
 	afterEach(async () => {
-		for (const c of clients.splice(0)) c.ws.terminate();
-		app.close();
-		await new Promise((r) => server.close(r));
+		await h.close();
 		await fake.close();
 	});
 
-	async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-		const res = await fetch(`http://${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-		return { status: res.status, body: (await res.json()) as Record<string, any> };
-	}
-
-	async function connect(link: string, name: string): Promise<Client> {
-		const token = new URLSearchParams(link.split('#')[1]).get('t')!;
-		const { body } = await post('/api/tickets', { token, name });
-		const ws = new WebSocket(`ws://${base}/sync/${body.group.id}?ticket=${body.ticket}`);
-		const doc = new Y.Doc();
-		const client: Client = { ws, doc, messages: [], participantId: body.participantId, send: (m) => ws.send(JSON.stringify(m)) };
-		ws.on('message', (data, isBinary) => {
-			if (!isBinary) return void client.messages.push(JSON.parse(data.toString()));
-			const decoder = decoding.createDecoder(new Uint8Array(data as Buffer));
-			if (decoding.readVarUint(decoder) === 0) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'server');
-		});
-		await new Promise((r) => ws.once('open', r));
-		clients.push(client);
-		return client;
-	}
+	const post = (path: string, body: unknown) => h.post(path, body);
+	const connect = (link: string, name: string) => h.connect(link, name);
 
 	async function group() {
 		const { body } = await post('/api/groups', { name: 'Media group' });
@@ -170,7 +115,7 @@ describe('video through the app server', () => {
 			return { body, auth: await at.toJwt() };
 		};
 		const hook = async (body: string, auth: string) => {
-			const res = await fetch(`http://${base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: auth }, body });
+			const res = await fetch(`http://${h.base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: auth }, body });
 			return res.status;
 		};
 		const joined = await signed({ event: 'participant_joined', id: 'EV_1', createdAt: '1', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId } });

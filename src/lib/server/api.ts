@@ -10,7 +10,8 @@ import type { MediaService } from './media';
 import type { RoomRegistry } from './rooms';
 import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, randomId, type Signer, type TokenProblem } from './links';
 import type { RateLimiter } from './rate-limit';
-import type { TicketStore } from './tickets';
+import type { OrganiserIdentity, TicketStore } from './tickets';
+import { handleConferenceApi } from './conference-api';
 
 /** A display name: trimmed, printable, short. */
 export const NameSchema = v.pipe(
@@ -37,7 +38,7 @@ const token = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_TOKE
 const InspectSchema = v.object({ token });
 const TicketSchema = v.object({ token, name: NameSchema, seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))) });
 
-const PROBLEM_STATUS: Record<TokenProblem, HttpError> = {
+export const PROBLEM_STATUS: Record<TokenProblem, HttpError> = {
 	malformed: new HttpError(400, 'link-malformed', 'This link is incomplete or damaged. Ask your group leader for the link again.'),
 	forged: new HttpError(401, 'link-invalid', 'This link is not valid. It may have been altered, or it belongs to another installation.'),
 	expired: new HttpError(410, 'link-expired', 'This link has expired. Ask your group leader for a new one.')
@@ -49,6 +50,7 @@ export interface ApiDeps {
 	tickets: TicketStore;
 	limits: { tickets: RateLimiter; groups: RateLimiter };
 	rooms: RoomRegistry;
+	organiserTickets: TicketStore<OrganiserIdentity>;
 	media: MediaService | null;
 	logger: Logger;
 }
@@ -79,7 +81,7 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 	}
 }
 
-function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
+export function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
 	const result = v.safeParse(schema, body);
 	if (!result.success) throw new HttpError(400, 'invalid-request', result.issues.map((i) => i.message).join(' '));
 	return result.output;
@@ -91,29 +93,56 @@ function keyMatches(given: string, expected: string): boolean {
 	return timingSafeEqual(a, b);
 }
 
-function origin(config: Config, req: IncomingMessage): string {
+export function origin(config: Config, req: IncomingMessage): string {
 	if (config.publicOrigin) return config.publicOrigin;
 	const host = req.headers.host ?? `${config.host}:${config.port}`;
 	const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
 	return `${encrypted ? 'https' : 'http'}://${host}`;
 }
 
+export type GroupLinks = Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], string>;
+
+/** A group's four links, signed; the same facts always give the same links. */
+export function signGroupLinks(
+	signer: Signer,
+	group: { id: string; name: string; plannedMinutes: number; mediaKey: string; conferenceId?: string },
+	expiresAt: number,
+	base: string
+): GroupLinks {
+	const links = {} as GroupLinks;
+	for (const role of ROLES) {
+		const t = signer.signLink({ g: group.id, n: group.name, r: role, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId });
+		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(t, group.mediaKey)}`;
+	}
+	return links;
+}
+
+/** A media key made for one answer only, when the caller brings none; never stored or logged. */
+export function newMediaKey(): string {
+	return randomBytes(32).toString('base64url');
+}
+
+export function linkExpiry(config: Config, now = Date.now()): number {
+	return Math.floor(now / 1000) + config.linkTtlDays * 86400;
+}
+
 /** Creates a group's four links. Used by the landing page and by `POST /api/groups` alike. */
 export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()) {
-	const groupId = randomId();
-	const expiresAt = Math.floor(now / 1000) + deps.config.linkTtlDays * 86400;
-	// A key made for this answer only when the caller brings none; it is never stored or logged.
-	const mediaKey = input.mediaKey ?? randomBytes(32).toString('base64url');
-	const links = {} as Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], string>;
-	for (const role of ROLES) {
-		const t = deps.signer.signLink({ g: groupId, n: input.name, r: role, m: input.plannedMinutes, x: expiresAt });
-		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(t, mediaKey)}`;
-	}
+	const group = { id: randomId(), name: input.name, plannedMinutes: input.plannedMinutes, mediaKey: input.mediaKey ?? newMediaKey() };
+	const expiresAt = linkExpiry(deps.config, now);
 	return {
-		group: { id: groupId, name: input.name, plannedMinutes: input.plannedMinutes },
-		links,
+		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes },
+		links: signGroupLinks(deps.signer, group, expiresAt, base),
 		expiresAt: new Date(expiresAt * 1000).toISOString()
 	};
+}
+
+/** Checks the organiser key when one is configured. */
+export function requireOrganiser(deps: ApiDeps, req: IncomingMessage): void {
+	if (!deps.config.organiserKey) return;
+	const header = req.headers.authorization ?? '';
+	const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+	if (!given || !keyMatches(given, deps.config.organiserKey)) throw new HttpError(401, 'organiser-key-required', 'Creating groups needs the organiser key.');
 }
 
 /** Handles `/api/*`; answers false for any other path. */
@@ -130,11 +159,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media !== null });
 		} else if (path === '/api/groups' && req.method === 'POST') {
 			if (!deps.limits.groups.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many groups created from here. Wait a minute and try again.');
-			if (deps.config.organiserKey) {
-				const header = req.headers.authorization ?? '';
-				const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-				if (!given || !keyMatches(given, deps.config.organiserKey)) throw new HttpError(401, 'organiser-key-required', 'Creating groups needs the organiser key.');
-			}
+			requireOrganiser(deps, req);
 			const input = parse(CreateGroupSchema, await readJson(req));
 			sendJson(res, 201, createGroupLinks(deps, input, origin(deps.config, req)));
 		} else if (path === '/api/links/inspect' && req.method === 'POST') {
@@ -155,7 +180,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
 			const participantId = resumed?.p ?? randomId(12);
 			const name = resumed?.n ?? body.name;
-			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r });
+			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c });
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, {
 				ticket,
@@ -165,6 +190,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
 				group: { id: f.g, name: f.n, plannedMinutes: f.m }
 			});
+		} else if (path.startsWith('/api/conferences') && (await handleConferenceApi(deps, deps.organiserTickets, path, req, res))) {
+			// answered
 		} else {
 			throw new HttpError(404, 'not-found', 'No such API endpoint.');
 		}

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, SYNC_PATH } from '../sync/protocol';
+import { MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
 import { handleApi, type ApiDeps } from './api';
 import type { Config } from './config';
 import { securityHeaders } from './http';
@@ -10,7 +10,8 @@ import { MediaService } from './media';
 import type { Logger } from './log';
 import { RateLimiter } from './rate-limit';
 import { RoomRegistry } from './rooms';
-import { TicketStore } from './tickets';
+import { TicketStore, type OrganiserIdentity } from './tickets';
+import { ConferenceHub } from './conference';
 
 /**
  * The server core, shared by `npm start` (server/index.ts) and `npm run dev` (the Vite
@@ -24,6 +25,7 @@ export interface BalintApp {
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	readonly rooms: RoomRegistry;
 	readonly tickets: TicketStore;
+	readonly conferences: ConferenceHub;
 	close(): void;
 }
 
@@ -44,9 +46,12 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	const tickets = new TicketStore(config.ticketTtlSeconds);
 	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media);
+	const conferences = new ConferenceHub(rooms);
+	const organiserTickets = new TicketStore<OrganiserIdentity>(config.ticketTtlSeconds);
 	const deps: ApiDeps = {
 		config,
 		rooms,
+		organiserTickets,
 		media,
 		logger,
 		signer,
@@ -68,12 +73,36 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			ws.ping();
 		}
 		tickets.sweep();
+		organiserTickets.sweep();
 	}, config.heartbeatSeconds * 1000);
 	heartbeat.unref();
+
+	/** The organiser's overview socket: same rules as the sync socket, its own tickets. */
+	function upgradeOverview(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
+		socket.on('error', () => socket.destroy());
+		const conferenceId = url.pathname.slice(OVERVIEW_PATH.length + 1);
+		const origin = req.headers.origin;
+		if (origin && !sameHost(origin, req.headers.host)) {
+			refuseUpgrade(socket, 403, 'Forbidden');
+			return true;
+		}
+		const identity = organiserTickets.consume(url.searchParams.get('ticket') ?? '');
+		if (!identity || identity.conferenceId !== conferenceId) {
+			refuseUpgrade(socket, 401, 'Unauthorized');
+			return true;
+		}
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			alive.set(ws, true);
+			ws.on('pong', () => alive.set(ws, true));
+			conferences.attach(ws, identity);
+		});
+		return true;
+	}
 
 	return {
 		rooms,
 		tickets,
+		conferences,
 		async handleRequest(req, res) {
 			securityHeaders(res);
 			try {
@@ -87,6 +116,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		},
 		handleUpgrade(req, socket, head) {
 			const url = new URL(req.url ?? '/', 'http://localhost');
+			if (url.pathname.startsWith(OVERVIEW_PATH + '/')) return upgradeOverview(req, socket, head, url);
 			if (!url.pathname.startsWith(SYNC_PATH + '/')) return false;
 			socket.on('error', () => socket.destroy());
 			const groupId = url.pathname.slice(SYNC_PATH.length + 1);
@@ -103,12 +133,14 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				alive.set(ws, true);
 				ws.on('pong', () => alive.set(ws, true));
-				rooms.open(identity.groupId, identity.plannedMinutes).attach(ws, identity);
+				rooms.open(identity.groupId, identity.plannedMinutes, identity.conferenceId ?? null).attach(ws, identity);
 			});
 			return true;
 		},
 		close() {
 			clearInterval(heartbeat);
+			conferences.close();
+			organiserTickets.clear();
 			rooms.closeAll();
 			tickets.clear();
 			for (const ws of wss.clients) ws.terminate();

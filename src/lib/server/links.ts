@@ -18,7 +18,9 @@ const LinkPayload = v.object({
 	n: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
 	r: v.picklist(ROLES),
 	m: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES)),
-	x: v.pipe(v.number(), v.integer())
+	x: v.pipe(v.number(), v.integer()),
+	/** The conference this group belongs to, if any. */
+	c: v.optional(v.pipe(v.string(), v.regex(idPattern)))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 
@@ -30,6 +32,27 @@ const SeatPayload = v.object({
 	r: v.picklist(ROLES)
 });
 export type SeatFacts = v.InferOutput<typeof SeatPayload>;
+
+/**
+ * An organiser's capability for one conference: its groups (id, name, media key), session
+ * times and time zone. The media keys ride along so the organiser can fetch the links again;
+ * like everything in a fragment, the server sees them only while answering.
+ */
+const ConferencePayload = v.object({
+	k: v.literal('conference'),
+	c: v.pipe(v.string(), v.regex(idPattern)),
+	n: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
+	z: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+	/** Sessions: [start in epoch seconds, minutes]. */
+	s: v.pipe(v.array(v.tuple([v.pipe(v.number(), v.integer()), v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES))])), v.maxLength(20)),
+	/** Groups: [id, name, media key]. */
+	g: v.pipe(v.array(v.tuple([v.pipe(v.string(), v.regex(idPattern)), v.pipe(v.string(), v.minLength(1), v.maxLength(120)), v.string()])), v.minLength(1), v.maxLength(100)),
+	/** Members per group, for the participant cap and the hand-out. */
+	p: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
+	x: v.pipe(v.number(), v.integer())
+});
+export type ConferenceFacts = v.InferOutput<typeof ConferencePayload>;
+export const MAX_CONFERENCE_TOKEN_LENGTH = 32 * 1024;
 
 export type TokenProblem = 'malformed' | 'forged' | 'expired';
 export type Verified<T> = { ok: true; facts: T } | { ok: false; problem: TokenProblem };
@@ -56,8 +79,8 @@ export class Signer {
 		return `${body}.${this.#mac(body).toString('base64url')}`;
 	}
 
-	#open<T>(token: unknown, schema: v.GenericSchema<unknown, T>): Verified<T> {
-		if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, problem: 'malformed' };
+	#open<T>(token: unknown, schema: v.GenericSchema<unknown, T>, maxLength = MAX_TOKEN_LENGTH): Verified<T> {
+		if (typeof token !== 'string' || token.length > maxLength) return { ok: false, problem: 'malformed' };
 		const parts = token.split('.');
 		if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, problem: 'malformed' };
 		const [body, mac] = parts as [string, string];
@@ -80,6 +103,16 @@ export class Signer {
 
 	verifyLink(token: unknown, now = Date.now()): Verified<LinkFacts> {
 		const result = this.#open(token, LinkPayload);
+		if (result.ok && result.facts.x * 1000 <= now) return { ok: false, problem: 'expired' };
+		return result;
+	}
+
+	signConference(facts: Omit<ConferenceFacts, 'k'>): string {
+		return this.#sign({ k: 'conference', ...facts });
+	}
+
+	verifyConference(token: unknown, now = Date.now()): Verified<ConferenceFacts> {
+		const result = this.#open(token, ConferencePayload, MAX_CONFERENCE_TOKEN_LENGTH);
 		if (result.ok && result.facts.x * 1000 <= now) return { ok: false, problem: 'expired' };
 		return result;
 	}

@@ -15,6 +15,19 @@ import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/
 import type { MediaService } from './media';
 import type { Identity } from './tickets';
 
+export interface GroupSummary {
+	groupId: string;
+	live: boolean;
+	phase: SessionState['phase'];
+	members: number;
+	observers: number;
+	leaderPresent: boolean;
+	waiting: number;
+	startedAt: number | null;
+	plannedMinutes: number;
+	helpRequested: boolean;
+}
+
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 
@@ -29,6 +42,10 @@ export interface RoomOptions {
 	now?: () => number;
 	/** LiveKit, when video is configured. */
 	media?: MediaService | null;
+	/** The conference this group belongs to, for the organiser's overview. */
+	conferenceId?: string | null;
+	/** Called after every change of state and once when the room is destroyed. */
+	onChange?: (room: Room) => void;
 	/** Called once, after the room has destroyed its document and closed its sockets. */
 	onDestroyed: (room: Room) => void;
 }
@@ -65,6 +82,34 @@ export class Room {
 		return this.#state;
 	}
 
+	get conferenceId(): string | null {
+		return this.#options.conferenceId ?? null;
+	}
+
+	/** What an organiser may know of a group: counts and phase, never names or content. */
+	summary(): GroupSummary {
+		const people = Object.values(this.#state.participants).filter((p) => p.connected);
+		return {
+			groupId: this.groupId,
+			live: !this.#destroyed,
+			phase: this.#state.phase,
+			members: people.filter((p) => p.role === 'member').length,
+			observers: people.filter((p) => p.role === 'observer').length,
+			leaderPresent: people.some((p) => isLeader(p.role)),
+			waiting: [...this.#connections].filter((c) => !c.admitted).length,
+			startedAt: this.#state.startedAt,
+			plannedMinutes: this.#state.plannedMinutes,
+			helpRequested: this.#state.helpRequested
+		};
+	}
+
+	/** A notice from the organiser, shown to this group's leaders and kept nowhere. */
+	notice(text: string): void {
+		for (const conn of this.#connections) {
+			if (conn.admitted && isLeader(conn.identity.role)) this.#send(conn, { type: 'notice', text });
+		}
+	}
+
 	get connectionCount(): number {
 		return this.#connections.size;
 	}
@@ -96,6 +141,7 @@ export class Room {
 		else {
 			this.#send(conn, { type: 'waiting' });
 			this.#sendLobby();
+			this.#options.onChange?.(this);
 		}
 	}
 
@@ -262,7 +308,10 @@ export class Room {
 		if (conn.admitted) {
 			const stillHere = [...this.#connections].some((c) => c.identity.participantId === id && c.admitted);
 			if (!stillHere) this.#commit(setConnected(this.#state, id, false));
-		} else this.#sendLobby();
+		} else {
+			this.#sendLobby();
+			this.#options.onChange?.(this);
+		}
 		if (this.#connections.size === 0) this.#startGrace();
 	}
 
@@ -284,6 +333,7 @@ export class Room {
 		this.doc.destroy();
 		this.#mediaCall('end room', (m) => m.endRoom(this.groupId));
 		this.#options.onDestroyed(this);
+		this.#options.onChange?.(this);
 	}
 
 	#commit(next: SessionState): void {
@@ -292,6 +342,7 @@ export class Room {
 		this.#state = next;
 		writeState(this.doc, next);
 		this.#syncPublishing(previous, next);
+		this.#options.onChange?.(this);
 	}
 
 	/** The media server, not the client, closes the presenter's microphone while they listen. */

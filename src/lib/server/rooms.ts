@@ -6,6 +6,8 @@ export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
 	readonly #graceMs: number;
 	readonly #media: MediaService | null;
+	/** Told of every change in every room (the conference overview listens here). */
+	onChange: ((room: Room) => void) | null = null;
 
 	constructor(graceMs: number, media: MediaService | null = null) {
 		this.#graceMs = graceMs;
@@ -20,12 +22,14 @@ export class RoomRegistry {
 		return this.#rooms.get(groupId);
 	}
 
-	open(groupId: string, plannedMinutes: number): Room {
+	open(groupId: string, plannedMinutes: number, conferenceId: string | null = null): Room {
 		const existing = this.#rooms.get(groupId);
 		if (existing && !existing.destroyed) return existing;
 		const room = new Room(groupId, plannedMinutes, {
 			graceMs: this.#graceMs,
 			media: this.#media,
+			conferenceId,
+			onChange: (r) => this.onChange?.(r),
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
 			}

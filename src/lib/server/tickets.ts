@@ -8,14 +8,21 @@ export interface Identity {
 	participantId: string;
 	name: string;
 	role: Role;
+	conferenceId?: string;
+}
+
+/** Who an organiser ticket admits to a conference's live overview. */
+export interface OrganiserIdentity {
+	conferenceId: string;
+	groupIds: string[];
 }
 
 /**
  * Short-lived, single-use tickets: the only credential that appears in the WebSocket URL,
  * so whatever a proxy logs is useless a few seconds later. Bounded in number.
  */
-export class TicketStore {
-	readonly #tickets = new Map<string, { identity: Identity; expiresAt: number }>();
+export class TicketStore<T = Identity> {
+	readonly #tickets = new Map<string, { identity: T; expiresAt: number }>();
 	readonly #ttlMs: number;
 	readonly #max: number;
 	readonly #now: () => number;
@@ -30,7 +37,7 @@ export class TicketStore {
 		return this.#tickets.size;
 	}
 
-	issue(identity: Identity): string | null {
+	issue(identity: T): string | null {
 		if (this.#tickets.size >= this.#max) this.sweep();
 		if (this.#tickets.size >= this.#max) return null;
 		const ticket = randomBytes(24).toString('base64url');
@@ -39,7 +46,7 @@ export class TicketStore {
 	}
 
 	/** Returns the identity once; a second use, an unknown or an expired ticket gets null. */
-	consume(ticket: string): Identity | null {
+	consume(ticket: string): T | null {
 		const entry = this.#tickets.get(ticket);
 		if (!entry) return null;
 		this.#tickets.delete(ticket);

@@ -11,6 +11,7 @@ export type Action =
 	| { type: 'share-timers'; shared: boolean }
 	| { type: 'set-camera-rule'; cameraOffWhileListening: boolean }
 	| { type: 'mute'; participantId: string }
+	| { type: 'ask-help'; on: boolean }
 	| { type: 'admit'; participantId: string }
 	| { type: 'decline'; participantId: string }
 	| { type: 'remove'; participantId: string }

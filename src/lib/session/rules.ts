@@ -19,6 +19,7 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'share-timers',
 	'set-camera-rule',
 	'mute',
+	'ask-help',
 	'admit',
 	'decline',
 	'remove',
@@ -115,6 +116,8 @@ export function applyAction(state: SessionState, actor: Actor, action: Action, n
 			return { ok: true, state: { ...state, timersShared: action.shared } };
 		case 'set-camera-rule':
 			return { ok: true, state: { ...state, cameraOffWhileListening: action.cameraOffWhileListening } };
+		case 'ask-help':
+			return { ok: true, state: { ...state, helpRequested: action.on } };
 		case 'mute': {
 			// Muting is advisory and happens in the media room; the state does not change.
 			const person = state.participants[action.participantId];

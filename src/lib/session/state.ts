@@ -28,6 +28,8 @@ export interface SessionState {
 	timersShared: boolean;
 	/** Group setting: the presenter's camera also closes while they listen. */
 	cameraOffWhileListening: boolean;
+	/** A leader asks the conference organiser for help. */
+	helpRequested: boolean;
 	/** Monotonic counter that orders raised hands. */
 	handCounter: number;
 	participants: Record<string, Participant>;
@@ -48,6 +50,7 @@ export function initialState(sessionId: string, plannedMinutes: number, now: num
 		plannedMinutes,
 		timersShared: false,
 		cameraOffWhileListening: false,
+		helpRequested: false,
 		handCounter: 0,
 		participants: {}
 	};

@@ -34,6 +34,7 @@ export const ClientMessageSchema = v.variant('type', [
 	v.object({ type: v.literal('share-timers'), shared: v.boolean() }),
 	v.object({ type: v.literal('set-camera-rule'), cameraOffWhileListening: v.boolean() }),
 	v.object({ type: v.literal('mute'), participantId: id }),
+	v.object({ type: v.literal('ask-help'), on: v.boolean() }),
 	v.object({ type: v.literal('media-token') }),
 	v.object({ type: v.literal('admit'), participantId: id }),
 	v.object({ type: v.literal('decline'), participantId: id }),

@@ -12,6 +12,7 @@ export type { ClientMessage, Snapshot } from './protocol-schema';
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 export const SYNC_PATH = '/sync';
+export const OVERVIEW_PATH = '/overview';
 
 /** WebSocket close codes the client understands. */
 export const CloseCode = {
@@ -42,6 +43,8 @@ export type ServerMessage =
 			media: boolean;
 	  }
 	| { type: 'media-token'; url: string; token: string }
+	/** A short notice from the conference organiser, to leaders only; kept nowhere. */
+	| { type: 'notice'; text: string }
 	| { type: 'lobby'; waiting: WaitingPerson[] }
 	| { type: 'refused'; action: string; code: RefusalCode }
 	| { type: 'ended' };

@@ -20,6 +20,7 @@ const SCALAR_KEYS = [
 	'plannedMinutes',
 	'timersShared',
 	'cameraOffWhileListening',
+	'helpRequested',
 	'handCounter'
 ] as const satisfies readonly (keyof Scalars)[];
 
@@ -87,6 +88,7 @@ export function readState(doc: Y.Doc): SessionState | null {
 		plannedMinutes: num('plannedMinutes', 90),
 		timersShared: session.get('timersShared') === true,
 		cameraOffWhileListening: session.get('cameraOffWhileListening') === true,
+		helpRequested: session.get('helpRequested') === true,
 		handCounter: num('handCounter', 0),
 		participants
 	};

@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, tokenOf, until, type Harness } from '../support/app-harness';
+
+/** Conferences through the real server: links, the live overview, notices, end-all. */
+describe('conferences', () => {
+	let h: Harness;
+	beforeEach(async () => {
+		h = await startHarness();
+	});
+	afterEach(() => h.close());
+
+	const input = {
+		name: 'Nordic Balint Days',
+		timeZone: 'Europe/Stockholm',
+		sessions: [
+			{ start: '2027-03-10T09:00:00+01:00', minutes: 90 },
+			{ start: '2027-03-11T09:00:00+01:00', minutes: 90 }
+		],
+		groups: [{ name: 'Group A', leaders: ['Astrid'] }, { name: 'Group B' }, { name: 'Group C' }],
+		membersPerGroup: 8
+	};
+
+	async function create() {
+		const res = await h.post('/api/conferences', input);
+		expect(res.status).toBe(201);
+		return res.body;
+	}
+
+	async function overview(organiserLink: string) {
+		const { body } = await h.post('/api/conferences/ticket', { token: tokenOf(organiserLink) });
+		const { ws, messages } = await h.open(`/overview/${body.conferenceId}?ticket=${body.ticket}`);
+		return { ws, messages, latest: (groupId: string) => [...messages].reverse().flatMap((m) => (m.type === 'group' ? [m.group] : m.type === 'overview' ? m.groups : [])).find((g: any) => g.groupId === groupId) };
+	}
+
+	it('creates every group’s four links and one organiser link, and gives them again from the organiser token', async () => {
+		const created = await create();
+		expect(created.conference).toMatchObject({ name: 'Nordic Balint Days', timeZone: 'Europe/Stockholm', sessions: [{ start: '2027-03-10T08:00:00.000Z', minutes: 90 }, { start: '2027-03-11T08:00:00.000Z', minutes: 90 }] });
+		expect(created.groups).toHaveLength(3);
+		expect(created.groups[0].leaders).toEqual(['Astrid']);
+		for (const g of created.groups) {
+			expect(Object.keys(g.links)).toEqual(['leader', 'coLeader', 'member', 'observer']);
+			const inspected = await h.post('/api/links/inspect', { token: tokenOf(g.links.member) });
+			expect(inspected.body).toMatchObject({ group: { id: g.id, name: g.name }, role: 'member' });
+		}
+		expect(created.organiserLink).toMatch(/\/organiser#t=/);
+		const again = await h.post('/api/conferences/links', { token: tokenOf(created.organiserLink) });
+		expect(again.status).toBe(200);
+		expect(again.body.groups.map((g: any) => g.links)).toEqual(created.groups.map((g: any) => g.links));
+	});
+
+	it('refuses bad input and forged organiser tokens with clear errors', async () => {
+		expect((await h.post('/api/conferences', { ...input, timeZone: 'Mars/Olympus' })).status).toBe(400);
+		expect((await h.post('/api/conferences', { ...input, sessions: [{ start: 'tomorrow' }] })).status).toBe(400);
+		expect((await h.post('/api/conferences', { ...input, groups: [] })).status).toBe(400);
+		const created = await create();
+		const token = tokenOf(created.organiserLink);
+		const forged = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
+		expect((await h.post('/api/conferences/links', { token: forged })).body.error.code).toBe('link-invalid');
+		expect((await h.post('/api/conferences/ticket', { token: tokenOf(created.groups[0].links.leader) })).status).toBe(400);
+	});
+
+	it('the organiser needs the key when one is configured', async () => {
+		await h.close();
+		h = await startHarness({ ORGANISER_KEY: 'organiser-key-0123456789' });
+		expect((await h.post('/api/conferences', input)).status).toBe(401);
+		expect((await h.post('/api/conferences', input, { authorization: 'Bearer organiser-key-0123456789' })).status).toBe(201);
+	});
+
+	it('the overview follows phases, headcounts, the leader and the help signal, never names', async () => {
+		const created = await create();
+		const [a, b] = created.groups;
+		const view = await overview(created.organiserLink);
+		await until(() => view.messages.some((m) => m.type === 'overview'), 'overview');
+		expect(view.messages[0].groups.map((g: any) => [g.groupId, g.live])).toEqual(created.groups.map((g: any) => [g.id, false]));
+
+		const leaderA = await h.connect(a.links.leader, 'Astrid Secretname');
+		const memberA = await h.connect(a.links.member, 'Mikael Secretname');
+		const observerA = await h.connect(a.links.observer, 'Olle Secretname');
+		await until(() => view.latest(a.id)?.waiting === 2 && view.latest(a.id)?.leaderPresent === true, 'leader and lobby');
+		leaderA.send({ type: 'admit', participantId: memberA.participantId });
+		leaderA.send({ type: 'admit', participantId: observerA.participantId });
+		await until(() => view.latest(a.id)?.members === 1 && view.latest(a.id)?.observers === 1, 'headcount');
+		leaderA.send({ type: 'set-phase', phase: 'reflection' });
+		await until(() => view.latest(a.id)?.phase === 'reflection', 'phase');
+		expect(view.latest(a.id).startedAt).toEqual(expect.any(Number));
+		leaderA.send({ type: 'ask-help', on: true });
+		await until(() => view.latest(a.id)?.helpRequested === true, 'help');
+		expect(view.latest(b.id).live).toBe(false);
+		const everything = JSON.stringify(view.messages);
+		expect(everything).not.toMatch(/Secretname|Group A|Nordic/);
+
+		memberA.ws.close();
+		await until(() => view.latest(a.id)?.members === 0, 'member left');
+	});
+
+	it('a notice reaches the leaders of every live group and no one else; end-all ends every group', async () => {
+		const created = await create();
+		const [a, b] = created.groups;
+		const leaderA = await h.connect(a.links.leader, 'Astrid');
+		const coLeaderB = await h.connect(b.links.coLeader, 'Bo');
+		const memberA = await h.connect(a.links.member, 'Maja');
+		await until(() => leaderA.messages.some((m) => m.type === 'lobby' && m.waiting.length === 1), 'lobby');
+		leaderA.send({ type: 'admit', participantId: memberA.participantId });
+		await until(() => memberA.messages.some((m) => m.type === 'admitted'), 'admitted');
+
+		// A group of another conference and a plain group are not touched.
+		const other = (await h.post('/api/conferences', { ...input, name: 'Other' })).body;
+		const outsider = await h.connect(other.groups[0].links.leader, 'Ulla');
+		const plain = (await h.post('/api/groups', { name: 'Plain' })).body;
+		const plainLeader = await h.connect(plain.links.leader, 'Per');
+
+		const view = await overview(created.organiserLink);
+		await until(() => view.messages.some((m) => m.type === 'overview'), 'overview');
+		view.ws.send(JSON.stringify({ type: 'notice', text: 'Plenary in 10 minutes' }));
+		await until(() => view.messages.some((m) => m.type === 'notice-sent'), 'notice sent');
+		expect(view.messages.find((m) => m.type === 'notice-sent').groups).toBe(2);
+		for (const leader of [leaderA, coLeaderB]) await until(() => leader.messages.some((m) => m.type === 'notice' && m.text === 'Plenary in 10 minutes'), 'notice');
+		for (const c of [memberA, outsider, plainLeader]) expect(c.messages.some((m) => m.type === 'notice')).toBe(false);
+
+		view.ws.send(JSON.stringify({ type: 'end-all' }));
+		for (const c of [leaderA, coLeaderB, memberA]) await until(() => c.messages.some((m) => m.type === 'ended'), 'ended');
+		await until(() => h.app.rooms.size === 2, 'two rooms left');
+		expect(outsider.messages.some((m) => m.type === 'ended')).toBe(false);
+		plainLeader.send({ type: 'next-phase' });
+		await until(() => h.app.rooms.get(plain.group.id)?.state.phase === 'opening', 'plain group still works');
+	});
+
+	it('the overview socket refuses replayed tickets, other conferences and malformed messages', async () => {
+		const created = await create();
+		const { body } = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
+		await h.open(`/overview/${body.conferenceId}?ticket=${body.ticket}`);
+		await expect(h.open(`/overview/${body.conferenceId}?ticket=${body.ticket}`)).rejects.toThrow(/401/);
+		const second = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
+		await expect(h.open(`/overview/someotherconference1?ticket=${second.body.ticket}`)).rejects.toThrow(/401/);
+		const third = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
+		const { ws } = await h.open(`/overview/${body.conferenceId}?ticket=${third.body.ticket}`);
+		const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+		ws.send('{"type":"end-everything"}');
+		expect(await closed).toBe(4400);
+	});
+});
