@@ -15,10 +15,11 @@ const LOCALES = ['sv', 'da', 'de'] as const;
 /** Keys whose value may legitimately equal the English one, per locale. */
 const SAME_AS_ENGLISH: Record<(typeof LOCALES)[number], readonly string[]> = {
 	// "Video" is the same word in all four languages.
-	sv: ['$schema', 'app_name', 'video_title'],
-	da: ['$schema', 'app_name', 'video_title'],
+	// "—" is a dash, not a word; Danish "Send" is the imperative.
+	sv: ['$schema', 'app_name', 'video_title', 'help_none'],
+	da: ['$schema', 'app_name', 'video_title', 'help_none', 'send_notice'],
 	// "Phase" is the German word too; the announcement is built only from it and placeholders.
-	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title']
+	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title', 'help_none', 'col_phase']
 };
 
 const en = readMessages('en');

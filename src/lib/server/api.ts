@@ -168,7 +168,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const link = deps.signer.verifyLink(t);
 			if (!link.ok) throw PROBLEM_STATUS[link.problem];
 			const f = link.facts;
-			sendJson(res, 200, { group: { id: f.g, name: f.n, plannedMinutes: f.m }, role: f.r, expiresAt: new Date(f.x * 1000).toISOString() });
+			sendJson(res, 200, { group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c }, role: f.r, expiresAt: new Date(f.x * 1000).toISOString() });
 		} else if (path === '/api/tickets' && req.method === 'POST') {
 			if (!deps.limits.tickets.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
 			const body = parse(TicketSchema, await readJson(req));

@@ -48,17 +48,17 @@ const CreateConferenceSchema = v.object({
 const TokenSchema = v.object({ token: v.pipe(v.string('The organiser token is required.'), v.maxLength(MAX_CONFERENCE_TOKEN_LENGTH)) });
 
 /** Everything an organiser hands out, derived again from the signed facts. */
-function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string, leaders: string[][] = []) {
+function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string) {
 	const sessions = facts.s.map(([start, minutes]) => ({ start: new Date(start * 1000).toISOString(), minutes }));
 	const plannedMinutes = Math.max(...facts.s.map(([, minutes]) => minutes));
 	return {
 		conference: { id: facts.c, name: facts.n, timeZone: facts.z, membersPerGroup: facts.p, sessions },
 		organiserLink: `${base}/organiser#${new URLSearchParams({ t: token })}`,
 		expiresAt: new Date(facts.x * 1000).toISOString(),
-		groups: facts.g.map(([id, name, mediaKey], index) => ({
+		groups: facts.g.map(([id, name, mediaKey, leaders]) => ({
 			id,
 			name,
-			leaders: leaders[index] ?? [],
+			leaders,
 			links: signGroupLinks(deps.signer, { id, name, plannedMinutes, mediaKey, conferenceId: facts.c }, facts.x, base)
 		}))
 	};
@@ -87,12 +87,12 @@ export async function handleConferenceApi(
 			n: input.name,
 			z: input.timeZone,
 			s: input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]),
-			g: input.groups.map((g) => [randomId(), g.name, newMediaKey()] as [string, string, string]),
+			g: input.groups.map((g) => [randomId(), g.name, newMediaKey(), g.leaders] as [string, string, string, string[]]),
 			p: input.membersPerGroup,
 			x: linkExpiry(deps.config)
 		};
 		const token = deps.signer.signConference(facts);
-		sendJson(res, 201, describe(deps, { k: 'conference', ...facts }, token, origin(deps.config, req), input.groups.map((g) => g.leaders)));
+		sendJson(res, 201, describe(deps, { k: 'conference', ...facts }, token, origin(deps.config, req)));
 		return true;
 	}
 	if (path === '/api/conferences/links' || path === '/api/conferences/ticket') {

@@ -45,8 +45,12 @@ const ConferencePayload = v.object({
 	z: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
 	/** Sessions: [start in epoch seconds, minutes]. */
 	s: v.pipe(v.array(v.tuple([v.pipe(v.number(), v.integer()), v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES))])), v.maxLength(20)),
-	/** Groups: [id, name, media key]. */
-	g: v.pipe(v.array(v.tuple([v.pipe(v.string(), v.regex(idPattern)), v.pipe(v.string(), v.minLength(1), v.maxLength(120)), v.string()])), v.minLength(1), v.maxLength(100)),
+	/** Groups: [id, name, media key, leaders' names for the hand-out]. */
+	g: v.pipe(
+		v.array(v.tuple([v.pipe(v.string(), v.regex(idPattern)), v.pipe(v.string(), v.minLength(1), v.maxLength(120)), v.string(), v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(2))])),
+		v.minLength(1),
+		v.maxLength(100)
+	),
 	/** Members per group, for the participant cap and the hand-out. */
 	p: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
 	x: v.pipe(v.number(), v.integer())

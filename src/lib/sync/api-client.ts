@@ -1,10 +1,13 @@
 import type { Role } from '../session/roles';
+import type { ConferenceDescription } from '../conference/types';
 
 /** Typed calls to the server's JSON API, from the browser. */
 export interface GroupInfo {
 	id: string;
 	name: string;
 	plannedMinutes: number;
+	/** Part of a conference: leaders can ask its organiser for help. */
+	inConference?: boolean;
 }
 
 export interface LinkInfo {
@@ -22,9 +25,11 @@ export interface TicketAnswer {
 	group: GroupInfo;
 }
 
+export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string };
+
 export interface CreatedGroup {
 	group: GroupInfo;
-	links: { leader: string; coLeader: string; member: string; observer: string };
+	links: GroupLinks;
 	expiresAt: string;
 }
 
@@ -61,6 +66,10 @@ export const api = {
 	ticket: (token: string, name: string, seat?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat }),
 	createGroup: (input: { name: string; plannedMinutes: number; mediaKey: string }, organiserKey?: string) =>
 		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
+	createConference: (input: unknown, organiserKey?: string) =>
+		post<ConferenceDescription>('/api/conferences', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
+	conferenceLinks: (token: string) => post<ConferenceDescription>('/api/conferences/links', { token }),
+	organiserTicket: (token: string) => post<{ ticket: string; conferenceId: string }>('/api/conferences/ticket', { token }),
 	async config(): Promise<{ organiserKeyRequired: boolean }> {
 		const response = await fetch('/api/config', { cache: 'no-store', credentials: 'omit' });
 		return response.json();

@@ -36,6 +36,8 @@ export class RoomClient {
 	refusal = $state<RefusalCode | null>(null);
 	problem = $state<string | null>(null);
 	participantId = $state<string | null>(null);
+	/** Notices from the conference organiser (leaders only), in page memory. */
+	notices = $state.raw<{ id: number; text: string }[]>([]);
 	/** Whether this installation has video; known once admitted. */
 	media = $state(false);
 	role: Role;
@@ -157,6 +159,9 @@ export class RoomClient {
 			case 'refused':
 				if (message.action === 'media-token') this.#settleTokens(new Error(message.code));
 				else this.refusal = message.code;
+				break;
+			case 'notice':
+				this.notices = [...this.notices, { id: Date.now() + Math.random(), text: message.text }];
 				break;
 			case 'media-token':
 				this.#settleTokens({ url: message.url, token: message.token });

@@ -1,0 +1,80 @@
+import Papa from 'papaparse';
+import { createEvents, type EventAttributes } from 'ics';
+import type { ConferenceDescription } from './types';
+
+/**
+ * The organiser's hand-outs, made in the browser from the links the server gave: nothing
+ * is stored anywhere. CSV by papaparse, calendar files by ics.
+ */
+const ROLE_KEYS = ['leader', 'coLeader', 'member', 'observer'] as const;
+
+export function linksCsv(d: ConferenceDescription): string {
+	const rows = d.groups.flatMap((g) =>
+		ROLE_KEYS.map((role) => ({ conference: d.conference.name, group: g.name, leaders: g.leaders.join(', '), role, link: g.links[role] }))
+	);
+	return Papa.unparse(rows, { columns: ['conference', 'group', 'leaders', 'role', 'link'] });
+}
+
+/**
+ * One calendar file per group with every session, in UTC so that each person's calendar
+ * shows it in their own time zone. The description carries the members' link.
+ */
+export function groupIcs(d: ConferenceDescription, groupId: string): string {
+	const group = d.groups.find((g) => g.id === groupId);
+	if (!group) throw new Error('unknown group');
+	const events: EventAttributes[] = d.conference.sessions.map((s, index) => ({
+		uid: `${d.conference.id}-${group.id}-${index}@balint-room`,
+		title: `${group.name} · ${d.conference.name}`,
+		description: `Balint group session ${index + 1} of ${d.conference.sessions.length}. Join: ${group.links.member}`,
+		url: group.links.member,
+		start: Date.parse(s.start),
+		startInputType: 'utc',
+		startOutputType: 'utc',
+		duration: { minutes: s.minutes },
+		classification: 'CONFIDENTIAL',
+		productId: 'balint-room'
+	}));
+	const { error, value } = createEvents(events);
+	if (error || !value) throw error ?? new Error('calendar file could not be made');
+	return value;
+}
+
+/** Offset of a time zone from UTC at an instant, in ms. */
+function zoneOffset(instant: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit'
+	}).formatToParts(new Date(instant));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
+}
+
+/** "2027-03-10T09:00" as a wall-clock time in `timeZone` → the UTC ISO instant. */
+export function wallTimeToIso(local: string, timeZone: string): string {
+	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+	if (!match) throw new Error('expected YYYY-MM-DDTHH:mm');
+	const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+	const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+	let instant = asUtc - zoneOffset(asUtc, timeZone);
+	instant = asUtc - zoneOffset(instant, timeZone);
+	return new Date(instant).toISOString();
+}
+
+export function download(filename: string, text: string, type: string): void {
+	const url = URL.createObjectURL(new Blob([text], { type }));
+	const a = document.createElement('a');
+	a.href = url;
+	a.download = filename;
+	a.click();
+	setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function fileName(name: string, extension: string): string {
+	return `${name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'balint'}.${extension}`;
+}

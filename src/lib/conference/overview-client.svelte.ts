@@ -1,0 +1,80 @@
+import { api } from '../sync/api-client';
+import { OVERVIEW_PATH } from '../sync/protocol';
+import type { GroupSummary } from './types';
+
+type OverviewMessage =
+	| { type: 'overview'; groups: GroupSummary[] }
+	| { type: 'group'; group: GroupSummary }
+	| { type: 'notice-sent'; groups: number }
+	| { type: 'ended-all'; groups: number };
+
+/**
+ * The organiser's live, read-only view of a conference: the one owner of its socket and
+ * reconnect timer. Holds counts and phases only; the server never sends names.
+ */
+export class OverviewClient {
+	groups = $state.raw<Record<string, GroupSummary>>({});
+	connected = $state(false);
+	lastNotice = $state<number | null>(null);
+	lastEndAll = $state<number | null>(null);
+
+	readonly #token: string;
+	#ws: WebSocket | null = null;
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#closed = false;
+
+	constructor(token: string) {
+		this.#token = token;
+	}
+
+	async start(): Promise<void> {
+		if (this.#closed) return;
+		try {
+			const { ticket, conferenceId } = await api.organiserTicket(this.#token);
+			const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+			const ws = new WebSocket(`${scheme}://${location.host}${OVERVIEW_PATH}/${conferenceId}?ticket=${encodeURIComponent(ticket)}`);
+			this.#ws = ws;
+			ws.onopen = () => (this.connected = true);
+			ws.onmessage = (event) => this.#on(JSON.parse(String(event.data)) as OverviewMessage);
+			ws.onclose = () => {
+				if (this.#ws !== ws) return;
+				this.#ws = null;
+				this.connected = false;
+				this.#retry();
+			};
+		} catch {
+			this.#retry();
+		}
+	}
+
+	#on(message: OverviewMessage): void {
+		if (message.type === 'overview') this.groups = Object.fromEntries(message.groups.map((g) => [g.groupId, g]));
+		else if (message.type === 'group') this.groups = { ...this.groups, [message.group.groupId]: message.group };
+		else if (message.type === 'notice-sent') this.lastNotice = message.groups;
+		else this.lastEndAll = message.groups;
+	}
+
+	#retry(): void {
+		if (this.#closed) return;
+		this.#timer = setTimeout(() => void this.start(), 1500);
+	}
+
+	notice(text: string): void {
+		this.#ws?.send(JSON.stringify({ type: 'notice', text }));
+	}
+
+	endAll(): void {
+		this.#ws?.send(JSON.stringify({ type: 'end-all' }));
+	}
+
+	destroy(): void {
+		this.#closed = true;
+		if (this.#timer) clearTimeout(this.#timer);
+		const ws = this.#ws;
+		this.#ws = null;
+		if (ws) {
+			ws.onclose = null;
+			ws.close(1000);
+		}
+	}
+}

@@ -1,0 +1,23 @@
+import type { GroupLinks } from '../sync/api-client';
+
+/** A conference as the API describes it: everything the organiser hands out. */
+export interface ConferenceDescription {
+	conference: { id: string; name: string; timeZone: string; membersPerGroup: number; sessions: { start: string; minutes: number }[] };
+	organiserLink: string;
+	expiresAt: string;
+	groups: { id: string; name: string; leaders: string[]; links: GroupLinks }[];
+}
+
+/** What the organiser sees of one group: counts and phase, never names or content. */
+export interface GroupSummary {
+	groupId: string;
+	live: boolean;
+	phase: import('../session/phases').Phase;
+	members: number;
+	observers: number;
+	leaderPresent: boolean;
+	waiting: number;
+	startedAt: number | null;
+	plannedMinutes: number;
+	helpRequested: boolean;
+}

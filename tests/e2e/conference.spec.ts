@@ -1,0 +1,86 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+
+/**
+ * A conference organiser in the browser: three groups created at once, leaders and members
+ * joining from their links, the live overview following them, help, notices, end-all.
+ */
+async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(url);
+	await page.getByTestId('display-name').fill(name);
+	await page.getByTestId('accept-ground-rules').check();
+	await page.getByTestId('join').click();
+	return page;
+}
+
+test('an organiser runs three groups from the overview', async ({ browser }) => {
+	const base = process.env.E2E_BASE_URL!;
+	const organiserContext = await browser.newContext({ acceptDownloads: true, timezoneId: 'America/New_York' });
+	const organiser = await organiserContext.newPage();
+	await organiser.goto(base + '/');
+	await organiser.getByTestId('conference-link').click();
+	await organiser.getByTestId('conference-name').fill('Balint Days 2027');
+	await organiser.getByTestId('time-zone').selectOption('Europe/Stockholm');
+	await organiser.getByTestId('session-start').first().fill('2027-03-10T09:00');
+	await organiser.getByTestId('add-session').click();
+	await organiser.getByTestId('session-start').nth(1).fill('2027-03-11T14:00');
+	await organiser.getByTestId('conference-groups').fill('Group North: Astrid\nGroup South\nGroup West');
+	await organiser.getByTestId('create-conference').click();
+
+	await expect(organiser).toHaveURL(/\/organiser#t=/);
+	const rows = organiser.getByTestId('overview-group');
+	await expect(rows).toHaveCount(3);
+	await expect(organiser.getByTestId('overview-status')).toHaveAttribute('data-connected', 'true');
+	const groups = organiser.getByTestId('handout-group');
+	await expect(groups.first()).toContainText('Astrid');
+	// Session times are shown in the conference's zone, whatever the organiser's own.
+	await expect(groups.first()).toContainText('9:00');
+	const link = async (index: number, role: string) => (await groups.nth(index).locator(`[data-testid="handout-link"][data-role="${role}"]`).getAttribute('data-url'))!;
+	const groupId = async (index: number) => (await groups.nth(index).getAttribute('data-group-id'))!;
+	const row = async (index: number) => organiser.locator(`[data-testid="overview-group"][data-group-id="${await groupId(index)}"]`);
+
+	// Hand-outs: the CSV has all twelve links; the calendar file has both sessions in UTC.
+	const csvDownload = organiser.waitForEvent('download');
+	await organiser.getByTestId('download-csv').click();
+	const csv = readFileSync((await (await csvDownload).path())!, 'utf8');
+	expect(csv.trim().split('\n')).toHaveLength(13);
+	expect(csv).toContain(await link(2, 'observer'));
+	const icsDownload = organiser.waitForEvent('download');
+	await groups.nth(0).getByTestId('download-ics').click();
+	const ics = readFileSync((await (await icsDownload).path())!, 'utf8');
+	expect(ics).toContain('DTSTART:20270310T080000Z');
+	expect(ics).toContain('DTSTART:20270311T130000Z');
+
+	const leaderNorth = await joinAs(browser, await link(0, 'leader'), 'Astrid');
+	const memberNorth = await joinAs(browser, await link(0, 'member'), 'Nils');
+	const leaderSouth = await joinAs(browser, await link(1, 'leader'), 'Sune');
+	await leaderNorth.locator('[data-testid="waiting"][data-name="Nils"] [data-testid="admit"]').click();
+	await expect(await row(0)).toHaveAttribute('data-members', '1');
+	await expect(await row(0)).toHaveAttribute('data-leader', 'true');
+	await expect(await row(1)).toHaveAttribute('data-leader', 'true');
+	await expect(await row(2)).toHaveAttribute('data-live', 'false');
+	await expect(organiser.getByTestId('overview')).not.toContainText('Nils');
+
+	await leaderNorth.getByTestId('next-phase').click();
+	await expect(await row(0)).toHaveAttribute('data-phase', 'opening');
+	await leaderSouth.locator('[data-testid="set-phase"][data-phase="reflection"]').click();
+	await expect(await row(1)).toHaveAttribute('data-phase', 'reflection');
+
+	await leaderSouth.getByTestId('ask-help').click();
+	await expect(await row(1)).toHaveAttribute('data-help', 'true');
+	await expect(await row(0)).toHaveAttribute('data-help', 'false');
+
+	await organiser.getByTestId('notice-text').fill('Plenary in 10 minutes');
+	await organiser.getByTestId('send-notice').click();
+	for (const leader of [leaderNorth, leaderSouth]) await expect(leader.getByTestId('organiser-notice')).toContainText('Plenary in 10 minutes');
+	await expect(memberNorth.getByTestId('organiser-notice')).toHaveCount(0);
+
+	await organiser.getByTestId('end-all').click();
+	await organiser.getByTestId('confirm-end-all').click();
+	for (const page of [leaderNorth, memberNorth, leaderSouth]) await expect(page.getByTestId('session-ended')).toBeVisible();
+	await expect(await row(0)).toHaveAttribute('data-live', 'false');
+	await expect(await row(1)).toHaveAttribute('data-live', 'false');
+
+	for (const page of [organiser, leaderNorth, memberNorth, leaderSouth]) await page.context().close();
+});
