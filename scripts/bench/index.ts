@@ -1,0 +1,291 @@
+/**
+ * `npm run bench`: Balint Room's sync server against a bare @y/websocket-server 0.1.1, same
+ * workload, same run, real WebSockets on loopback. Bounded in size and time; stops by itself.
+ * Prints figures with their targets; never a pass/fail test (see docs/benchmarks.md).
+ *
+ * BENCH_GROUPS (50) x BENCH_CLIENTS (10) clients; BENCH_ROUNDS (20); BENCH_CYCLES (1000).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Probe } from './ipc';
+import { bareClient, oursClient, opened, until, type BenchClient } from './clients';
+
+const G = Number(process.env.BENCH_GROUPS ?? 50);
+const P = Number(process.env.BENCH_CLIENTS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
+const PHASES = ['opening', 'case-call', 'presentation', 'questions', 'reflection', 'return'];
+const hardStop = setTimeout(() => {
+	console.error('bench: stopped after 8 minutes');
+	process.exit(2);
+}, 8 * 60_000);
+hardStop.unref();
+
+interface Child {
+	port: number;
+	probe(): Promise<Probe>;
+	stop(): void;
+}
+
+async function spawnServer(file: string): Promise<Child> {
+	const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const port = await new Promise<number>((resolve, reject) => {
+		child.once('message', (m: any) => (m.type === 'ready' ? resolve(m.port) : reject(new Error('unexpected'))));
+		child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+	});
+	return {
+		port,
+		probe: () =>
+			new Promise((resolve) => {
+				const on = (m: any) => {
+					if (m.type !== 'probe') return;
+					child.off('message', on);
+					resolve(m.probe);
+				};
+				child.on('message', on);
+				child.send({ type: 'probe' });
+			}),
+		stop: () => child.kill('SIGKILL')
+	};
+}
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+const ms = (v: number) => `${v.toFixed(2)} ms`;
+const dist = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, p99 ${ms(percentile(values, 99))} (n=${values.length})`;
+
+/** A group as the bench drives it: the writer and everyone who must see the change. */
+interface BenchGroup {
+	writer: BenchClient;
+	clients: BenchClient[];
+	setPhase(phase: string): void;
+	/** Balint Room only: the organiser's overview saw this group's phase. */
+	groupId?: string;
+}
+
+/** Changes the phase of the given groups at once; resolves with every observer's latency. */
+async function change(groups: BenchGroup[], round: number, overview?: BenchClient): Promise<{ latencies: number[]; overview: number[] }> {
+	const latencies: number[] = [];
+	const overviewLatencies: number[] = [];
+	let pending = 0;
+	const phase = PHASES[round % PHASES.length]!;
+	const starts = new Map<BenchGroup, number>();
+	for (const g of groups) {
+		for (const c of g.clients) {
+			pending += 1;
+			c.onPhase = (seen, at) => {
+				if (seen !== phase) return;
+				c.onPhase = null;
+				latencies.push(at - starts.get(g)!);
+				pending -= 1;
+			};
+		}
+	}
+	let overviewPending = 0;
+	if (overview) {
+		const waiting = new Map(groups.map((g) => [g.groupId!, g]));
+		overviewPending = waiting.size;
+		overview.ws.removeAllListeners('message');
+		overview.ws.on('message', (data) => {
+			const m = JSON.parse(data.toString());
+			const g = m.type === 'group' && m.group.phase === phase ? waiting.get(m.group.groupId) : undefined;
+			if (!g) return;
+			waiting.delete(m.group.groupId);
+			overviewLatencies.push(performance.now() - starts.get(g)!);
+			overviewPending -= 1;
+		});
+	}
+	for (const g of groups) {
+		starts.set(g, performance.now());
+		g.setPhase(phase);
+	}
+	await until(() => pending === 0 && overviewPending === 0, `round ${round}`);
+	return { latencies, overview: overviewLatencies };
+}
+
+/** One request per connection (no keep-alive), so no idle HTTP socket skews the counts. */
+function json(port: number, path: string, body: unknown): Promise<any> {
+	return new Promise((resolve, reject) => {
+		const payload = JSON.stringify(body);
+		const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+			let text = '';
+			res.on('data', (chunk) => (text += chunk));
+			res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${path}: ${res.statusCode} ${text}`))));
+		});
+		req.on('error', reject);
+		req.end(payload);
+	});
+}
+
+async function oursJoin(port: number, link: string, name: string): Promise<{ client: BenchClient; participantId: string }> {
+	const token = new URLSearchParams(link.split('#')[1]).get('t');
+	const t = await json(port, '/api/tickets', { token, name });
+	const client = oursClient(`ws://127.0.0.1:${port}/sync/${t.group.id}?ticket=${t.ticket}`);
+	await opened(client.ws);
+	return { client, participantId: t.participantId };
+}
+
+async function setupOurs(server: Child): Promise<{ groups: BenchGroup[]; overview: BenchClient; all: BenchClient[] }> {
+	const conference = await json(server.port, '/api/conferences', {
+		name: 'Bench',
+		timeZone: 'UTC',
+		sessions: [{ start: '2030-01-01T09:00:00Z', minutes: 90 }],
+		groups: Array.from({ length: G }, (_, i) => ({ name: `Group ${i}` })),
+		membersPerGroup: Math.min(16, P)
+	});
+	const groups: BenchGroup[] = [];
+	const all: BenchClient[] = [];
+	for (const g of conference.groups) {
+		const leader = await oursJoin(server.port, g.links.leader, 'Leader');
+		await until(() => leader.client.json.some((m) => m.type === 'admitted'), 'leader admitted');
+		const members = await Promise.all(Array.from({ length: P - 1 }, (_, i) => oursJoin(server.port, g.links.member, `Member ${i}`)));
+		for (const m of members) leader.client.ws.send(JSON.stringify({ type: 'admit', participantId: m.participantId }));
+		const clients = [leader.client, ...members.map((m) => m.client)];
+		await until(() => clients.every((c) => Object.keys(c.doc.getMap('participants').toJSON()).length === P), 'roster synced');
+		all.push(...clients);
+		groups.push({ writer: leader.client, clients: members.map((m) => m.client), groupId: g.id, setPhase: (phase) => leader.client.ws.send(JSON.stringify({ type: 'set-phase', phase })) });
+	}
+	const ticket = await json(server.port, '/api/conferences/ticket', { token: new URLSearchParams(conference.organiserLink.split('#')[1]).get('t') });
+	const overview = oursClient(`ws://127.0.0.1:${server.port}/overview/${ticket.conferenceId}?ticket=${ticket.ticket}`);
+	await opened(overview.ws);
+	return { groups, overview, all };
+}
+
+async function setupBare(server: Child): Promise<{ groups: BenchGroup[]; all: BenchClient[] }> {
+	const groups: BenchGroup[] = [];
+	const all: BenchClient[] = [];
+	for (let g = 0; g < G; g++) {
+		const clients = Array.from({ length: P }, () => bareClient(`ws://127.0.0.1:${server.port}/group-${g}`));
+		await Promise.all(clients.map((c) => opened(c.ws)));
+		const writer = clients[0]!;
+		writer.doc.getMap('session').set('phase', 'gathering');
+		await until(() => clients.every((c) => c.doc.getMap('session').get('phase') === 'gathering'), 'bare synced');
+		all.push(...clients);
+		groups.push({ writer, clients: clients.slice(1), setPhase: (phase) => writer.doc.getMap('session').set('phase', phase) });
+	}
+	return { groups, all };
+}
+
+interface Figures {
+	staggered: number[];
+	burst: number[];
+	overview: number[];
+	perConnectionRss: number;
+	perConnectionHeap: number;
+	cpuPercent: number;
+}
+
+async function measure(server: Child, setup: () => Promise<{ groups: BenchGroup[]; overview?: BenchClient; all: BenchClient[] }>, warmUp: () => Promise<unknown>): Promise<Figures> {
+	// One session opened and ended first, so code loading is not counted as connection memory.
+	await warmUp();
+	const before = await server.probe();
+	const { groups, overview, all } = await setup();
+	await sleep(500);
+	const idle = await server.probe();
+	const connections = all.length + (overview ? 1 : 0);
+	const started = performance.now();
+	const staggered: number[] = [];
+	const overviewLatencies: number[] = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		for (const g of groups) {
+			const r = await change([g], round, overview);
+			staggered.push(...r.latencies);
+			overviewLatencies.push(...r.overview);
+			await sleep(1);
+		}
+	}
+	const burst: number[] = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		burst.push(...(await change(groups, round + 1)).latencies);
+		await sleep(20);
+	}
+	const after = await server.probe();
+	const cpuPercent = ((after.cpuMicros - idle.cpuMicros) / 1000 / (performance.now() - started)) * 100;
+	for (const c of all) c.close();
+	overview?.close();
+	return {
+		staggered,
+		burst,
+		overview: overviewLatencies,
+		perConnectionRss: (idle.rss - before.rss) / connections,
+		perConnectionHeap: (idle.heapUsed - before.heapUsed) / connections,
+		cpuPercent
+	};
+}
+
+/** Opens and ends many sessions; reports what is left behind. */
+async function cycles(server: Child, ours: boolean, total = CYCLES): Promise<{ documents: number; heapDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
+	const before = await server.probe();
+	const batch = 20;
+	for (let i = 0; i < total; i += batch) {
+		await Promise.all(
+			Array.from({ length: Math.min(batch, total - i) }, async (_, k) => {
+				if (ours) {
+					const created = await json(server.port, '/api/groups', { name: `Cycle ${i + k}` });
+					const { client } = await oursJoin(server.port, created.links.leader, 'Leader');
+					await until(() => client.json.some((m) => m.type === 'admitted'), 'cycle admitted');
+					const closed = new Promise((r) => client.ws.once('close', r));
+					client.ws.send(JSON.stringify({ type: 'end-session' }));
+					await closed;
+				} else {
+					const client = bareClient(`ws://127.0.0.1:${server.port}/cycle-${i + k}`);
+					await opened(client.ws);
+					client.doc.getMap('session').set('phase', 'opening');
+					await sleep(5);
+					const closed = new Promise((r) => client.ws.once('close', r));
+					client.ws.close();
+					await closed;
+				}
+			})
+		);
+	}
+	await sleep(300);
+	const after = await server.probe();
+	return { documents: after.documents, heapDelta: after.heapUsed - before.heapUsed, resourcesBefore: before.resources, resourcesAfter: after.resources };
+}
+
+function count(resources: string[]): string {
+	const counts = new Map<string, number>();
+	for (const r of resources) counts.set(r, (counts.get(r) ?? 0) + 1);
+	return [...counts].map(([k, v]) => `${k}×${v}`).join(', ') || 'none';
+}
+
+const line = (label: string, value: string, target = '', ok?: boolean) =>
+	console.log(`${label.padEnd(48)} ${value.padEnd(46)} ${target}${ok === undefined ? '' : ok ? '  ✓' : '  ✗ MISSED'}`);
+
+console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds, ${CYCLES} open/end cycles; ${cpus().length} cores, Node ${process.version}\n`);
+const oursServer = await spawnServer('./server-ours.ts');
+const ours = await measure(oursServer, () => setupOurs(oursServer), () => cycles(oursServer, true, 20));
+const oursCycles = await cycles(oursServer, true);
+oursServer.stop();
+const bareServer = await spawnServer('./server-bare.ts');
+const bare = await measure(bareServer, () => setupBare(bareServer), () => cycles(bareServer, false, 20));
+const bareCycles = await cycles(bareServer, false);
+bareServer.stop();
+
+const p95 = (v: number[]) => percentile(v, 95);
+console.log('Phase propagation to every other client (send -> observed in each replica)');
+line('  groups at different moments, Balint Room', dist(ours.staggered), 'target p95 <= 5 ms', p95(ours.staggered) <= 5);
+line('  groups at different moments, bare server', dist(bare.staggered));
+line('  all groups in the same instant, Balint Room', dist(ours.burst), `target p95 <= 1.1 x bare`, p95(ours.burst) <= 1.1 * p95(bare.burst));
+line('  all groups in the same instant, bare server', dist(bare.burst));
+line('  ratio of p95 (same instant), ours / bare', `${(p95(ours.burst) / p95(bare.burst)).toFixed(2)}`);
+line('  organiser overview sees a phase change', dist(ours.overview), 'target < 1000 ms', percentile(ours.overview, 100) < 1000);
+console.log('\nServer memory per idle connection (after gc, includes authentication state)');
+line('  Balint Room', `${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`, 'target <= 16 KB', ours.perConnectionRss <= 16 * 1024);
+line('  bare server', `${(bare.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(bare.perConnectionHeap / 1024).toFixed(1)} KB heap`);
+console.log('\nServer CPU during the latency rounds (one core = 100%)');
+line('  Balint Room', `${ours.cpuPercent.toFixed(0)}%`);
+line('  bare server', `${bare.cpuPercent.toFixed(0)}%`);
+console.log(`\n${CYCLES} sessions opened and ended`);
+line('  Balint Room: documents left', String(oursCycles.documents), 'target 0', oursCycles.documents === 0);
+line('  Balint Room: V8 heap after gc vs before', `${(oursCycles.heapDelta / 1024).toFixed(0)} KB`, 'target within 1024 KB', Math.abs(oursCycles.heapDelta) <= 1024 * 1024);
+line('  Balint Room: open handles before -> after', `${count(oursCycles.resourcesBefore)} -> ${count(oursCycles.resourcesAfter)}`, 'target: no more', oursCycles.resourcesAfter.length <= oursCycles.resourcesBefore.length);
+line('  bare server: documents left', String(bareCycles.documents));
+line('  bare server: V8 heap after gc vs before', `${(bareCycles.heapDelta / 1024).toFixed(0)} KB`);
+process.exit(0);

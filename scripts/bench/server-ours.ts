@@ -1,0 +1,26 @@
+/**
+ * Benchmark child: Balint Room's server core on a free loopback port. Reports memory after
+ * gc, rooms, CPU and handles over IPC. Started by scripts/bench/index.ts only.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../src/lib/server/app';
+import { loadConfig } from '../../src/lib/server/config';
+import { createLogger } from '../../src/lib/server/log';
+import { serveIpc } from './ipc';
+
+const config = loadConfig({
+	LINK_SECRET: 'bench'.repeat(10),
+	LOG_LEVEL: 'silent',
+	RATE_LIMIT_PER_MINUTE: '100000',
+	EMPTY_ROOM_GRACE_SECONDS: '0',
+	HEARTBEAT_SECONDS: '60'
+});
+const app = createApp(config, createLogger('silent'));
+const server = createServer(async (req, res) => {
+	if (!(await app.handleRequest(req, res))) res.writeHead(404).end();
+});
+server.on('upgrade', (req, socket, head) => app.handleUpgrade(req, socket, head) || socket.destroy());
+server.listen(0, '127.0.0.1', () => {
+	serveIpc({ port: (server.address() as AddressInfo).port, documents: () => app.rooms.size });
+});
