@@ -104,7 +104,7 @@ async function change(groups: BenchGroup[], round: number, overview?: BenchClien
 		starts.set(g, performance.now());
 		g.setPhase(phase);
 	}
-	await until(() => pending === 0 && overviewPending === 0, `round ${round}`);
+	await until(() => pending === 0 && overviewPending === 0, `round ${round} (${pending} replicas and ${overviewPending} overview updates missing)`);
 	return { latencies, overview: overviewLatencies };
 }
 
@@ -130,7 +130,7 @@ async function oursJoin(port: number, link: string, name: string): Promise<{ cli
 	return { client, participantId: t.participantId };
 }
 
-async function setupOurs(server: Child): Promise<{ groups: BenchGroup[]; overview: BenchClient; all: BenchClient[] }> {
+async function setupOurs(server: Child, baseline: () => Promise<unknown>): Promise<{ groups: BenchGroup[]; overview: BenchClient; all: BenchClient[] }> {
 	const conference = await json(server.port, '/api/conferences', {
 		name: 'Bench',
 		timeZone: 'UTC',
@@ -138,25 +138,39 @@ async function setupOurs(server: Child): Promise<{ groups: BenchGroup[]; overvie
 		groups: Array.from({ length: G }, (_, i) => ({ name: `Group ${i}` })),
 		membersPerGroup: Math.min(16, P)
 	});
+	// Every HTTP exchange first, so the baseline and the idle probe differ only by the sockets
+	// and their authentication state (tickets are used up on connecting).
+	const ticket = (link: string, name: string) => json(server.port, '/api/tickets', { token: new URLSearchParams(link.split('#')[1]).get('t'), name });
+	const tickets = [];
+	for (const g of conference.groups) {
+		tickets.push({ g, leader: await ticket(g.links.leader, 'Leader'), members: await Promise.all(Array.from({ length: P - 1 }, (_, i) => ticket(g.links.member, `Member ${i}`))) });
+	}
+	const organiser = await json(server.port, '/api/conferences/ticket', { token: new URLSearchParams(conference.organiserLink.split('#')[1]).get('t') });
+	await baseline();
+	const connect = async (t: any) => {
+		const client = oursClient(`ws://127.0.0.1:${server.port}/sync/${t.group.id}?ticket=${t.ticket}`);
+		await opened(client.ws);
+		return client;
+	};
 	const groups: BenchGroup[] = [];
 	const all: BenchClient[] = [];
-	for (const g of conference.groups) {
-		const leader = await oursJoin(server.port, g.links.leader, 'Leader');
-		await until(() => leader.client.json.some((m) => m.type === 'admitted'), 'leader admitted');
-		const members = await Promise.all(Array.from({ length: P - 1 }, (_, i) => oursJoin(server.port, g.links.member, `Member ${i}`)));
-		for (const m of members) leader.client.ws.send(JSON.stringify({ type: 'admit', participantId: m.participantId }));
-		const clients = [leader.client, ...members.map((m) => m.client)];
+	for (const { g, leader: lt, members: mt } of tickets) {
+		const leader = await connect(lt);
+		await until(() => leader.json.some((m) => m.type === 'admitted'), 'leader admitted');
+		const members = await Promise.all(mt.map(connect));
+		for (const t of mt) leader.ws.send(JSON.stringify({ type: 'admit', participantId: t.participantId }));
+		const clients = [leader, ...members];
 		await until(() => clients.every((c) => Object.keys(c.doc.getMap('participants').toJSON()).length === P), 'roster synced');
 		all.push(...clients);
-		groups.push({ writer: leader.client, clients: members.map((m) => m.client), groupId: g.id, setPhase: (phase) => leader.client.ws.send(JSON.stringify({ type: 'set-phase', phase })) });
+		groups.push({ writer: leader, clients: members, groupId: g.id, setPhase: (phase) => leader.ws.send(JSON.stringify({ type: 'set-phase', phase })) });
 	}
-	const ticket = await json(server.port, '/api/conferences/ticket', { token: new URLSearchParams(conference.organiserLink.split('#')[1]).get('t') });
-	const overview = oursClient(`ws://127.0.0.1:${server.port}/overview/${ticket.conferenceId}?ticket=${ticket.ticket}`);
+	const overview = oursClient(`ws://127.0.0.1:${server.port}/overview/${organiser.conferenceId}?ticket=${organiser.ticket}`);
 	await opened(overview.ws);
 	return { groups, overview, all };
 }
 
-async function setupBare(server: Child): Promise<{ groups: BenchGroup[]; all: BenchClient[] }> {
+async function setupBare(server: Child, baseline: () => Promise<unknown>): Promise<{ groups: BenchGroup[]; all: BenchClient[] }> {
+	await baseline();
 	const groups: BenchGroup[] = [];
 	const all: BenchClient[] = [];
 	for (let g = 0; g < G; g++) {
@@ -180,11 +194,16 @@ interface Figures {
 	cpuPercent: number;
 }
 
-async function measure(server: Child, setup: () => Promise<{ groups: BenchGroup[]; overview?: BenchClient; all: BenchClient[] }>, warmUp: () => Promise<unknown>): Promise<Figures> {
-	// One session opened and ended first, so code loading is not counted as connection memory.
+async function measure(
+	server: Child,
+	setup: (baseline: () => Promise<unknown>) => Promise<{ groups: BenchGroup[]; overview?: BenchClient; all: BenchClient[] }>,
+	warmUp: () => Promise<unknown>
+): Promise<Figures> {
+	// A few sessions opened and ended first, so code loading is not counted as connection memory.
 	await warmUp();
-	const before = await server.probe();
-	const { groups, overview, all } = await setup();
+	let before: Probe | undefined;
+	const { groups, overview, all } = await setup(async () => (before = await server.probe()));
+	if (!before) throw new Error('bench: no baseline');
 	await sleep(500);
 	const idle = await server.probe();
 	const connections = all.length + (overview ? 1 : 0);
@@ -201,7 +220,7 @@ async function measure(server: Child, setup: () => Promise<{ groups: BenchGroup[
 	}
 	const burst: number[] = [];
 	for (let round = 0; round < ROUNDS; round++) {
-		burst.push(...(await change(groups, round + 1)).latencies);
+		burst.push(...(await change(groups, ROUNDS + round)).latencies);
 		await sleep(20);
 	}
 	const after = await server.probe();
@@ -212,8 +231,8 @@ async function measure(server: Child, setup: () => Promise<{ groups: BenchGroup[
 		staggered,
 		burst,
 		overview: overviewLatencies,
-		perConnectionRss: (idle.rss - before.rss) / connections,
-		perConnectionHeap: (idle.heapUsed - before.heapUsed) / connections,
+		perConnectionRss: (idle.rss - before!.rss) / connections,
+		perConnectionHeap: (idle.heapUsed - before!.heapUsed) / connections,
 		cpuPercent
 	};
 }
@@ -260,11 +279,11 @@ const line = (label: string, value: string, target = '', ok?: boolean) =>
 
 console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds, ${CYCLES} open/end cycles; ${cpus().length} cores, Node ${process.version}\n`);
 const oursServer = await spawnServer('./server-ours.ts');
-const ours = await measure(oursServer, () => setupOurs(oursServer), () => cycles(oursServer, true, 20));
+const ours = await measure(oursServer, (b) => setupOurs(oursServer, b), () => cycles(oursServer, true, 20));
 const oursCycles = await cycles(oursServer, true);
 oursServer.stop();
 const bareServer = await spawnServer('./server-bare.ts');
-const bare = await measure(bareServer, () => setupBare(bareServer), () => cycles(bareServer, false, 20));
+const bare = await measure(bareServer, (b) => setupBare(bareServer, b), () => cycles(bareServer, false, 20));
 const bareCycles = await cycles(bareServer, false);
 bareServer.stop();
 

@@ -64,6 +64,8 @@ export class Room {
 	#admitted = new Set<string>();
 	/** A fresh room may take one leader's replica after a server restart. */
 	#restorable = true;
+	/** Raised hands from a restored replica, for people not back yet: given back on admission. */
+	readonly #restoredHands = new Map<string, number>();
 	#graceTimer: ReturnType<typeof setTimeout> | null = null;
 	#destroyed = false;
 	readonly #options: RoomOptions;
@@ -124,13 +126,15 @@ export class Room {
 			ws.close(CloseCode.serverShutdown, 'session closed');
 			return;
 		}
-		this.#cancelGrace();
 		// One live socket per person: a reconnect replaces the stale one.
 		for (const other of this.#connections) {
 			if (other.identity.participantId === identity.participantId) {
 				this.#drop(other, CloseCode.replaced, 'replaced by a newer connection');
 			}
 		}
+		// After the replacement: dropping the stale socket of the last person in the room
+		// starts the empty-room timer, which must not destroy the room under this socket.
+		this.#cancelGrace();
 		const conn: Connection = { ws, identity, admitted: false };
 		this.#connections.add(conn);
 		ws.on('message', (data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary));
@@ -161,7 +165,14 @@ export class Room {
 		encoding.writeVarUint(encoder, MESSAGE_SYNC);
 		syncProtocol.writeSyncStep2(encoder, this.doc);
 		this.#sendBinary(conn, encoding.toUint8Array(encoder));
-		this.#commit(addParticipant(this.#state, { id: participantId, name, role }));
+		let next = addParticipant(this.#state, { id: participantId, name, role });
+		const hand = this.#restoredHands.get(participantId);
+		const person = next.participants[participantId];
+		if (hand !== undefined && person) {
+			this.#restoredHands.delete(participantId);
+			next = { ...next, participants: { ...next.participants, [participantId]: { ...person, handRaisedAt: hand } } };
+		}
+		this.#commit(next);
 		if (isLeader(role)) this.#send(conn, { type: 'lobby', waiting: this.#waitingList() });
 	}
 
@@ -284,6 +295,7 @@ export class Room {
 		snapshot.hands.forEach((id, index) => {
 			const person = state.participants[id];
 			if (person) state = { ...state, participants: { ...state.participants, [id]: { ...person, handRaisedAt: index + 1 } } };
+			else this.#restoredHands.set(id, index + 1);
 		});
 		state.handCounter = snapshot.hands.length;
 		this.#commit(state);

@@ -7,9 +7,10 @@ import { PHASES } from '../session/phases';
  */
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
 
-export const SnapshotSchema = v.object({
+export const SnapshotSchema = v.strictObject({
 	sessionId: id,
-	phase: v.picklist(PHASES),
+	// `ended` comes only from ending; a restored session is always one that goes on.
+	phase: v.picklist(PHASES.filter((p) => p !== 'ended')),
 	presenterId: v.nullable(id),
 	listening: v.boolean(),
 	caseNumber: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20)),
@@ -24,24 +25,24 @@ export type Snapshot = v.InferOutput<typeof SnapshotSchema>;
 
 /** Every message a client may send. Unknown types or shapes close the connection. */
 export const ClientMessageSchema = v.variant('type', [
-	v.object({ type: v.literal('next-phase') }),
+	v.strictObject({ type: v.literal('next-phase') }),
 	// Any string here, so that an unknown phase is refused by the rules with a clear reason.
-	v.object({ type: v.literal('set-phase'), phase: v.pipe(v.string(), v.maxLength(40)) }),
-	v.object({ type: v.literal('make-presenter'), participantId: v.nullable(id) }),
-	v.object({ type: v.literal('set-listening'), listening: v.boolean() }),
-	v.object({ type: v.literal('raise-hand') }),
-	v.object({ type: v.literal('lower-hand'), participantId: v.optional(id) }),
-	v.object({ type: v.literal('share-timers'), shared: v.boolean() }),
-	v.object({ type: v.literal('set-camera-rule'), cameraOffWhileListening: v.boolean() }),
-	v.object({ type: v.literal('mute'), participantId: id }),
-	v.object({ type: v.literal('ask-help'), on: v.boolean() }),
-	v.object({ type: v.literal('media-token') }),
-	v.object({ type: v.literal('admit'), participantId: id }),
-	v.object({ type: v.literal('decline'), participantId: id }),
-	v.object({ type: v.literal('remove'), participantId: id }),
-	v.object({ type: v.literal('end-session') }),
-	v.object({ type: v.literal('restore'), snapshot: SnapshotSchema }),
-	v.object({ type: v.literal('leave') })
+	v.strictObject({ type: v.literal('set-phase'), phase: v.pipe(v.string(), v.maxLength(40)) }),
+	v.strictObject({ type: v.literal('make-presenter'), participantId: v.nullable(id) }),
+	v.strictObject({ type: v.literal('set-listening'), listening: v.boolean() }),
+	v.strictObject({ type: v.literal('raise-hand') }),
+	v.strictObject({ type: v.literal('lower-hand'), participantId: v.optional(id) }),
+	v.strictObject({ type: v.literal('share-timers'), shared: v.boolean() }),
+	v.strictObject({ type: v.literal('set-camera-rule'), cameraOffWhileListening: v.boolean() }),
+	v.strictObject({ type: v.literal('mute'), participantId: id }),
+	v.strictObject({ type: v.literal('ask-help'), on: v.boolean() }),
+	v.strictObject({ type: v.literal('media-token') }),
+	v.strictObject({ type: v.literal('admit'), participantId: id }),
+	v.strictObject({ type: v.literal('decline'), participantId: id }),
+	v.strictObject({ type: v.literal('remove'), participantId: id }),
+	v.strictObject({ type: v.literal('end-session') }),
+	v.strictObject({ type: v.literal('restore'), snapshot: SnapshotSchema }),
+	v.strictObject({ type: v.literal('leave') })
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 

@@ -6,8 +6,9 @@ import type { Action, RefusalCode } from '../session/actions';
 import { isLeader, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
 import { api, ApiError, type GroupInfo } from './api-client';
-import { CloseCode, SYNC_PATH, type ServerMessage, type Snapshot, type WaitingPerson } from './protocol';
+import { CloseCode, SYNC_PATH, type ServerMessage, type WaitingPerson } from './protocol';
 import { readState } from './schema';
+import { snapshotOf } from './snapshot';
 
 export type RoomStatus =
 	| 'idle'
@@ -195,25 +196,9 @@ export class RoomClient {
 
 	#offerRestore(sessionId: string, restorable: boolean): void {
 		const previous = this.#previous;
-		if (!restorable || !previous || previous.sessionId === sessionId || previous.phase === 'gathering') return;
-		const hands = Object.values(previous.participants)
-			.filter((p) => p.handRaisedAt !== null)
-			.sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0))
-			.map((p) => p.id);
-		const snapshot: Snapshot = {
-			sessionId: previous.sessionId,
-			phase: previous.phase,
-			presenterId: previous.presenterId,
-			listening: previous.listening,
-			caseNumber: previous.caseNumber,
-			startedAt: previous.startedAt,
-			phaseStartedAt: previous.phaseStartedAt,
-			timersShared: previous.timersShared,
-			cameraOffWhileListening: previous.cameraOffWhileListening,
-			admitted: Object.keys(previous.participants).slice(0, 64),
-			hands: hands.slice(0, 64)
-		};
-		this.#sendJson({ type: 'restore', snapshot });
+		if (!restorable || !previous || previous.sessionId === sessionId) return;
+		const snapshot = snapshotOf(previous);
+		if (snapshot) this.#sendJson({ type: 'restore', snapshot });
 	}
 
 	#onClose(code: number, reason: string): void {

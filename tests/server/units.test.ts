@@ -1,0 +1,245 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/lib/server/config';
+import { linkFragment, Signer } from '../../src/lib/server/links';
+import { RateLimiter } from '../../src/lib/server/rate-limit';
+import { TicketStore, type Identity } from '../../src/lib/server/tickets';
+
+/** Pure server parts: configuration, signed links and seats, tickets, the rate limiter. */
+
+const temps: string[] = [];
+function tempDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'balint-config-'));
+	temps.push(dir);
+	return dir;
+}
+afterEach(() => {
+	for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const SECRET = 's'.repeat(40);
+
+function configError(env: Record<string, string>): ConfigError {
+	try {
+		loadConfig({ LINK_SECRET: SECRET, ...env });
+	} catch (error) {
+		expect(error).toBeInstanceOf(ConfigError);
+		return error as ConfigError;
+	}
+	throw new Error(`no ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+	it('has a default for everything', () => {
+		const config = loadConfig({ LINK_SECRET: SECRET });
+		expect(config).toMatchObject({
+			port: 3000,
+			host: '127.0.0.1',
+			publicOrigin: null,
+			organiserKey: null,
+			linkSecretSource: 'env',
+			linkSecretFile: null,
+			linkTtlDays: 180,
+			ticketTtlSeconds: 30,
+			emptyRoomGraceSeconds: 60,
+			heartbeatSeconds: 15,
+			rateLimitPerMinute: 120,
+			logLevel: 'info',
+			media: null
+		});
+		expect(config.linkSecret.equals(Buffer.from(SECRET, 'utf8'))).toBe(true);
+		// Empty strings count as unset.
+		expect(loadConfig({ LINK_SECRET: SECRET, PORT: '', ORGANISER_KEY: '' })).toMatchObject({ port: 3000, organiserKey: null });
+	});
+
+	it('reads good values', () => {
+		const config = loadConfig({
+			LINK_SECRET: SECRET,
+			PORT: ' 8080 ',
+			HOST: '0.0.0.0',
+			PUBLIC_ORIGIN: 'https://balint.example.org/',
+			ORGANISER_KEY: 'k'.repeat(16),
+			EMPTY_ROOM_GRACE_SECONDS: '0',
+			LIVEKIT_URL: 'https://media.example.org',
+			LIVEKIT_API_KEY: 'APIkey',
+			LIVEKIT_API_SECRET: 'l'.repeat(32)
+		});
+		expect(config).toMatchObject({
+			port: 8080,
+			host: '0.0.0.0',
+			publicOrigin: 'https://balint.example.org',
+			organiserKey: 'k'.repeat(16),
+			emptyRoomGraceSeconds: 0,
+			media: { url: 'wss://media.example.org', apiKey: 'APIkey', apiSecret: 'l'.repeat(32) }
+		});
+	});
+
+	it('stops on a bad value with an error that names the variable', () => {
+		const cases: [Record<string, string>, string][] = [
+			[{ PORT: 'abc' }, 'PORT'],
+			[{ PORT: '70000' }, 'PORT'],
+			[{ PORT: '-1' }, 'PORT'],
+			[{ PORT: '80.5' }, 'PORT'],
+			[{ ORGANISER_KEY: 'short' }, 'ORGANISER_KEY'],
+			[{ PUBLIC_ORIGIN: 'not a url' }, 'PUBLIC_ORIGIN'],
+			[{ PUBLIC_ORIGIN: 'https://balint.example.org/room' }, 'PUBLIC_ORIGIN'],
+			[{ PUBLIC_ORIGIN: 'ftp://balint.example.org' }, 'PUBLIC_ORIGIN'],
+			[{ LINK_SECRET: 'too-short' }, 'LINK_SECRET'],
+			[{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
+			[{ TICKET_TTL_SECONDS: '1' }, 'TICKET_TTL_SECONDS'],
+			[{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+			[{ LIVEKIT_URL: 'wss://media.example.org' }, 'LIVEKIT_API_KEY']
+		];
+		for (const [env, name] of cases) {
+			const error = configError(env);
+			expect([name, error.message]).toEqual([name, expect.stringContaining(name)]);
+		}
+		// Only the bad one is named.
+		expect(configError({ PORT: 'abc' }).message).not.toContain('ORGANISER_KEY');
+		expect(configError({ ORGANISER_KEY: 'short' }).message).toContain('at least 16');
+	});
+
+	it('creates the signing key file with mode 0600 in DATA_DIR and reuses it on the next load', () => {
+		const dir = join(tempDir(), 'nested', 'data');
+		const first = loadConfig({ DATA_DIR: dir });
+		const file = join(dir, 'link-signing-key');
+		expect(first.linkSecretSource).toBe('file');
+		expect(first.linkSecretFile).toBe(file);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(statSync(dir).mode & 0o077).toBe(0);
+		expect(readFileSync(file, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+		expect(first.linkSecret).toHaveLength(32);
+
+		const second = loadConfig({ DATA_DIR: dir });
+		expect(second.linkSecret.equals(first.linkSecret)).toBe(true);
+		// Links signed before the "restart" verify after it.
+		const token = new Signer(first.linkSecret).signLink({ g: 'group-0001', n: 'G', r: 'member', m: 90, x: Math.floor(Date.now() / 1000) + 60 });
+		expect(new Signer(second.linkSecret).verifyLink(token).ok).toBe(true);
+		// Another data dir: another key.
+		expect(loadConfig({ DATA_DIR: tempDir() }).linkSecret.equals(first.linkSecret)).toBe(false);
+		// LINK_SECRET wins over the file.
+		expect(loadConfig({ DATA_DIR: dir, LINK_SECRET: SECRET }).linkSecretSource).toBe('env');
+	});
+
+	it('refuses a damaged signing key file instead of replacing it', () => {
+		const dir = tempDir();
+		writeFileSync(join(dir, 'link-signing-key'), 'not hex\n');
+		expect(() => loadConfig({ DATA_DIR: dir })).toThrow(ConfigError);
+		expect(readFileSync(join(dir, 'link-signing-key'), 'utf8')).toBe('not hex\n');
+	});
+});
+
+describe('Signer', () => {
+	const signer = new Signer(Buffer.from(SECRET));
+	const future = Math.floor(Date.now() / 1000) + 3600;
+	const facts = { g: 'group-0001', n: 'Thursday group', r: 'co-leader' as const, m: 90, x: future };
+
+	it('round-trips links and seats', () => {
+		const link = signer.verifyLink(signer.signLink(facts));
+		expect(link).toEqual({ ok: true, facts: { k: 'link', ...facts } });
+		const withConference = signer.verifyLink(signer.signLink({ ...facts, c: 'conference-1' }));
+		expect(withConference.ok && withConference.facts.c).toBe('conference-1');
+		const seat = signer.verifySeat(signer.signSeat({ g: 'group-0001', p: 'person-0001', n: 'Mia', r: 'member' }));
+		expect(seat).toEqual({ ok: true, facts: { k: 'seat', g: 'group-0001', p: 'person-0001', n: 'Mia', r: 'member' } });
+		// The same facts always sign to the same token.
+		expect(signer.signLink(facts)).toBe(signer.signLink(facts));
+	});
+
+	it('detects tampering, foreign keys, expiry, and mixing token kinds', () => {
+		const token = signer.signLink(facts);
+		const [body, mac] = token.split('.') as [string, string];
+		const payload = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+		const reBody = (change: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...payload, ...change })).toString('base64url');
+
+		expect(signer.verifyLink(`${reBody({ r: 'leader' })}.${mac}`)).toEqual({ ok: false, problem: 'forged' });
+		expect(signer.verifyLink(`${reBody({ x: future + 1 })}.${mac}`)).toEqual({ ok: false, problem: 'forged' });
+		for (let i = 0; i < mac.length - 1; i += 7) {
+			const flipped = mac.slice(0, i) + (mac[i] === 'A' ? 'B' : 'A') + mac.slice(i + 1);
+			expect(signer.verifyLink(`${body}.${flipped}`)).toEqual({ ok: false, problem: 'forged' });
+		}
+		expect(signer.verifyLink(`${body}.${mac.slice(0, -4)}`)).toEqual({ ok: false, problem: 'forged' });
+		expect(new Signer(Buffer.from('t'.repeat(40))).verifyLink(token)).toEqual({ ok: false, problem: 'forged' });
+
+		const expired = signer.signLink({ ...facts, x: future - 7200 });
+		expect(signer.verifyLink(expired)).toEqual({ ok: false, problem: 'expired' });
+		// Expiry is checked against the given clock.
+		expect(signer.verifyLink(token, (future + 1) * 1000).ok).toBe(false);
+		expect(signer.verifyLink(token, (future - 1) * 1000).ok).toBe(true);
+
+		for (const bad of ['', 'abc', 'a.b.c', '.', `${body}.`, `.${mac}`, 42, null, {}, 'x'.repeat(5000)]) {
+			expect(signer.verifyLink(bad)).toEqual({ ok: false, problem: 'malformed' });
+		}
+		// Correctly signed but not a link (a seat), or a link with a bad field: malformed.
+		const seat = signer.signSeat({ g: 'group-0001', p: 'person-0001', n: 'Mia', r: 'leader' });
+		expect(signer.verifyLink(seat)).toEqual({ ok: false, problem: 'malformed' });
+		expect(signer.verifySeat(token)).toEqual({ ok: false, problem: 'malformed' });
+		expect(signer.verifyLink(signer.signLink({ ...facts, r: 'admin' as 'leader' }))).toEqual({ ok: false, problem: 'malformed' });
+		expect(signer.verifyLink(signer.signLink({ ...facts, g: 'short' }))).toEqual({ ok: false, problem: 'malformed' });
+		// A seat's name and role are as signed.
+		const [seatBody, seatMac] = seat.split('.') as [string, string];
+		const seatPayload = JSON.parse(Buffer.from(seatBody, 'base64url').toString()) as Record<string, unknown>;
+		const renamed = Buffer.from(JSON.stringify({ ...seatPayload, n: 'Boss' })).toString('base64url');
+		expect(signer.verifySeat(`${renamed}.${seatMac}`)).toEqual({ ok: false, problem: 'forged' });
+	});
+
+	it('puts token and media key in a fragment', () => {
+		const params = new URLSearchParams(linkFragment('a.b', 'key_-1'));
+		expect([params.get('t'), params.get('k')]).toEqual(['a.b', 'key_-1']);
+	});
+});
+
+describe('TicketStore', () => {
+	const identity: Identity = { groupId: 'group-0001', plannedMinutes: 90, participantId: 'person-0001', name: 'Mia', role: 'member' };
+
+	it('gives the identity once, and never for an unknown ticket', () => {
+		const store = new TicketStore(30);
+		const ticket = store.issue(identity)!;
+		expect(ticket).toMatch(/^[A-Za-z0-9_-]{32}$/);
+		expect(store.consume('nope')).toBeNull();
+		expect(store.consume(ticket)).toEqual(identity);
+		expect(store.consume(ticket)).toBeNull();
+		expect(store.size).toBe(0);
+	});
+
+	it('refuses an expired ticket, with an injected clock', () => {
+		let now = 1_000_000;
+		const store = new TicketStore(30, { now: () => now });
+		const early = store.issue(identity)!;
+		const late = store.issue({ ...identity, participantId: 'person-0002' })!;
+		now += 29_999;
+		expect(store.consume(early)).toEqual(identity);
+		now += 1;
+		expect(store.consume(late)).toBeNull();
+		// Expired tickets are swept, and a consumed expired ticket does not come back.
+		const old = store.issue(identity)!;
+		now += 30_000;
+		store.sweep();
+		expect(store.size).toBe(0);
+		expect(store.consume(old)).toBeNull();
+	});
+
+	it('is bounded: when full of live tickets it issues none', () => {
+		let now = 0;
+		const store = new TicketStore(30, { max: 2, now: () => now });
+		expect(store.issue(identity)).not.toBeNull();
+		expect(store.issue(identity)).not.toBeNull();
+		expect(store.issue(identity)).toBeNull();
+		now += 31_000;
+		expect(store.issue(identity)).not.toBeNull();
+		expect(store.size).toBe(1);
+	});
+});
+
+describe('RateLimiter', () => {
+	it('allows the limit per window and key, then resets', () => {
+		let now = 0;
+		const limiter = new RateLimiter(2, 60_000, () => now);
+		expect([limiter.take('a'), limiter.take('a'), limiter.take('a'), limiter.take('b')]).toEqual([true, true, false, true]);
+		now += 59_999;
+		expect(limiter.take('a')).toBe(false);
+		now += 1;
+		expect(limiter.take('a')).toBe(true);
+	});
+});
