@@ -77,24 +77,35 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	}, config.heartbeatSeconds * 1000);
 	heartbeat.unref();
 
-	/** The organiser's overview socket: same rules as the sync socket, its own tickets. */
-	function upgradeOverview(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
+	/**
+	 * Authenticates an upgrade before the socket is accepted: same-origin, a single-use
+	 * ticket from `store` for the resource named in the path. Refuses with 403 or 401.
+	 */
+	function accept<T>(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		url: URL,
+		prefix: string,
+		store: TicketStore<T>,
+		matches: (identity: T, resource: string) => boolean,
+		onSocket: (ws: WebSocket, identity: T) => void
+	): true {
 		socket.on('error', () => socket.destroy());
-		const conferenceId = url.pathname.slice(OVERVIEW_PATH.length + 1);
 		const origin = req.headers.origin;
 		if (origin && !sameHost(origin, req.headers.host)) {
 			refuseUpgrade(socket, 403, 'Forbidden');
 			return true;
 		}
-		const identity = organiserTickets.consume(url.searchParams.get('ticket') ?? '');
-		if (!identity || identity.conferenceId !== conferenceId) {
+		const identity = store.consume(url.searchParams.get('ticket') ?? '');
+		if (!identity || !matches(identity, url.pathname.slice(prefix.length + 1))) {
 			refuseUpgrade(socket, 401, 'Unauthorized');
 			return true;
 		}
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			alive.set(ws, true);
 			ws.on('pong', () => alive.set(ws, true));
-			conferences.attach(ws, identity);
+			onSocket(ws, identity);
 		});
 		return true;
 	}
@@ -116,26 +127,17 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		},
 		handleUpgrade(req, socket, head) {
 			const url = new URL(req.url ?? '/', 'http://localhost');
-			if (url.pathname.startsWith(OVERVIEW_PATH + '/')) return upgradeOverview(req, socket, head, url);
-			if (!url.pathname.startsWith(SYNC_PATH + '/')) return false;
-			socket.on('error', () => socket.destroy());
-			const groupId = url.pathname.slice(SYNC_PATH.length + 1);
-			const origin = req.headers.origin;
-			if (origin && !sameHost(origin, req.headers.host)) {
-				refuseUpgrade(socket, 403, 'Forbidden');
-				return true;
+			if (url.pathname.startsWith(OVERVIEW_PATH + '/')) {
+				return accept(req, socket, head, url, OVERVIEW_PATH, organiserTickets, (id, conferenceId) => id.conferenceId === conferenceId, (ws, id) =>
+					conferences.attach(ws, id)
+				);
 			}
-			const identity = tickets.consume(url.searchParams.get('ticket') ?? '');
-			if (!identity || identity.groupId !== groupId) {
-				refuseUpgrade(socket, 401, 'Unauthorized');
-				return true;
+			if (url.pathname.startsWith(SYNC_PATH + '/')) {
+				return accept(req, socket, head, url, SYNC_PATH, tickets, (id, groupId) => id.groupId === groupId, (ws, id) =>
+					rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null).attach(ws, id)
+				);
 			}
-			wss.handleUpgrade(req, socket, head, (ws) => {
-				alive.set(ws, true);
-				ws.on('pong', () => alive.set(ws, true));
-				rooms.open(identity.groupId, identity.plannedMinutes, identity.conferenceId ?? null).attach(ws, identity);
-			});
-			return true;
+			return false;
 		},
 		close() {
 			clearInterval(heartbeat);

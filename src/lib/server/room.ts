@@ -14,19 +14,9 @@ import { CloseCode, type ServerMessage, type WaitingPerson } from '../sync/proto
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import type { MediaService } from './media';
 import type { Identity } from './tickets';
+import type { GroupSummary } from '../conference/types';
 
-export interface GroupSummary {
-	groupId: string;
-	live: boolean;
-	phase: SessionState['phase'];
-	members: number;
-	observers: number;
-	leaderPresent: boolean;
-	waiting: number;
-	startedAt: number | null;
-	plannedMinutes: number;
-	helpRequested: boolean;
-}
+export type { GroupSummary };
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
