@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, tokenOf, until, type Harness } from '../support/app-harness';
+import { cleanup, openJsonSocket, startServer, tokenOf, waitFor as until, type TestServer } from './harness';
 
 /** Conferences through the real server: links, the live overview, notices, end-all. */
 describe('conferences', () => {
-	let h: Harness;
+	let h: TestServer;
 	beforeEach(async () => {
-		h = await startHarness();
+		h = await startServer();
 	});
-	afterEach(() => h.close());
+	afterEach(cleanup);
 
 	const input = {
 		name: 'Nordic Balint Days',
@@ -23,12 +23,12 @@ describe('conferences', () => {
 	async function create() {
 		const res = await h.post('/api/conferences', input);
 		expect(res.status).toBe(201);
-		return res.body;
+		return res.json;
 	}
 
 	async function overview(organiserLink: string) {
-		const { body } = await h.post('/api/conferences/ticket', { token: tokenOf(organiserLink) });
-		const { ws, messages } = await h.open(`/overview/${body.conferenceId}?ticket=${body.ticket}`);
+		const { json: body } = await h.post('/api/conferences/ticket', { token: tokenOf(organiserLink) });
+		const { ws, messages } = await openJsonSocket(h, `/overview/${body.conferenceId}?ticket=${body.ticket}`);
 		return { ws, messages, latest: (groupId: string) => [...messages].reverse().flatMap((m) => (m.type === 'group' ? [m.group] : m.type === 'overview' ? m.groups : [])).find((g: any) => g.groupId === groupId) };
 	}
 
@@ -40,12 +40,12 @@ describe('conferences', () => {
 		for (const g of created.groups) {
 			expect(Object.keys(g.links)).toEqual(['leader', 'coLeader', 'member', 'observer']);
 			const inspected = await h.post('/api/links/inspect', { token: tokenOf(g.links.member) });
-			expect(inspected.body).toMatchObject({ group: { id: g.id, name: g.name }, role: 'member' });
+			expect(inspected.json).toMatchObject({ group: { id: g.id, name: g.name }, role: 'member' });
 		}
 		expect(created.organiserLink).toMatch(/\/organiser#t=/);
 		const again = await h.post('/api/conferences/links', { token: tokenOf(created.organiserLink) });
 		expect(again.status).toBe(200);
-		expect(again.body.groups).toEqual(created.groups);
+		expect(again.json.groups).toEqual(created.groups);
 	});
 
 	it('refuses bad input and forged organiser tokens with clear errors', async () => {
@@ -55,13 +55,13 @@ describe('conferences', () => {
 		const created = await create();
 		const token = tokenOf(created.organiserLink);
 		const forged = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
-		expect((await h.post('/api/conferences/links', { token: forged })).body.error.code).toBe('link-invalid');
+		expect((await h.post('/api/conferences/links', { token: forged })).json.error.code).toBe('link-invalid');
 		expect((await h.post('/api/conferences/ticket', { token: tokenOf(created.groups[0].links.leader) })).status).toBe(400);
 	});
 
 	it('the organiser needs the key when one is configured', async () => {
 		await h.close();
-		h = await startHarness({ ORGANISER_KEY: 'organiser-key-0123456789' });
+		h = await startServer({ ORGANISER_KEY: 'organiser-key-0123456789' });
 		expect((await h.post('/api/conferences', input)).status).toBe(401);
 		expect((await h.post('/api/conferences', input, { authorization: 'Bearer organiser-key-0123456789' })).status).toBe(201);
 	});
@@ -104,9 +104,9 @@ describe('conferences', () => {
 		await until(() => memberA.messages.some((m) => m.type === 'admitted'), 'admitted');
 
 		// A group of another conference and a plain group are not touched.
-		const other = (await h.post('/api/conferences', { ...input, name: 'Other' })).body;
+		const other = (await h.post('/api/conferences', { ...input, name: 'Other' })).json;
 		const outsider = await h.connect(other.groups[0].links.leader, 'Ulla');
-		const plain = (await h.post('/api/groups', { name: 'Plain' })).body;
+		const plain = (await h.post('/api/groups', { name: 'Plain' })).json;
 		const plainLeader = await h.connect(plain.links.leader, 'Per');
 
 		const view = await overview(created.organiserLink);
@@ -127,13 +127,13 @@ describe('conferences', () => {
 
 	it('the overview socket refuses replayed tickets, other conferences and malformed messages', async () => {
 		const created = await create();
-		const { body } = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
-		await h.open(`/overview/${body.conferenceId}?ticket=${body.ticket}`);
-		await expect(h.open(`/overview/${body.conferenceId}?ticket=${body.ticket}`)).rejects.toThrow(/401/);
+		const { json: body } = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
+		await openJsonSocket(h, `/overview/${body.conferenceId}?ticket=${body.ticket}`);
+		await expect(openJsonSocket(h, `/overview/${body.conferenceId}?ticket=${body.ticket}`)).rejects.toThrow(/401/);
 		const second = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
-		await expect(h.open(`/overview/someotherconference1?ticket=${second.body.ticket}`)).rejects.toThrow(/401/);
+		await expect(openJsonSocket(h, `/overview/someotherconference1?ticket=${second.json.ticket}`)).rejects.toThrow(/401/);
 		const third = await h.post('/api/conferences/ticket', { token: tokenOf(created.organiserLink) });
-		const { ws } = await h.open(`/overview/${body.conferenceId}?ticket=${third.body.ticket}`);
+		const { ws } = await openJsonSocket(h, `/overview/${body.conferenceId}?ticket=${third.json.ticket}`);
 		const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
 		ws.send('{"type":"end-everything"}');
 		expect(await closed).toBe(4400);

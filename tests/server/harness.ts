@@ -25,6 +25,7 @@ export const LINK_SECRET = 'x'.repeat(40);
 
 const servers = new Set<TestServer>();
 const clients = new Set<Client>();
+const sockets = new Set<WebSocket>();
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. Never measures time otherwise. */
 export async function waitFor(check: () => boolean, what = 'condition', timeoutMs = 4000): Promise<void> {
@@ -366,6 +367,21 @@ export class TestServer {
 	}
 }
 
+/** Opens any WebSocket path (e.g. the organiser overview) and records its JSON messages from the first frame. */
+export async function openJsonSocket(server: TestServer, path: string): Promise<{ ws: WebSocket; messages: any[] }> {
+	const ws = new WebSocket(`${server.wsBase}${path}`);
+	const messages: any[] = [];
+	ws.on('message', (data, isBinary) => {
+		if (!isBinary) messages.push(JSON.parse(data.toString()));
+	});
+	sockets.add(ws);
+	await new Promise((resolve, reject) => {
+		ws.once('open', resolve);
+		ws.once('error', reject);
+	});
+	return { ws, messages };
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
 	return new TestServer(env).listen();
 }
@@ -375,6 +391,8 @@ export async function cleanup(): Promise<void> {
 	const open = [...clients];
 	clients.clear();
 	for (const c of open) c.ws.terminate();
+	for (const ws of sockets) ws.terminate();
+	sockets.clear();
 	for (const s of [...servers]) await s.close();
 }
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { readState } from '../../src/lib/sync/schema';
-import { startHarness, until, type Harness, type TestClient as Client } from '../support/app-harness';
+import { cleanup, startServer, waitFor as until, type Client, type TestServer } from './harness';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
 
 /**
@@ -14,23 +14,23 @@ const SECRET = 'integration-secret-long-enough-for-hs256-0123456789';
 
 describe('video through the app server', () => {
 	let fake: FakeLiveKit;
-	let h: Harness;
+	let h: TestServer;
 
 	beforeEach(async () => {
 		fake = await startFakeLiveKit(KEY, SECRET);
-		h = await startHarness({ LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
+		h = await startServer({ LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
 	});
 
 	afterEach(async () => {
-		await h.close();
+		await cleanup();
 		await fake.close();
 	});
 
 	const post = (path: string, body: unknown) => h.post(path, body);
-	const connect = (link: string, name: string) => h.connect(link, name);
+	const connect = (link: string, name: string) => h.connect(link, name, { settle: false });
 
 	async function group() {
-		const { body } = await post('/api/groups', { name: 'Media group' });
+		const { json: body } = await post('/api/groups', { name: 'Media group' });
 		const leader = await connect(body.links.leader, 'Lena');
 		const member = await connect(body.links.member, 'Mia');
 		const observer = await connect(body.links.observer, 'Otto');
@@ -61,7 +61,7 @@ describe('video through the app server', () => {
 	});
 
 	it('refuses a token to someone still waiting in the lobby', async () => {
-		const { body } = await post('/api/groups', { name: 'Lobby group' });
+		const { json: body } = await post('/api/groups', { name: 'Lobby group' });
 		const waiting = await connect(body.links.member, 'Walt');
 		await until(() => waiting.messages.some((m) => m.type === 'waiting'), 'waiting');
 		waiting.send({ type: 'media-token' });
@@ -115,7 +115,7 @@ describe('video through the app server', () => {
 			return { body, auth: await at.toJwt() };
 		};
 		const hook = async (body: string, auth: string) => {
-			const res = await fetch(`http://${h.base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: auth }, body });
+			const res = await fetch(`${h.base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: auth }, body });
 			return res.status;
 		};
 		const joined = await signed({ event: 'participant_joined', id: 'EV_1', createdAt: '1', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId } });
