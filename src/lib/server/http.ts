@@ -56,6 +56,8 @@ export function clientKey(req: IncomingMessage): string {
 	return req.socket.remoteAddress ?? 'unknown';
 }
 
+const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** Headers for every response: no framing, no referrer, camera and microphone for this origin only. */
 export function securityHeaders(res: ServerResponse): void {
 	res.setHeader('x-content-type-options', 'nosniff');
@@ -66,6 +68,14 @@ export function securityHeaders(res: ServerResponse): void {
 	res.setHeader('permissions-policy', 'camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=()');
 	if (!res.hasHeader('content-security-policy')) {
 		// Pages get Kit's hashed CSP; everything else (API, assets) gets the strictest one.
-		res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+		res.setHeader('content-security-policy', STRICT_CSP);
+		// Never on a 304: a browser revalidating a cached page takes the 304's headers over the
+		// stored ones, so this fallback would replace the page's own CSP and leave a blank page
+		// on every reload or second visit. Without it, the cached response keeps its own CSP.
+		const writeHead = res.writeHead;
+		res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+			if (args[0] === 304 && this.getHeader('content-security-policy') === STRICT_CSP) this.removeHeader('content-security-policy');
+			return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+		} as typeof res.writeHead;
 	}
 }
