@@ -15,11 +15,12 @@ const LOCALES = ['sv', 'da', 'de'] as const;
 /** Keys whose value may legitimately equal the English one, per locale. */
 const SAME_AS_ENGLISH: Record<(typeof LOCALES)[number], readonly string[]> = {
 	// "Video" is the same word in all four languages.
-	// "—" is a dash, not a word; Danish "Send" is the imperative.
-	sv: ['$schema', 'app_name', 'video_title', 'help_none'],
-	da: ['$schema', 'app_name', 'video_title', 'help_none', 'send_notice'],
+	// "—" is a dash, not a word; Danish "Send" is the imperative. `action_for` is only
+	// placeholders: "{action} ({name})" keeps a button's visible words first in its name.
+	sv: ['$schema', 'app_name', 'video_title', 'help_none', 'action_for'],
+	da: ['$schema', 'app_name', 'video_title', 'help_none', 'send_notice', 'action_for'],
 	// "Phase" is the German word too; the announcement is built only from it and placeholders.
-	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title', 'help_none', 'col_phase']
+	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title', 'help_none', 'col_phase', 'action_for']
 };
 
 const en = readMessages('en');
