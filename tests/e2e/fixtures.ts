@@ -1,0 +1,225 @@
+import { expect, test as base, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
+
+/**
+ * Helpers shared by the browser tests: every person has their own browser context, so they
+ * share nothing but the server, as real people on their own computers would.
+ */
+
+/**
+ * `test` with a safety net: every browser context still open when a test ends (because it
+ * failed half-way) is closed, so no page of a failed test keeps reconnecting during the next.
+ */
+export const test = base.extend<{ closeLeftoverContexts: void }>({
+	closeLeftoverContexts: [
+		async ({ browser }, use) => {
+			await use();
+			for (const context of browser.contexts()) await context.close().catch(() => {});
+		},
+		{ auto: true }
+	]
+});
+export { expect };
+
+export type Role = 'leader' | 'co-leader' | 'member' | 'observer';
+export type LinkKey = 'leader' | 'coLeader' | 'member' | 'observer';
+export type Links = Record<LinkKey, string>;
+export type Phase = 'gathering' | 'opening' | 'case-call' | 'presentation' | 'questions' | 'reflection' | 'return' | 'closing' | 'ended';
+
+export interface Person {
+	name: string;
+	page: Page;
+	context: BrowserContext;
+	/** Uncaught page errors and console errors seen so far (see `watchErrors`). */
+	errors: string[];
+}
+
+export function baseUrl(): string {
+	const url = process.env.E2E_BASE_URL;
+	if (!url) throw new Error('E2E_BASE_URL is not set: run through `npx playwright test` (global setup starts the server)');
+	return url;
+}
+
+/** `[attr="value"]` with the value quoted safely for CSS. */
+export function attr(name: string, value: string): string {
+	return `[${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
+}
+
+export function participant(page: Page, name: string): Locator {
+	return page.locator(`[data-testid="participant"]${attr('data-name', name)}`);
+}
+
+export function waitingEntry(page: Page, name: string): Locator {
+	return page.locator(`[data-testid="waiting"]${attr('data-name', name)}`);
+}
+
+/**
+ * Records uncaught errors and console errors on a page. The browser's own network line for
+ * an answered 4xx ("Failed to load resource: … status of 401") is not an app error: a refused
+ * link is answered that way on purpose.
+ */
+export function watchErrors(page: Page, errors: string[] = []): string[] {
+	page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+	page.on('console', (message) => {
+		if (message.type() !== 'error') return;
+		const text = message.text();
+		if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+		errors.push(`console: ${text}`);
+	});
+	return errors;
+}
+
+/**
+ * Creates a group through the landing page, in its own browser context (or the one given), and
+ * reads the four links from the links page. The creator's page stays on the links page.
+ */
+export async function createGroup(
+	browser: Browser,
+	name: string,
+	options: { base?: string; context?: BrowserContext } = {}
+): Promise<{ links: Links; page: Page; context: BrowserContext; errors: string[] }> {
+	const context = options.context ?? (await browser.newContext());
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	await page.goto((options.base ?? baseUrl()) + '/');
+	await page.getByTestId('group-name').fill(name);
+	await page.getByTestId('create-group').click();
+	await expect(page.getByTestId('group-links')).toBeVisible();
+	const links = {} as Links;
+	for (const key of ['leader', 'coLeader', 'member', 'observer'] as const) {
+		const url = await page.getByTestId(`link-${key}`).getAttribute('data-url');
+		expect(url, `link-${key} has a data-url`).toMatch(/^https?:\/\/[^#]+\/room#t=/);
+		links[key] = url!;
+	}
+	return { links, page, context, errors };
+}
+
+/** Fills the join form on a page that is already open (or opens `url` on it first). */
+export async function joinOnPage(page: Page, url: string | null, name: string): Promise<void> {
+	if (url) await page.goto(url);
+	await page.getByTestId('display-name').fill(name);
+	await page.getByTestId('accept-ground-rules').check();
+	await page.getByTestId('join').click();
+}
+
+/** Opens a NEW browser context for one person, opens their link and joins with their name. */
+export async function joinAs(browser: Browser, url: string, name: string, options: BrowserContextOptions = {}): Promise<Person> {
+	const context = await browser.newContext(options);
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	await joinOnPage(page, url, name);
+	return { name, page, context, errors };
+}
+
+/** A leader (or co-leader) admits a waiting person by name. */
+export async function admit(leaderPage: Page, name: string): Promise<void> {
+	await leaderPage.locator(`[data-testid="waiting"]${attr('data-name', name)} [data-testid="admit"]`).click();
+}
+
+export interface Agreement {
+	phase: Phase;
+	/** The presenter's name, or null when nobody presents. */
+	presenter: string | null;
+	listening: boolean;
+	/** The roster every screen must show: name → role. */
+	roster?: Record<string, Role>;
+	/** Names whose hand is up; when given, everyone else's hand must be down. */
+	hands?: string[];
+}
+
+const isPage = (p: Page | Person): p is Page => typeof (p as Page).goto === 'function';
+const pagesOf = (people: (Page | Person)[]): Page[] => people.map((p) => (isPage(p) ? p : p.page));
+
+/**
+ * Every screen shows the same shared state: the phase, who presents and whether they listen,
+ * both in the roster's attributes and in the words of the phase banner, and (when given) the
+ * same roster with the same roles and the same raised hands. Auto-waiting throughout.
+ */
+export async function expectAllAgree(people: (Page | Person)[], want: Agreement): Promise<void> {
+	const pages = pagesOf(people);
+	let roster = want.roster;
+	if (!roster) {
+		// No roster given: the first screen's roster is the reference for all the others.
+		roster = {};
+		const first = pages[0]!;
+		await expect(first.getByTestId('phase')).toHaveAttribute('data-phase', want.phase);
+		for (const entry of await first.getByTestId('participant').evaluateAll((els) =>
+			els.map((el) => [el.getAttribute('data-name') ?? '', el.getAttribute('data-role') ?? ''] as const)
+		)) {
+			roster[entry[0]] = entry[1] as Role;
+		}
+	}
+	const names = Object.keys(roster);
+	if (want.presenter !== null) expect(names, 'the presenter is in the roster').toContain(want.presenter);
+
+	for (const [index, page] of pages.entries()) {
+		const where = `screen ${index + 1} (${page.url().split('#')[0]})`;
+		await expect(page.getByTestId('phase'), where).toHaveAttribute('data-phase', want.phase);
+
+		const entries = page.getByTestId('participant');
+		await expect(entries, `${where}: roster size`).toHaveCount(names.length);
+		for (const [name, role] of Object.entries(roster)) {
+			await expect(participant(page, name), `${where}: ${name}'s role`).toHaveAttribute('data-role', role);
+		}
+
+		// Exactly the presenter's entry says presenter, and only it may say listening.
+		const presenting = page.locator('[data-testid="participant"][data-presenter="true"]');
+		const listening = page.locator('[data-testid="participant"][data-listening="true"]');
+		await expect(presenting, `${where}: presenter entries`).toHaveCount(want.presenter ? 1 : 0);
+		await expect(listening, `${where}: listening entries`).toHaveCount(want.presenter && want.listening ? 1 : 0);
+		await expect(page.locator('[data-testid="participant"][data-presenter="false"]'), `${where}: others`).toHaveCount(
+			names.length - (want.presenter ? 1 : 0)
+		);
+		if (want.presenter) {
+			const entry = participant(page, want.presenter);
+			await expect(entry, `${where}: presenter`).toHaveAttribute('data-presenter', 'true');
+			await expect(entry, `${where}: presenter listening`).toHaveAttribute('data-listening', String(want.listening));
+			// …and in words, not only in attributes.
+			await expect(page.getByTestId('presenter-status'), where).toContainText(want.presenter);
+			await expect(page.getByTestId('listening-status'), where).toHaveAttribute('data-listening', String(want.listening));
+		} else {
+			await expect(page.getByTestId('presenter-status'), where).toHaveAttribute('data-presenter-id', '');
+			await expect(page.getByTestId('listening-status'), where).toHaveCount(0);
+		}
+
+		if (want.hands) {
+			await expect(page.locator('[data-testid="participant"][data-hand="true"]'), `${where}: raised hands`).toHaveCount(want.hands.length);
+			for (const name of want.hands) await expect(participant(page, name), `${where}: ${name}'s hand`).toHaveAttribute('data-hand', 'true');
+		}
+	}
+}
+
+/** The leader panel's hand queue, in order of raising. */
+export async function expectHandQueue(page: Page, names: string[]): Promise<void> {
+	const hands = page.getByTestId('hand');
+	await expect(hands).toHaveCount(names.length);
+	for (const [i, name] of names.entries()) await expect(hands.nth(i)).toHaveAttribute('data-name', name);
+}
+
+/** Leader controls that members and observers must never see. */
+export const LEADER_CONTROLS = [
+	'leader-panel',
+	'next-phase',
+	'set-phase',
+	'second-case',
+	'make-presenter',
+	'toggle-listening',
+	'clear-presenter',
+	'lower-hand',
+	'remove',
+	'admit',
+	'decline',
+	'end-session'
+] as const;
+
+export async function expectNoLeaderControls(people: (Page | Person)[]): Promise<void> {
+	for (const page of pagesOf(people)) {
+		for (const id of LEADER_CONTROLS) await expect(page.getByTestId(id), `${id} on ${page.url().split('#')[0]}`).toHaveCount(0);
+	}
+}
+
+export async function closeAll(people: ({ context: BrowserContext } | BrowserContext)[]): Promise<void> {
+	for (const p of people) {
+		const context = typeof (p as BrowserContext).newPage === 'function' ? (p as BrowserContext) : (p as { context: BrowserContext }).context;
+		await context.close().catch(() => {});
+	}
+}
