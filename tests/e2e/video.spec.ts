@@ -57,9 +57,19 @@ test.describe('with video configured', () => {
 		await camera.click();
 		await expect(member.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'true');
 
-		for (const page of [leader, member]) await page.getByTestId('enter-room').click();
+		const blocked: string[] = [];
+		for (const page of [leader, member]) {
+			page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && blocked.push(m.text())));
+			await page.getByTestId('enter-room').click();
+		}
 		// The server created the media room once, for this group only.
 		await expect.poll(() => fake.calls.filter((c) => c.method === 'CreateRoom').map((c) => c.body.name)).toEqual([`balint-${group.id}`]);
+		// Both browsers reached the media server's signalling with a valid token for this room:
+		// the page's CSP lets the media server's origin through, and nothing else.
+		const room = `balint-${group.id}`;
+		await expect.poll(() => new Set(fake.signalling.map((s) => s.identity)).size, 'people who reached signalling').toBe(2);
+		expect(fake.signalling.filter((s) => s.room !== room), 'signalling for another room').toEqual([]);
+		expect(blocked, 'requests blocked by the CSP').toEqual([]);
 		for (const page of [leader, member]) {
 			await expect(page.getByTestId('video-tile')).toHaveCount(2);
 			await expect(page.getByTestId('media-status')).toHaveAttribute('data-status', 'failed');

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/lib/server/config';
+import { mediaConnectSources, withConnectSources } from '../../src/lib/server/http';
 import { linkFragment, Signer } from '../../src/lib/server/links';
 import { RateLimiter } from '../../src/lib/server/rate-limit';
 import { TicketStore, type Identity } from '../../src/lib/server/tickets';
 
-/** Pure server parts: configuration, signed links and seats, tickets, the rate limiter. */
+/** Pure server parts: configuration, signed links and seats, tickets, the rate limiter, the CSP for video. */
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -241,5 +242,24 @@ describe('RateLimiter', () => {
 		expect(limiter.take('a')).toBe(false);
 		now += 1;
 		expect(limiter.take('a')).toBe(true);
+	});
+});
+
+describe('the page CSP with video', () => {
+	const page = "default-src 'self'; connect-src 'self'; script-src 'self' 'sha256-x'; frame-ancestors 'none'";
+
+	it('lets a page reach only the media server: its WebSocket and HTTP origin, same security', () => {
+		expect(mediaConnectSources('wss://media.example.org')).toEqual(['wss://media.example.org', 'https://media.example.org']);
+		expect(mediaConnectSources('ws://127.0.0.1:7880')).toEqual(['ws://127.0.0.1:7880', 'http://127.0.0.1:7880']);
+		expect(mediaConnectSources(null)).toEqual([]);
+	});
+
+	it('adds them to connect-src and changes nothing else', () => {
+		const sources = mediaConnectSources('wss://media.example.org:8443');
+		expect(withConnectSources(page, sources)).toBe(
+			"default-src 'self'; connect-src 'self' wss://media.example.org:8443 https://media.example.org:8443; script-src 'self' 'sha256-x'; frame-ancestors 'none'"
+		);
+		expect(withConnectSources(page, [])).toBe(page);
+		expect(withConnectSources("default-src 'self'", ['wss://m.example.org'])).toBe("default-src 'self'; connect-src 'self' wss://m.example.org");
 	});
 });

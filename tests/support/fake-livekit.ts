@@ -19,6 +19,11 @@ export interface FakeLiveKit {
 	calls: TwirpCall[];
 	/** Requests whose JWT did not verify; they got 401. */
 	rejected: number;
+	/**
+	 * Browsers that reached the signalling WebSocket (`/rtc`) with a token that verifies: whose
+	 * token and for which room. The fake speaks no signalling, so each is then turned away.
+	 */
+	signalling: { identity: string; room: string | undefined }[];
 	/** Tracks that GetParticipant reports per identity. */
 	tracks: Map<string, { sid: string; source: string; muted: boolean }[]>;
 	close(): Promise<void>;
@@ -37,7 +42,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 
 export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promise<FakeLiveKit> {
 	const verifier = new TokenVerifier(apiKey, apiSecret);
-	const fake: Omit<FakeLiveKit, 'url' | 'close'> = { calls: [], rejected: 0, tracks: new Map() };
+	const fake: Omit<FakeLiveKit, 'url' | 'close'> = { calls: [], rejected: 0, signalling: [], tracks: new Map() };
 	const server: Server = createServer(async (req, res) => {
 		const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(req.url ?? '');
 		if (req.method !== 'POST' || !match) return json(res, 404, { code: 'bad_route', msg: 'no such route' });
@@ -70,6 +75,18 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 			default:
 				return json(res, 404, { code: 'bad_route', msg: `unknown method ${method}` });
 		}
+	});
+	server.on('upgrade', async (req, socket) => {
+		socket.on('error', () => socket.destroy());
+		const url = new URL(req.url ?? '/', 'http://fake');
+		try {
+			if (!url.pathname.startsWith('/rtc')) throw new Error('not signalling');
+			const grants = await verifier.verify(url.searchParams.get('access_token') ?? '');
+			fake.signalling.push({ identity: grants.sub ?? '', room: grants.video?.room });
+		} catch {
+			fake.rejected += 1;
+		}
+		socket.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n');
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
 import { handleApi, type ApiDeps } from './api';
 import type { Config } from './config';
-import { securityHeaders } from './http';
+import { mediaConnectSources, securityHeaders } from './http';
 import { Signer } from './links';
 import { MediaService } from './media';
 import type { Logger } from './log';
@@ -44,6 +44,7 @@ function sameHost(origin: string, host: string | undefined): boolean {
 export function createApp(config: Config, logger: Logger): BalintApp {
 	const signer = new Signer(config.linkSecret);
 	const tickets = new TicketStore(config.ticketTtlSeconds);
+	const connectSources = mediaConnectSources(config.media?.url);
 	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media);
 	const conferences = new ConferenceHub(rooms);
@@ -115,7 +116,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		tickets,
 		conferences,
 		async handleRequest(req, res) {
-			securityHeaders(res);
+			securityHeaders(res, connectSources);
 			try {
 				return await handleApi(deps, req, res);
 			} catch (error) {

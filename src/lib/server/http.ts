@@ -58,24 +58,52 @@ export function clientKey(req: IncomingMessage): string {
 
 const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** Headers for every response: no framing, no referrer, camera and microphone for this origin only. */
-export function securityHeaders(res: ServerResponse): void {
+/**
+ * The origins a page must also reach for video: LiveKit's signalling WebSocket and the HTTP
+ * endpoints livekit-client calls on the same host (connection check, regions). Empty without
+ * video.
+ */
+export function mediaConnectSources(mediaUrl: string | null | undefined): string[] {
+	if (!mediaUrl) return [];
+	const { protocol, host } = new URL(mediaUrl);
+	const secure = protocol === 'wss:' || protocol === 'https:';
+	return [`${secure ? 'wss' : 'ws'}://${host}`, `${secure ? 'https' : 'http'}://${host}`];
+}
+
+/** `connect-src` of a policy with `extra` sources added (the policy unchanged without one). */
+export function withConnectSources(policy: string, extra: readonly string[]): string {
+	if (!extra.length) return policy;
+	const directives = policy.split(';').map((d) => d.trim()).filter(Boolean);
+	const i = directives.findIndex((d) => d.split(/\s+/)[0] === 'connect-src');
+	if (i === -1) return [...directives, `connect-src 'self' ${extra.join(' ')}`].join('; ');
+	directives[i] = [directives[i], ...extra].join(' ');
+	return directives.join('; ');
+}
+
+/**
+ * Headers for every response: no framing, no referrer, camera and microphone for this origin
+ * only. Pages get Kit's hashed CSP (plus the media server in `connect-src`); everything else
+ * (API, assets) gets the strictest one.
+ */
+export function securityHeaders(res: ServerResponse, connectSources: readonly string[] = []): void {
 	res.setHeader('x-content-type-options', 'nosniff');
 	res.setHeader('referrer-policy', 'no-referrer');
 	res.setHeader('x-frame-options', 'DENY');
 	res.setHeader('cross-origin-opener-policy', 'same-origin');
 	res.setHeader('cross-origin-resource-policy', 'same-origin');
 	res.setHeader('permissions-policy', 'camera=(self), microphone=(self), display-capture=(), geolocation=(), payment=(), usb=()');
-	if (!res.hasHeader('content-security-policy')) {
-		// Pages get Kit's hashed CSP; everything else (API, assets) gets the strictest one.
-		res.setHeader('content-security-policy', STRICT_CSP);
-		// Never on a 304: a browser revalidating a cached page takes the 304's headers over the
-		// stored ones, so this fallback would replace the page's own CSP and leave a blank page
-		// on every reload or second visit. Without it, the cached response keeps its own CSP.
-		const writeHead = res.writeHead;
-		res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-			if (args[0] === 304 && this.getHeader('content-security-policy') === STRICT_CSP) this.removeHeader('content-security-policy');
-			return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-		} as typeof res.writeHead;
-	}
+	res.setHeader('content-security-policy', STRICT_CSP);
+	// The policy is settled when the head is written, after Kit has set a page's own.
+	const writeHead = res.writeHead;
+	res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+		const policy = this.getHeader('content-security-policy');
+		if (policy === STRICT_CSP && args[0] === 304) {
+			// A browser revalidating a cached page takes the 304's headers over the stored ones:
+			// the fallback would replace the page's own CSP and leave a blank page on reload.
+			this.removeHeader('content-security-policy');
+		} else if (typeof policy === 'string' && policy !== STRICT_CSP) {
+			this.setHeader('content-security-policy', withConnectSources(policy, connectSources));
+		}
+		return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+	} as typeof res.writeHead;
 }
