@@ -398,7 +398,7 @@ describe('two leaders at the same moment', () => {
 });
 
 describe('malformed frames', () => {
-	it('closes only the offending connection (4400, 1009 when oversized); other groups keep working', async () => {
+	it('closes only the offending connection (4400; 1009 when oversized, 1007 when not UTF-8); other groups keep working', async () => {
 		const s = await startServer();
 		const a = await session(s, { members: 1 });
 		const b = await session(s, { members: 1 });
@@ -457,6 +457,11 @@ describe('malformed frames', () => {
 		const bigBinary = await s.connect(a.created.links.coLeader, 'Carl');
 		bigBinary.sendBinary(new Uint8Array(MAX_FRAME_BYTES + 1));
 		expect((await bigBinary.waitClosed()).code).toBe(1009);
+		await otherGroupStillWorks();
+		// A text frame that is not UTF-8: ws closes with 1007 and the reason reaches the client.
+		const badText = await s.connect(a.created.links.coLeader, 'Carl');
+		badText.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+		expect((await badText.waitClosed()).code).toBe(1007);
 		await otherGroupStillWorks();
 
 		// Group A itself is unharmed: its leader and member are still connected and in step.

@@ -54,7 +54,9 @@ export class ConferenceHub {
 		if (!set) this.#watchers.set(identity.conferenceId, (set = new Set()));
 		set.add(watcher);
 		ws.on('close', () => this.#detach(watcher));
-		ws.on('error', () => ws.terminate());
+		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
+		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
+		ws.on('error', () => undefined);
 		ws.on('message', (data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString()));
 		this.#send(watcher, { type: 'overview', groups: identity.groupIds.map((id) => this.#summaryOf(id)) });
 	}

@@ -129,7 +129,9 @@ export class Room {
 		this.#connections.add(conn);
 		ws.on('message', (data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary));
 		ws.on('close', () => this.#onClose(conn));
-		ws.on('error', () => ws.terminate());
+		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
+		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
+		ws.on('error', () => undefined);
 
 		if (entersDirectly(identity.role) || this.#admitted.has(identity.participantId)) this.#admit(conn);
 		else {
