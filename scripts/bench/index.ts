@@ -5,12 +5,11 @@
  *
  * BENCH_GROUPS (50) x BENCH_CLIENTS (10) clients; BENCH_ROUNDS (20); BENCH_CYCLES (1000).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Probe } from './ipc';
+import { NODE_FLAGS, startProbedServer, type ProbedServer } from './probed-server';
 import { bareClient, oursClient, opened, until, type BenchClient } from './clients';
 
 const G = Number(process.env.BENCH_GROUPS ?? 50);
@@ -23,34 +22,6 @@ const hardStop = setTimeout(() => {
 	process.exit(2);
 }, 8 * 60_000);
 hardStop.unref();
-
-interface Child {
-	port: number;
-	probe(): Promise<Probe>;
-	stop(): void;
-}
-
-async function spawnServer(file: string): Promise<Child> {
-	const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-	const port = await new Promise<number>((resolve, reject) => {
-		child.once('message', (m: any) => (m.type === 'ready' ? resolve(m.port) : reject(new Error('unexpected'))));
-		child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-	});
-	return {
-		port,
-		probe: () =>
-			new Promise((resolve) => {
-				const on = (m: any) => {
-					if (m.type !== 'probe') return;
-					child.off('message', on);
-					resolve(m.probe);
-				};
-				child.on('message', on);
-				child.send({ type: 'probe' });
-			}),
-		stop: () => child.kill('SIGKILL')
-	};
-}
 
 function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -130,7 +101,7 @@ async function oursJoin(port: number, link: string, name: string): Promise<{ cli
 	return { client, participantId: t.participantId };
 }
 
-async function setupOurs(server: Child, baseline: () => Promise<unknown>): Promise<{ groups: BenchGroup[]; overview: BenchClient; all: BenchClient[] }> {
+async function setupOurs(server: ProbedServer, baseline: () => Promise<unknown>): Promise<{ groups: BenchGroup[]; overview: BenchClient; all: BenchClient[] }> {
 	const conference = await json(server.port, '/api/conferences', {
 		name: 'Bench',
 		timeZone: 'UTC',
@@ -169,7 +140,7 @@ async function setupOurs(server: Child, baseline: () => Promise<unknown>): Promi
 	return { groups, overview, all };
 }
 
-async function setupBare(server: Child, baseline: () => Promise<unknown>): Promise<{ groups: BenchGroup[]; all: BenchClient[] }> {
+async function setupBare(server: ProbedServer, baseline: () => Promise<unknown>): Promise<{ groups: BenchGroup[]; all: BenchClient[] }> {
 	await baseline();
 	const groups: BenchGroup[] = [];
 	const all: BenchClient[] = [];
@@ -195,7 +166,7 @@ interface Figures {
 }
 
 async function measure(
-	server: Child,
+	server: ProbedServer,
 	setup: (baseline: () => Promise<unknown>) => Promise<{ groups: BenchGroup[]; overview?: BenchClient; all: BenchClient[] }>,
 	warmUp: () => Promise<unknown>
 ): Promise<Figures> {
@@ -238,7 +209,7 @@ async function measure(
 }
 
 /** Opens and ends many sessions; reports what is left behind. */
-async function cycles(server: Child, ours: boolean, total = CYCLES): Promise<{ documents: number; heapDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
+async function cycles(server: ProbedServer, ours: boolean, total = CYCLES): Promise<{ documents: number; heapDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
 	const before = await server.probe();
 	const batch = 20;
 	for (let i = 0; i < total; i += batch) {
@@ -277,12 +248,12 @@ function count(resources: string[]): string {
 const line = (label: string, value: string, target = '', ok?: boolean) =>
 	console.log(`${label.padEnd(48)} ${value.padEnd(46)} ${target}${ok === undefined ? '' : ok ? '  ✓' : '  ✗ MISSED'}`);
 
-console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds, ${CYCLES} open/end cycles; ${cpus().length} cores, Node ${process.version}\n`);
-const oursServer = await spawnServer('./server-ours.ts');
+console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds, ${CYCLES} open/end cycles; ${cpus().length} cores, Node ${process.version}, servers run with ${NODE_FLAGS.join(' ')}\n`);
+const oursServer = await startProbedServer(new URL('./server-ours.ts', import.meta.url));
 const ours = await measure(oursServer, (b) => setupOurs(oursServer, b), () => cycles(oursServer, true, 20));
 const oursCycles = await cycles(oursServer, true);
 oursServer.stop();
-const bareServer = await spawnServer('./server-bare.ts');
+const bareServer = await startProbedServer(new URL('./server-bare.ts', import.meta.url));
 const bare = await measure(bareServer, (b) => setupBare(bareServer, b), () => cycles(bareServer, false, 20));
 const bareCycles = await cycles(bareServer, false);
 bareServer.stop();
@@ -294,6 +265,9 @@ line('  groups at different moments, bare server', dist(bare.staggered));
 line('  all groups in the same instant, Balint Room', dist(ours.burst), `target p95 <= 1.1 x bare`, p95(ours.burst) <= 1.1 * p95(bare.burst));
 line('  all groups in the same instant, bare server', dist(bare.burst));
 line('  ratio of p95 (same instant), ours / bare', `${(p95(ours.burst) / p95(bare.burst)).toFixed(2)}`);
+const expected = 2 * ROUNDS * G * (P - 1);
+const delivered = ours.staggered.length + ours.burst.length;
+line('  leader updates seen by every replica, Balint Room', `${delivered} of ${expected} (${expected - delivered} lost)`, 'target none lost', delivered === expected);
 line('  organiser overview sees a phase change', dist(ours.overview), 'target < 1000 ms', percentile(ours.overview, 100) < 1000);
 console.log('\nServer memory per idle connection (after gc, includes authentication state)');
 line('  Balint Room', `${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`, 'target <= 16 KB', ours.perConnectionRss <= 16 * 1024);

@@ -10,11 +10,11 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the built server (`npm run build` first) as its own process, as `npm start` does,
+ * Starts the built server (`npm run build` first) as its own process, with the flags `npm start` uses,
  * on the given port or a free one.
  */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', 'server/index.ts'], {
 		env: {
 			...process.env,
 			PORT: '0',
