@@ -101,7 +101,7 @@ export class Client {
 	readonly ws: WebSocket;
 
 	constructor(
-		readonly server: TestServer,
+		readonly server: ServerClient,
 		readonly answer: TicketAnswer,
 		readonly token: string,
 		headers: Record<string, string> = {}
@@ -242,42 +242,28 @@ export class Client {
 	}
 
 	async close(): Promise<void> {
+		clients.delete(this);
 		if (this.ws.readyState === WebSocket.CLOSED) return;
 		if (this.ws.readyState !== WebSocket.CLOSING) this.ws.close(1000);
 		await new Promise<void>((r) => (this.ws.readyState === WebSocket.CLOSED ? r() : this.ws.once('close', () => r())));
 	}
 }
 
-export class TestServer {
-	readonly app: BalintApp;
-	readonly http: Server;
+/** HTTP and WebSocket access to a running server, in this process or another. */
+export class ServerClient {
 	base = '';
 	wsBase = '';
 	host = '';
-	#closed = false;
 
-	constructor(readonly env: Record<string, string>) {
-		const config = loadConfig({
-			LINK_SECRET,
-			EMPTY_ROOM_GRACE_SECONDS: '0',
-			RATE_LIMIT_PER_MINUTE: '100000',
-			LOG_LEVEL: 'silent',
-			...env
-		});
-		this.app = createApp(config, createLogger('silent'));
-		this.http = createServer(async (req, res) => {
-			if (!(await this.app.handleRequest(req, res))) res.writeHead(404).end();
-		});
-		this.http.on('upgrade', (req, socket, head) => this.app.handleUpgrade(req, socket, head) || socket.destroy());
+	constructor(base?: string) {
+		if (base) this.at(base);
 	}
 
-	async listen(): Promise<this> {
-		await new Promise<void>((r) => this.http.listen(0, '127.0.0.1', r));
-		this.host = `127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+	protected at(base: string): void {
+		const url = new URL(base);
+		this.host = url.host;
 		this.base = `http://${this.host}`;
 		this.wsBase = `ws://${this.host}`;
-		servers.add(this);
-		return this;
 	}
 
 	/** A raw HTTP request; `body` as given, so tests control bytes and headers. */
@@ -357,6 +343,37 @@ export class TestServer {
 		});
 	}
 
+}
+
+/** The real server core behind a real `node:http` server on 127.0.0.1:0, in this process. */
+export class TestServer extends ServerClient {
+	readonly app: BalintApp;
+	readonly http: Server;
+	#closed = false;
+
+	constructor(readonly env: Record<string, string>) {
+		super();
+		const config = loadConfig({
+			LINK_SECRET,
+			EMPTY_ROOM_GRACE_SECONDS: '0',
+			RATE_LIMIT_PER_MINUTE: '100000',
+			LOG_LEVEL: 'silent',
+			...env
+		});
+		this.app = createApp(config, createLogger('silent'));
+		this.http = createServer(async (req, res) => {
+			if (!(await this.app.handleRequest(req, res))) res.writeHead(404).end();
+		});
+		this.http.on('upgrade', (req, socket, head) => this.app.handleUpgrade(req, socket, head) || socket.destroy());
+	}
+
+	async listen(): Promise<this> {
+		await new Promise<void>((r) => this.http.listen(0, '127.0.0.1', r));
+		this.at(`http://127.0.0.1:${(this.http.address() as AddressInfo).port}`);
+		servers.add(this);
+		return this;
+	}
+
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
@@ -368,7 +385,7 @@ export class TestServer {
 }
 
 /** Opens any WebSocket path (e.g. the organiser overview) and records its JSON messages from the first frame. */
-export async function openJsonSocket(server: TestServer, path: string): Promise<{ ws: WebSocket; messages: any[] }> {
+export async function openJsonSocket(server: ServerClient, path: string): Promise<{ ws: WebSocket; messages: any[] }> {
 	const ws = new WebSocket(`${server.wsBase}${path}`);
 	const messages: any[] = [];
 	ws.on('message', (data, isBinary) => {
@@ -398,7 +415,7 @@ export async function cleanup(): Promise<void> {
 
 /** A group with a leader in the room and, optionally, admitted members and an observer. */
 export async function session(
-	server: TestServer,
+	server: ServerClient,
 	{ members = 1, observer = false, coLeader = false }: { members?: number; observer?: boolean; coLeader?: boolean } = {}
 ) {
 	const created = await server.createGroup();
