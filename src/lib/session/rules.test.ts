@@ -4,7 +4,10 @@ import type { Action } from './actions';
 import { nextPhase, PHASES, type Phase } from './phases';
 import { ROLES, type Role } from './roles';
 import { addParticipant, applyAction, enterPhase, mayAct, removeParticipant, setConnected, type Actor } from './rules';
-import { handQueue, initialState, type SessionState } from './state';
+import * as v from 'valibot';
+import { handQueue, initialState, MAX_CASES, type SessionState } from './state';
+import { SnapshotSchema } from '../sync/protocol-schema';
+import { snapshotOf } from '../sync/snapshot';
 
 const NOW = 1_000_000;
 const leader: Actor = { id: 'leader-0001', role: 'leader' };
@@ -144,6 +147,24 @@ describe('the presenter and listening', () => {
 		expect(s.presenterId).toBe(bob.id);
 	});
 
+	it('return always gives the presenter their voice back, even after listening set by hand', () => {
+		let s = act(room(), leader, { type: 'make-presenter', participantId: alice.id });
+		s = act(s, leader, { type: 'set-phase', phase: 'presentation' });
+		s = act(s, leader, { type: 'set-listening', listening: true });
+		s = act(s, leader, { type: 'set-phase', phase: 'return' });
+		expect(s.listening).toBe(false);
+	});
+
+	it('cases stop counting at MAX_CASES, so a long session can always be restored', () => {
+		let s = room();
+		for (let i = 0; i < MAX_CASES + 5; i++) {
+			s = act(s, leader, { type: 'set-phase', phase: 'return' });
+			s = act(s, leader, { type: 'set-phase', phase: 'case-call' });
+		}
+		expect(s.caseNumber).toBe(MAX_CASES);
+		expect(v.is(SnapshotSchema, snapshotOf(s))).toBe(true);
+	});
+
 	it('the presenter cannot raise a hand while listening', () => {
 		let s = act(room(), leader, { type: 'make-presenter', participantId: alice.id });
 		s = act(s, leader, { type: 'set-phase', phase: 'reflection' });
@@ -257,6 +278,9 @@ describe('properties', () => {
 			if (p.handRaisedAt !== null) expect(p.handRaisedAt).toBeLessThanOrEqual(s.handCounter);
 		}
 		expect(s.caseNumber).toBeGreaterThanOrEqual(1);
+		// Whatever the leaders did, a leader's replica of it is a snapshot the server accepts.
+		const snapshot = snapshotOf(s);
+		if (snapshot) expect(v.safeParse(SnapshotSchema, snapshot).issues).toBeUndefined();
 	}
 
 	it('any sequence of actions by any roles keeps the state valid', () => {
@@ -283,6 +307,19 @@ describe('properties', () => {
 				expect(rest2).toEqual(rest1);
 				expect(Object.keys(p2)).toEqual(Object.keys(p1));
 				expect(h2).toBeGreaterThanOrEqual(h1);
+			})
+		);
+	});
+
+	it('after any actions, entering return or the end leaves nobody listening', () => {
+		fc.assert(
+			fc.property(fc.array(stepArb, { maxLength: 30 }), fc.constantFrom<Phase>('return', 'ended'), (steps, to) => {
+				let s = room();
+				for (const [actor, action] of steps) {
+					const outcome = applyAction(s, actor, action, NOW);
+					if (outcome.ok) s = outcome.state;
+				}
+				if (s.phase !== 'ended') expect(enterPhase(s, to, NOW + 1).listening).toBe(false);
 			})
 		);
 	});

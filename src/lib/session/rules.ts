@@ -1,7 +1,7 @@
 import type { Action, ActionType, RefusalCode } from './actions';
 import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, type Role } from './roles';
-import type { Participant, SessionState } from './state';
+import { MAX_CASES, type Participant, type SessionState } from './state';
 
 /** Who acts: the server fills this from authentication, never from the message. */
 export interface Actor {
@@ -47,16 +47,19 @@ function withParticipant(state: SessionState, id: string, change: Partial<Partic
 
 /**
  * Moving into a phase carries its own consequences: `reflection` puts the presenter into
- * listening, leaving it takes them out, and `case-call` after a finished case starts the next one.
+ * listening, leaving it (and reaching `return`) takes them out, and `case-call` after a finished
+ * case starts the next one.
  */
 export function enterPhase(state: SessionState, phase: Phase, now: number): SessionState {
 	if (phase === state.phase) return state;
 	const next: SessionState = { ...state, phase, phaseStartedAt: now };
 	if (state.startedAt === null && phase !== 'gathering') next.startedAt = now;
+	// The presenter's return always gives them their voice back, even if a leader had put them
+	// into listening by hand outside reflection.
 	if (phase === 'reflection') next.listening = next.presenterId !== null;
-	else if (state.phase === 'reflection' || phase === 'ended') next.listening = false;
+	else if (state.phase === 'reflection' || phase === 'return' || phase === 'ended') next.listening = false;
 	if (phase === 'case-call' && (state.phase === 'return' || state.phase === 'closing')) {
-		next.caseNumber = state.caseNumber + 1;
+		next.caseNumber = Math.min(state.caseNumber + 1, MAX_CASES);
 		next.presenterId = null;
 		next.listening = false;
 	}

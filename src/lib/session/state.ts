@@ -36,6 +36,8 @@ export interface SessionState {
 }
 
 export const MAX_PLANNED_MINUTES = 600;
+/** Cases in one session: far beyond any real meeting, and what a restore accepts. */
+export const MAX_CASES = 20;
 export const DEFAULT_PLANNED_MINUTES = 90;
 
 export function initialState(sessionId: string, plannedMinutes: number, now: number): SessionState {

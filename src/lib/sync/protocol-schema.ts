@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { PHASES } from '../session/phases';
+import { MAX_CASES } from '../session/state';
 
 /**
  * The shapes the server accepts from a client. Server-side only (the browser imports the
@@ -13,7 +14,7 @@ export const SnapshotSchema = v.strictObject({
 	phase: v.picklist(PHASES.filter((p) => p !== 'ended')),
 	presenterId: v.nullable(id),
 	listening: v.boolean(),
-	caseNumber: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20)),
+	caseNumber: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CASES)),
 	startedAt: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
 	phaseStartedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	timersShared: v.boolean(),
