@@ -40,7 +40,11 @@ describe('hand-outs', () => {
 		expect(events.map((e) => e.startDate.toJSDate().toISOString())).toEqual(['2027-03-10T08:00:00.000Z', '2027-03-11T13:30:00.000Z']);
 		expect(events.map((e) => e.endDate.toJSDate().toISOString())).toEqual(['2027-03-10T09:30:00.000Z', '2027-03-11T15:30:00.000Z']);
 		expect(events[0]!.summary).toBe('Group A, morning · Nordic "Balint" Days, 2027');
-		expect(events[0]!.description).toContain('https://x/room#t=aM&k=key');
+		expect(events[0]!.description).toContain('session 1 of 2');
+		// No link of any role, no token and no media key: calendars travel to outside services.
+		const text = groupIcs(d, 'group-00001');
+		for (const link of Object.values(d.groups[0]!.links)) expect(text).not.toContain(link.split('#')[1]!);
+		expect(text).not.toMatch(/https?:|#t=|k=key/);
 		expect(new Set(events.map((e) => e.uid)).size).toBe(2);
 	});
 

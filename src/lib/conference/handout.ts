@@ -17,7 +17,9 @@ export function linksCsv(d: ConferenceDescription): string {
 
 /**
  * One calendar file per group with every session, in UTC so that each person's calendar
- * shows it in their own time zone. The description carries the members' link.
+ * shows it in their own time zone. It carries no link: calendars sync to outside services and
+ * are shared with assistants, and one file serves every role, so a link in it would hand a
+ * member's access and the media key to whoever sees the calendar.
  */
 export function groupIcs(d: ConferenceDescription, groupId: string): string {
 	const group = d.groups.find((g) => g.id === groupId);
@@ -25,8 +27,7 @@ export function groupIcs(d: ConferenceDescription, groupId: string): string {
 	const events: EventAttributes[] = d.conference.sessions.map((s, index) => ({
 		uid: `${d.conference.id}-${group.id}-${index}@balint-room`,
 		title: `${group.name} · ${d.conference.name}`,
-		description: `Balint group session ${index + 1} of ${d.conference.sessions.length}. Join: ${group.links.member}`,
-		url: group.links.member,
+		description: `Balint group session ${index + 1} of ${d.conference.sessions.length}. Join with the personal link you were sent for this group.`,
 		start: Date.parse(s.start),
 		startInputType: 'utc',
 		startOutputType: 'utc',
