@@ -4,6 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
+import { readFileSync } from 'node:fs';
+
+/** The built files of livekit-client and its E2EE worker (from Vite's manifest). */
+function livekitFiles(): string[] {
+	const manifest = JSON.parse(readFileSync('.svelte-kit/output/client/.vite/manifest.json', 'utf8')) as Record<string, { file: string }>;
+	return Object.entries(manifest)
+		.filter(([key]) => key.includes('livekit-client'))
+		.map(([, entry]) => entry.file);
+}
+
+/** Every script each page fetched, from its first request on. */
+const scripts = new WeakMap<Page, string[]>();
+const scriptsOf = (page: Page): string[] => scripts.get(page) ?? [];
 
 /**
  * The video room as far as it can be tested without a LiveKit server: the real browser with
@@ -17,6 +30,9 @@ const SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
 async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
 	const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+	const fetched: string[] = [];
+	scripts.set(page, fetched);
+	page.on('request', (r) => void (r.resourceType() === 'script' && fetched.push(new URL(r.url()).pathname)));
 	await page.goto(url);
 	await page.getByTestId('display-name').fill(name);
 	await page.getByTestId('accept-ground-rules').check();
@@ -45,6 +61,7 @@ test.describe('with video configured', () => {
 		const { group, links } = (await created.json()) as { group: { id: string }; links: Record<string, string> };
 		const leader = await joinAs(browser, links.leader!, 'Vera Leader');
 		const member = await joinAs(browser, links.member!, 'Milo Member');
+		const memberScripts = scriptsOf(member);
 		await leader.locator('[data-testid="waiting"][data-name="Milo Member"] [data-testid="admit"]').click();
 
 		// Pre-join: a live preview from the fake camera, toggles that say their state.
@@ -57,19 +74,26 @@ test.describe('with video configured', () => {
 		await camera.click();
 		await expect(member.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'true');
 
+		// livekit-client is not loaded before anyone enters the video room (lazy, issue 4).
+		const lazy = livekitFiles();
+		expect(lazy.length).toBeGreaterThan(0);
+		const loadedLivekit = () => memberScripts.filter((path) => lazy.some((file) => path.endsWith(file)));
+		expect(memberScripts.length, 'scripts seen on the member page').toBeGreaterThan(0);
+		expect(loadedLivekit(), 'livekit-client before entering the room').toEqual([]);
 		const blocked: string[] = [];
 		for (const page of [leader, member]) {
 			page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && blocked.push(m.text())));
 			await page.getByTestId('enter-room').click();
 		}
-		// The server created the media room once, for this group only.
-		await expect.poll(() => fake.calls.filter((c) => c.method === 'CreateRoom').map((c) => c.body.name)).toEqual([`balint-${group.id}`]);
+		// The server created the media room, for this group only.
+		await expect.poll(() => [...new Set(fake.calls.filter((c) => c.method === 'CreateRoom').map((c) => c.body.name))]).toEqual([`balint-${group.id}`]);
 		// Both browsers reached the media server's signalling with a valid token for this room:
 		// the page's CSP lets the media server's origin through, and nothing else.
 		const room = `balint-${group.id}`;
 		await expect.poll(() => new Set(fake.signalling.map((s) => s.identity)).size, 'people who reached signalling').toBe(2);
 		expect(fake.signalling.filter((s) => s.room !== room), 'signalling for another room').toEqual([]);
 		expect(blocked, 'requests blocked by the CSP').toEqual([]);
+		expect(loadedLivekit().length, 'livekit-client once in the room').toBeGreaterThan(0);
 		for (const page of [leader, member]) {
 			await expect(page.getByTestId('video-tile')).toHaveCount(2);
 			await expect(page.getByTestId('media-status')).toHaveAttribute('data-status', 'failed');
