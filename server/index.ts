@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError, isLoopback, loadConfig, type Config } from '../src/lib/server/config';
 import { createLogger } from '../src/lib/server/log';
 import { createApp } from '../src/lib/server/app';
-import { findOnPath, startDevLiveKit, type DevLiveKit } from '../src/lib/server/livekit-dev';
+import { devLiveKitFromPath, type DevLiveKit } from '../src/lib/server/livekit-dev';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const handlerFile = join(root, 'build', 'handler.js');
@@ -37,14 +37,10 @@ const { handler } = (await import(pathToFileURL(handlerFile).href)) as {
 
 let devLiveKit: DevLiveKit | null = null;
 if (!config.media) {
-	const binary = findOnPath('livekit-server');
-	if (binary) {
-		devLiveKit = startDevLiveKit(binary);
-		config.media = devLiveKit.media;
-		logger.info('video: started livekit-server --dev on 127.0.0.1:7880');
-	} else {
-		logger.info('video: not configured (set LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET); rooms run without video');
-	}
+	devLiveKit = devLiveKitFromPath(logger);
+	// Video is offered only while the process runs; if it dies, rooms show the no-video notice.
+	if (devLiveKit) config.media = devLiveKit.media;
+	else logger.info('video: not configured (set LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET); rooms run without video');
 }
 
 const app = createApp(config, logger);

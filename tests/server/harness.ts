@@ -6,7 +6,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { createApp, type BalintApp } from '../../src/lib/server/app';
-import { loadConfig } from '../../src/lib/server/config';
+import { loadConfig, type Config } from '../../src/lib/server/config';
 import { createLogger } from '../../src/lib/server/log';
 import type { Role } from '../../src/lib/session/roles';
 import type { SessionState } from '../../src/lib/session/state';
@@ -351,7 +351,11 @@ export class TestServer extends ServerClient {
 	readonly http: Server;
 	#closed = false;
 
-	constructor(readonly env: Record<string, string>) {
+	/** `configure` adjusts the loaded configuration the way server/index.ts does (e.g. dev LiveKit). */
+	constructor(
+		readonly env: Record<string, string>,
+		configure?: (config: Config) => void
+	) {
 		super();
 		const config = loadConfig({
 			LINK_SECRET,
@@ -360,6 +364,7 @@ export class TestServer extends ServerClient {
 			LOG_LEVEL: 'silent',
 			...env
 		});
+		configure?.(config);
 		this.app = createApp(config, createLogger('silent'));
 		this.http = createServer(async (req, res) => {
 			if (!(await this.app.handleRequest(req, res))) res.writeHead(404).end();
@@ -399,8 +404,8 @@ export async function openJsonSocket(server: ServerClient, path: string): Promis
 	return { ws, messages };
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-	return new TestServer(env).listen();
+export async function startServer(env: Record<string, string> = {}, configure?: (config: Config) => void): Promise<TestServer> {
+	return new TestServer(env, configure).listen();
 }
 
 /** Closes every client, then every server, this harness made. Call in `afterEach`. */

@@ -41,6 +41,21 @@ describe('video through the app server', () => {
 		return { groupId: body.group.id as string, leader, member, observer };
 	}
 
+	/** A webhook as LiveKit signs it: the body's SHA-256 in a JWT made with our secret. */
+	async function hook(event: object): Promise<number> {
+		const body = JSON.stringify(event);
+		const at = new AccessToken(KEY, SECRET);
+		at.sha256 = createHash('sha256').update(body).digest('base64');
+		const res = await fetch(`${h.base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: await at.toJwt() }, body });
+		return res.status;
+	}
+
+	/** A browser connects to the media room: LiveKit admits it and reports `participant_joined`. */
+	async function joinsMedia(groupId: string, identity: string): Promise<void> {
+		fake.join(`balint-${groupId}`, identity);
+		expect(await hook({ event: 'participant_joined', id: `EV_${identity}`, createdAt: '1', room: { name: `balint-${groupId}` }, participant: { identity } })).toBe(200);
+	}
+
 	async function tokenOf(client: Client) {
 		client.send({ type: 'media-token' });
 		await until(() => client.messages.some((m) => m.type === 'media-token'), 'media token');
@@ -57,7 +72,65 @@ describe('video through the app server', () => {
 		expect(memberClaims.video).toMatchObject({ room: `balint-${groupId}`, roomJoin: true, canPublish: true, canPublishSources: ['camera', 'microphone'] });
 		const observerClaims = await tokenOf(observer);
 		expect(observerClaims.video).toMatchObject({ canPublish: false, canSubscribe: true });
-		expect(fake.calls.filter((c) => c.method === 'CreateRoom')).toHaveLength(1);
+		// CreateRoom before every token (idempotent at LiveKit): a room LiveKit closed comes back.
+		const creates = fake.calls.filter((c) => c.method === 'CreateRoom');
+		expect(creates.length).toBeGreaterThanOrEqual(1);
+		expect(creates.every((c) => c.body.name === `balint-${groupId}`)).toBe(true);
+	});
+
+	it('someone who enters video after LiveKit closed the empty room finds it open again', async () => {
+		const { groupId, member, observer } = await group();
+		await tokenOf(member);
+		fake.closeRoom(`balint-${groupId}`);
+		await tokenOf(observer);
+		expect(fake.rooms.has(`balint-${groupId}`)).toBe(true);
+		expect(() => fake.join(`balint-${groupId}`, observer.participantId)).not.toThrow();
+	});
+
+	it('a presenter who joins the media room after listening began gets the microphone closed on joining', async () => {
+		fake.strict = true;
+		const { groupId, leader, member } = await group();
+		await tokenOf(member);
+		leader.send({ type: 'make-presenter', participantId: member.participantId });
+		leader.send({ type: 'set-phase', phase: 'reflection' });
+		const updates = () => fake.calls.filter((c) => c.method === 'UpdateParticipant' && c.body.identity === member.participantId);
+		// Not yet in the media room: LiveKit answers not_found, and the token in hand still has the microphone.
+		await until(() => fake.log.includes(`answer UpdateParticipant balint-${groupId}`), 'first update answered');
+		await joinsMedia(groupId, member.participantId);
+		await until(() => updates().length === 2, 'permission applied on joining');
+		expect(updates()[1]!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] } });
+		await until(() => readState(leader.doc)?.participants[member.participantId]?.inMedia === true, 'in media');
+		leader.send({ type: 'set-listening', listening: false });
+		await until(() => updates().length === 3, 'reopened');
+		expect(updates()[2]!.body.permission).toEqual({ canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
+	});
+
+	it('an admitted person joining the media room gets their current permission; a removed person or a stranger is put out at once', async () => {
+		fake.strict = true;
+		const { groupId, leader, member, observer } = await group();
+		await tokenOf(member);
+		await tokenOf(observer);
+		const callsFor = (identity: string) => fake.calls.filter((c) => c.body.identity === identity).map((c) => c.method);
+
+		await joinsMedia(groupId, observer.participantId);
+		await until(() => callsFor(observer.participantId).length === 1, 'observer permission');
+		expect(fake.calls.find((c) => c.body.identity === observer.participantId)!.body.permission).toEqual({ canSubscribe: true });
+		// The decision is made when the webhook arrives: a removal would have been sent instead.
+		expect(callsFor(observer.participantId)).toEqual(['UpdateParticipant']);
+
+		// The leader removes Mia before she reaches video; her token stays valid for minutes.
+		leader.send({ type: 'remove', participantId: member.participantId });
+		await until(() => callsFor(member.participantId).includes('RemoveParticipant'), 'removal on remove');
+		await until(() => fake.log.includes(`answer RemoveParticipant balint-${groupId}`), 'removal answered');
+		await joinsMedia(groupId, member.participantId);
+		await until(() => callsFor(member.participantId).filter((m) => m === 'RemoveParticipant').length === 2, 'removed again on joining');
+		expect(fake.present.get(`balint-${groupId}`)?.has(member.participantId)).toBe(false);
+		expect(callsFor(member.participantId)).not.toContain('UpdateParticipant');
+
+		await joinsMedia(groupId, 'stranger-0001');
+		await until(() => callsFor('stranger-0001').includes('RemoveParticipant'), 'stranger removed');
+		expect(fake.present.get(`balint-${groupId}`)?.has('stranger-0001')).toBe(false);
+		expect(Object.keys(readState(leader.doc)!.participants)).not.toContain('stranger-0001');
 	});
 
 	it('refuses a token to someone still waiting in the lobby', async () => {

@@ -5,6 +5,7 @@ import { MediaService, mediaRoomName } from '../../src/lib/server/media';
 import { createLogger } from '../../src/lib/server/log';
 import type { Role } from '../../src/lib/session/roles';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
+import { waitFor } from './harness';
 
 const KEY = 'APItestkey';
 const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -19,12 +20,46 @@ describe('MediaService against a fake of LiveKit’s Twirp API', () => {
 	});
 	afterEach(() => fake.close());
 
-	it('creates the room once, with timeouts and a participant cap, using a roomCreate grant', async () => {
+	it('creates the room with timeouts and a participant cap, using a roomCreate grant; simultaneous requests share one call', async () => {
 		await Promise.all([media.ensureRoom('group-000001'), media.ensureRoom('group-000001')]);
 		const creates = fake.calls.filter((c) => c.method === 'CreateRoom');
 		expect(creates).toHaveLength(1);
 		expect(creates[0]!.body).toMatchObject({ name: 'balint-group-000001', emptyTimeout: 300, departureTimeout: 60, maxParticipants: 14 });
 		expect(creates[0]!.grants.video?.roomCreate).toBe(true);
+	});
+
+	const ana = { groupId: 'group-000001', participantId: 'person-0001', name: 'Ana', role: 'member' as const };
+	const open = { microphone: true, camera: true };
+
+	it('creates the room again before each token: LiveKit closes an empty room by itself', async () => {
+		await media.token(ana, open);
+		expect(fake.rooms.has('balint-group-000001')).toBe(true);
+		// Everyone left video; after its departure timeout LiveKit closes the room (no webhook needed).
+		fake.closeRoom('balint-group-000001');
+		await media.token(ana, open);
+		expect(fake.rooms.has('balint-group-000001')).toBe(true);
+		expect(fake.calls.filter((c) => c.method === 'CreateRoom')).toHaveLength(2);
+	});
+
+	it('a new session’s CreateRoom waits until the previous session’s DeleteRoom of the same room is answered', async () => {
+		await media.token(ana, open);
+		fake.hold('DeleteRoom');
+		const ended = media.endRoom('group-000001');
+		const next = media.token(ana, open);
+		await waitFor(() => fake.log.includes('arrive DeleteRoom balint-group-000001'), 'delete arrives');
+		// A later call for another room makes its whole round trip meanwhile: anything the service
+		// sent for this room before it has arrived at the fake by now.
+		await media.setPublishing('group-000002', 'person-0002', 'member', open);
+		fake.release('DeleteRoom');
+		await Promise.all([ended, next]);
+		const log = fake.log.filter((line) => line.endsWith(' balint-group-000001'));
+		expect(log.slice(-4)).toEqual([
+			'arrive DeleteRoom balint-group-000001',
+			'answer DeleteRoom balint-group-000001',
+			'arrive CreateRoom balint-group-000001',
+			'answer CreateRoom balint-group-000001'
+		]);
+		expect(fake.rooms.has('balint-group-000001')).toBe(true);
 	});
 
 	it('closes the presenter’s microphone with every permission field sent', async () => {

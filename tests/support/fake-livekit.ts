@@ -26,6 +26,26 @@ export interface FakeLiveKit {
 	signalling: { identity: string; room: string | undefined }[];
 	/** Tracks that GetParticipant reports per identity. */
 	tracks: Map<string, { sid: string; source: string; muted: boolean }[]>;
+	/**
+	 * Rooms that exist, as with `room.auto_create: false`: CreateRoom opens one, DeleteRoom
+	 * closes it when it is answered (held or not), and `closeRoom` stands in for LiveKit's own
+	 * empty/departure timeout.
+	 */
+	rooms: Set<string>;
+	closeRoom(name: string): void;
+	/** Who is in each media room; `join` stands in for a browser that connected. */
+	present: Map<string, Set<string>>;
+	join(room: string, identity: string): void;
+	/**
+	 * With `strict`, participant calls (UpdateParticipant, RemoveParticipant, GetParticipant,
+	 * MutePublishedTrack) for someone not in the room answer `not_found`, as LiveKit does.
+	 */
+	strict: boolean;
+	/** Arrivals and answers in order, e.g. `arrive DeleteRoom balint-g1`, `answer DeleteRoom balint-g1`. */
+	log: string[];
+	/** Holds the answer to every request of this method until `release`. */
+	hold(method: string): void;
+	release(method: string): void;
 	close(): Promise<void>;
 }
 
@@ -40,9 +60,35 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 	res.end(JSON.stringify(value));
 }
 
+const PARTICIPANT_CALLS = new Set(['UpdateParticipant', 'RemoveParticipant', 'GetParticipant', 'MutePublishedTrack']);
+
 export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promise<FakeLiveKit> {
 	const verifier = new TokenVerifier(apiKey, apiSecret);
-	const fake: Omit<FakeLiveKit, 'url' | 'close'> = { calls: [], rejected: 0, signalling: [], tracks: new Map() };
+	const held = new Map<string, (() => void)[]>();
+	const fake: Omit<FakeLiveKit, 'url' | 'close'> = {
+		calls: [],
+		rejected: 0,
+		signalling: [],
+		tracks: new Map(),
+		rooms: new Set(),
+		closeRoom: (name) => {
+			fake.rooms.delete(name);
+			fake.present.delete(name);
+		},
+		present: new Map(),
+		join: (room, identity) => {
+			if (!fake.rooms.has(room)) throw new Error(`room ${room} does not exist (auto_create is off)`);
+			fake.present.set(room, (fake.present.get(room) ?? new Set()).add(identity));
+		},
+		strict: false,
+		log: [],
+		hold: (method) => void held.set(method, held.get(method) ?? []),
+		release: (method) => {
+			const waiting = held.get(method) ?? [];
+			held.delete(method);
+			for (const go of waiting) go();
+		}
+	};
 	const server: Server = createServer(async (req, res) => {
 		const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(req.url ?? '');
 		if (req.method !== 'POST' || !match) return json(res, 404, { code: 'bad_route', msg: 'no such route' });
@@ -57,9 +103,18 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 		}
 		const parsed = JSON.parse((await body(req)) || '{}') as Record<string, unknown>;
 		fake.calls.push({ service, method, body: parsed, grants });
+		const room = String(parsed.room ?? parsed.name ?? '');
+		fake.log.push(`arrive ${method} ${room}`);
+		const waiting = held.get(method);
+		if (waiting) await new Promise<void>((go) => waiting.push(go));
+		fake.log.push(`answer ${method} ${room}`);
 		const identity = String(parsed.identity ?? '');
+		if (fake.strict && PARTICIPANT_CALLS.has(method) && !fake.present.get(room)?.has(identity)) {
+			return json(res, 404, { code: 'not_found', msg: 'participant not found' });
+		}
 		switch (method) {
 			case 'CreateRoom':
+				fake.rooms.add(room);
 				return json(res, 200, { sid: 'RM_fake', name: parsed.name, emptyTimeout: parsed.emptyTimeout, maxParticipants: parsed.maxParticipants });
 			case 'UpdateParticipant':
 				return json(res, 200, { sid: 'PA_fake', identity, permission: parsed.permission ?? {} });
@@ -68,7 +123,10 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 			case 'MutePublishedTrack':
 				return json(res, 200, { track: { sid: parsed.trackSid, muted: parsed.muted } });
 			case 'DeleteRoom':
+				fake.closeRoom(room);
+				return json(res, 200, {});
 			case 'RemoveParticipant':
+				fake.present.get(room)?.delete(identity);
 				return json(res, 200, {});
 			case 'StopEgress':
 				return json(res, 200, { egressId: parsed.egressId, status: 'EGRESS_ENDING' });
@@ -92,6 +150,9 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 	const { port } = server.address() as AddressInfo;
 	return Object.assign(fake as FakeLiveKit, {
 		url: `ws://127.0.0.1:${port}`,
-		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+		close: () => {
+			for (const method of [...held.keys()]) fake.release(method);
+			return new Promise<void>((resolve) => server.close(() => resolve()));
+		}
 	});
 }

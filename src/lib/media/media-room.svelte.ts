@@ -30,8 +30,9 @@ export class MediaRoom {
 	#worker: Worker | null = null;
 	#audio = new Map<string, HTMLMediaElement>();
 	#audioHost: HTMLElement;
-	/** What the person chose; restored after the server gives the microphone back. */
+	/** What the person chose; restored when the server gives the permission back. */
 	#wantMic = false;
+	#wantCamera = false;
 
 	constructor(audioHost: HTMLElement) {
 		this.#audioHost = audioHost;
@@ -75,6 +76,7 @@ export class MediaRoom {
 			this.status = 'connected';
 			this.encrypted = room.isE2EEEnabled;
 			this.#wantMic = choices.micOn;
+			this.#wantCamera = choices.cameraOn;
 			this.micAllowed = this.#mayPublish('microphone');
 			if (choices.cameraOn && this.#mayPublish('camera')) await room.localParticipant.setCameraEnabled(true);
 			if (choices.micOn && this.micAllowed) await room.localParticipant.setMicrophoneEnabled(true);
@@ -94,13 +96,19 @@ export class MediaRoom {
 		return sources.length === 0 || sources.includes(source === 'camera' ? 1 : 2);
 	}
 
-	/** The server closed or reopened our microphone: follow it, and republish when allowed. */
+	/**
+	 * The server closed or reopened our microphone (and, with the group's "camera off while
+	 * listening", our camera): follow it, and republish what the person had on when allowed.
+	 */
 	async #onPermissions(): Promise<void> {
 		const room = this.#room;
 		if (!room) return;
+		const local = room.localParticipant;
 		this.micAllowed = this.#mayPublish('microphone');
-		if (this.micAllowed && this.#wantMic) await room.localParticipant.setMicrophoneEnabled(true).catch(() => undefined);
-		if (!this.#mayPublish('camera') && this.cameraOn) await room.localParticipant.setCameraEnabled(false).catch(() => undefined);
+		if (this.micAllowed && this.#wantMic) await local.setMicrophoneEnabled(true).catch(() => undefined);
+		const cameraAllowed = this.#mayPublish('camera');
+		if (!cameraAllowed && local.isCameraEnabled) await local.setCameraEnabled(false).catch(() => undefined);
+		if (cameraAllowed && this.#wantCamera && !local.isCameraEnabled) await local.setCameraEnabled(true).catch(() => undefined);
 		this.#refresh();
 	}
 
@@ -112,6 +120,7 @@ export class MediaRoom {
 	}
 
 	async setCamera(on: boolean): Promise<void> {
+		this.#wantCamera = on;
 		if (on && !this.#mayPublish('camera')) return;
 		await this.#room?.localParticipant.setCameraEnabled(on);
 		this.#refresh();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual, createHash, randomBytes } from 'node:crypto';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { newMediaKey } from '../media/media-key';
 import * as v from 'valibot';
 import { ROLES } from '../session/roles';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES } from '../session/state';
@@ -56,8 +57,9 @@ export interface ApiDeps {
 }
 
 /**
- * LiveKit's webhook: keeps "in the media room" in step, and stops any recording (egress)
- * the moment it starts. The signature is checked by the SDK's receiver.
+ * LiveKit's webhook: keeps "in the media room" in step, puts out anyone the session has not
+ * admitted, re-applies each joiner's publishing rights, and stops any recording (egress) the
+ * moment it starts. The signature is checked by the SDK's receiver.
  */
 async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> {
 	const media = deps.media;
@@ -72,7 +74,7 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 	const roomName = event.room?.name || event.egressInfo?.roomName || '';
 	const room = roomName.startsWith('balint-') ? deps.rooms.get(roomName.slice('balint-'.length)) : undefined;
 	const identity = event.participant?.identity;
-	if (event.event === 'participant_joined' && identity) room?.setInMedia(identity, true);
+	if (event.event === 'participant_joined' && identity) room?.joinedMedia(identity);
 	if ((event.event === 'participant_left' || event.event === 'participant_connection_aborted') && identity) room?.setInMedia(identity, false);
 	const egressId = event.egressInfo?.egressId;
 	if (event.event === 'egress_started' && egressId) {
@@ -105,7 +107,7 @@ export type GroupLinks = Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], stri
 /** A group's four links, signed; the same facts always give the same links. */
 export function signGroupLinks(
 	signer: Signer,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string; conferenceId?: string },
+	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string },
 	expiresAt: number,
 	base: string
 ): GroupLinks {
@@ -117,17 +119,14 @@ export function signGroupLinks(
 	return links;
 }
 
-/** A media key made for one answer only, when the caller brings none; never stored or logged. */
-export function newMediaKey(): string {
-	return randomBytes(32).toString('base64url');
-}
-
 export function linkExpiry(config: Config, now = Date.now()): number {
 	return Math.floor(now / 1000) + config.linkTtlDays * 86400;
 }
 
 /** Creates a group's four links. Used by the landing page and by `POST /api/groups` alike. */
 export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()) {
+	// A key made for this answer only when the caller brings none; never stored or logged. The
+	// app's own page replaces it with one made in the browser (CreateGroupForm).
 	const group = { id: randomId(), name: input.name, plannedMinutes: input.plannedMinutes, mediaKey: input.mediaKey ?? newMediaKey() };
 	const expiresAt = linkExpiry(deps.config, now);
 	return {
@@ -156,7 +155,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		} else if (path === '/api/health' && req.method === 'GET') {
 			sendJson(res, 200, { ok: true });
 		} else if (path === '/api/config' && req.method === 'GET') {
-			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media !== null });
+			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media?.available === true });
 		} else if (path === '/api/groups' && req.method === 'POST') {
 			if (!deps.limits.groups.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many groups created from here. Wait a minute and try again.');
 			requireOrganiser(deps, req);

@@ -24,8 +24,11 @@ export interface Config {
 	heartbeatSeconds: number;
 	rateLimitPerMinute: number;
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
-	/** LiveKit, when configured; null runs the room without video. */
-	media: { url: string; apiKey: string; apiSecret: string } | null;
+	/**
+	 * LiveKit, when configured; null runs the room without video. `available` (the dev
+	 * livekit-server's liveness) turns video off while the app runs.
+	 */
+	media: { url: string; apiKey: string; apiSecret: string; available?: () => boolean } | null;
 }
 
 export class ConfigError extends Error {}

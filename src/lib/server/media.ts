@@ -23,6 +23,8 @@ export interface MediaSettings {
 	/** Token lifetime; clients ask for a new one when they (re)connect. */
 	tokenTtlSeconds: number;
 	maxParticipants: number;
+	/** False while the media server is known to be gone (the dev livekit-server died). */
+	available?: () => boolean;
 }
 
 export interface MediaGrantee {
@@ -70,8 +72,10 @@ export class MediaService {
 	readonly #egress: EgressClient;
 	readonly #webhooks: WebhookReceiver;
 	readonly #logger: Logger;
-	/** Media rooms created for live sessions, so each is created once. */
-	readonly #created = new Map<string, Promise<void>>();
+	/** A CreateRoom in flight per room, shared by simultaneous token requests. */
+	readonly #creating = new Map<string, Promise<void>>();
+	/** The last call queued per room (never rejects): one room's calls reach LiveKit in order. */
+	readonly #queues = new Map<string, Promise<unknown>>();
 
 	constructor(settings: MediaSettings, logger: Logger) {
 		this.#settings = settings;
@@ -83,18 +87,48 @@ export class MediaService {
 		this.#logger = logger;
 	}
 
-	/** Creates the media room once per session (auto-create should be off on the server). */
+	get available(): boolean {
+		return this.#settings.available?.() ?? true;
+	}
+
+	/**
+	 * Creates the media room, or confirms it, before every token: LiveKit closes an empty room
+	 * by itself (empty/departure timeout), and with `auto_create: false` a token for a closed
+	 * room cannot join. CreateRoom on an existing room just returns it.
+	 */
 	ensureRoom(groupId: string): Promise<void> {
 		const name = mediaRoomName(groupId);
-		let pending = this.#created.get(name);
+		let pending = this.#creating.get(name);
 		if (!pending) {
-			pending = this.#rooms
-				.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: this.#settings.maxParticipants })
-				.then(() => undefined);
-			pending.catch(() => this.#created.delete(name));
-			this.#created.set(name, pending);
+			const created = this.#inOrder(name, () =>
+				this.#rooms.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: this.#settings.maxParticipants })
+			);
+			pending = created.then(() => undefined);
+			this.#creating.set(name, pending);
+			const forget = () => {
+				if (this.#creating.get(name) === pending) this.#creating.delete(name);
+			};
+			pending.then(forget, forget);
 		}
 		return pending;
+	}
+
+	/**
+	 * Runs one call for a room after every earlier call for that room has been answered, so a
+	 * new session's CreateRoom cannot be undone by the last session's DeleteRoom still in
+	 * flight, and permission updates arrive in the order the session changed.
+	 */
+	#inOrder<T>(room: string, call: () => Promise<T>): Promise<T> {
+		const result = (this.#queues.get(room) ?? Promise.resolve()).then(call);
+		const tail = result.then(
+			() => undefined,
+			() => undefined
+		);
+		this.#queues.set(room, tail);
+		void tail.then(() => {
+			if (this.#queues.get(room) === tail) this.#queues.delete(room);
+		});
+		return result;
 	}
 
 	/** A join token for one admitted person: this room only, never admin, record or hidden. */
@@ -128,28 +162,31 @@ export class MediaService {
 
 	/** Server-enforced publishing rights, e.g. the presenter's microphone during listening. */
 	async setPublishing(groupId: string, participantId: string, role: Role, publishing: Publishing): Promise<void> {
-		await this.#rooms.updateParticipant(mediaRoomName(groupId), participantId, {
-			permission: permissionFor(role, publishing)
-		});
+		const room = mediaRoomName(groupId);
+		await this.#inOrder(room, () => this.#rooms.updateParticipant(room, participantId, { permission: permissionFor(role, publishing) }));
 	}
 
 	async removeParticipant(groupId: string, participantId: string): Promise<void> {
-		await this.#rooms.removeParticipant(mediaRoomName(groupId), participantId);
+		const room = mediaRoomName(groupId);
+		await this.#inOrder(room, () => this.#rooms.removeParticipant(room, participantId));
 	}
 
 	/** Mutes one published microphone (advisory: the member may unmute). */
 	async muteMicrophone(groupId: string, participantId: string): Promise<void> {
 		const room = mediaRoomName(groupId);
-		const person = await this.#rooms.getParticipant(room, participantId);
-		for (const track of person.tracks) {
-			if (track.source === TrackSource.MICROPHONE && !track.muted) await this.#rooms.mutePublishedTrack(room, participantId, track.sid, true);
-		}
+		await this.#inOrder(room, async () => {
+			const person = await this.#rooms.getParticipant(room, participantId);
+			for (const track of person.tracks) {
+				if (track.source === TrackSource.MICROPHONE && !track.muted) await this.#rooms.mutePublishedTrack(room, participantId, track.sid, true);
+			}
+		});
 	}
 
 	async endRoom(groupId: string): Promise<void> {
 		const name = mediaRoomName(groupId);
-		this.#created.delete(name);
-		await this.#rooms.deleteRoom(name);
+		// A token asked for after this must create the room again, after the delete.
+		this.#creating.delete(name);
+		await this.#inOrder(name, () => this.#rooms.deleteRoom(name));
 	}
 
 	async stopEgress(egressId: string): Promise<void> {

@@ -150,7 +150,7 @@ export class Room {
 			participantId,
 			sessionId: this.#state.sessionId,
 			restorable: this.#restorable && isLeader(role),
-			media: !!this.#options.media
+			media: !!this.#media()
 		});
 		// The whole document, as a sync step 2 against an empty state vector.
 		const encoder = encoding.createEncoder();
@@ -245,7 +245,7 @@ export class Room {
 
 	/** A media token only for an admitted person, with what they may publish right now. */
 	#mediaToken(conn: Connection): void {
-		const media = this.#options.media;
+		const media = this.#media();
 		if (!media) return this.#refuse(conn, 'media-token', 'media-unavailable');
 		const { participantId, name, role } = conn.identity;
 		media
@@ -259,8 +259,32 @@ export class Room {
 		if (!this.#destroyed) this.#commit(setInMedia(this.#state, participantId, inMedia));
 	}
 
-	#mediaCall(what: string, call: (media: MediaService) => Promise<unknown>): void {
+	/**
+	 * Someone joined the media room. Only people admitted to this session may stay: a removed
+	 * person's token stays valid for minutes. Everyone else gets the rights the session gives
+	 * them now, because a permission change sent before they joined failed at LiveKit and the
+	 * token they hold may predate it (the presenter's microphone during listening).
+	 */
+	joinedMedia(participantId: string): void {
+		if (this.#destroyed) return;
+		const person = this.#state.participants[participantId];
+		if (!person || !this.#admitted.has(participantId)) {
+			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, participantId));
+			return;
+		}
+		const publishing = publishingFor(this.#state, participantId);
+		this.#mediaCall('set publishing', (m) => m.setPublishing(this.groupId, participantId, person.role, publishing));
+		this.#commit(setInMedia(this.#state, participantId, true));
+	}
+
+	/** LiveKit, while it is configured and running. */
+	#media(): MediaService | null {
 		const media = this.#options.media;
+		return media?.available ? media : null;
+	}
+
+	#mediaCall(what: string, call: (media: MediaService) => Promise<unknown>): void {
+		const media = this.#media();
 		if (media) media.background(what, () => call(media));
 	}
 
@@ -351,7 +375,7 @@ export class Room {
 
 	/** The media server, not the client, closes the presenter's microphone while they listen. */
 	#syncPublishing(previous: SessionState, next: SessionState): void {
-		if (!this.#options.media) return;
+		if (!this.#media()) return;
 		const affected = new Set([previous.presenterId, next.presenterId].filter((id): id is string => id !== null));
 		for (const id of affected) {
 			const before = publishingFor(previous, id);
