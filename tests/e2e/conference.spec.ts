@@ -17,6 +17,13 @@ async function joinAs(browser: Browser, url: string, name: string): Promise<Page
 test('an organiser runs three groups from the overview', async ({ browser }) => {
 	const base = process.env.E2E_BASE_URL!;
 	const organiserContext = await browser.newContext({ acceptDownloads: true, timezoneId: 'America/New_York' });
+	// Everything the organiser's browser sends to the server and every API answer, to show
+	// that no media key ever passes through it.
+	const traffic: string[] = [];
+	organiserContext.on('request', (r) => traffic.push(`${r.url()} ${r.postData() ?? ''}`));
+	organiserContext.on('response', async (r) => {
+		if (new URL(r.url()).pathname.startsWith('/api/')) traffic.push(await r.text().catch(() => ''));
+	});
 	const organiser = await organiserContext.newPage();
 	await organiser.goto(base + '/');
 	await organiser.getByTestId('conference-link').click();
@@ -39,6 +46,23 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	const link = async (index: number, role: string) => (await groups.nth(index).locator(`[data-testid="handout-link"][data-role="${role}"]`).getAttribute('data-url'))!;
 	const groupId = async (index: number) => (await groups.nth(index).getAttribute('data-group-id'))!;
 	const row = async (index: number) => organiser.locator(`[data-testid="overview-group"][data-group-id="${await groupId(index)}"]`);
+
+	// Every group has its own media key, the same in its four links, made in the organiser's
+	// browser from the secret in the organiser link's fragment: never sent, never answered.
+	const keyOf = (url: string) => new URLSearchParams(new URL(url).hash.slice(1)).get('k') ?? '';
+	const keys = await Promise.all([0, 1, 2].map(async (i) => keyOf(await link(i, 'leader'))));
+	expect(new Set(keys).size).toBe(3);
+	for (const [i, key] of keys.entries()) {
+		expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		for (const role of ['coLeader', 'member', 'observer']) expect(keyOf(await link(i, role))).toBe(key);
+	}
+	const secret = keyOf(organiser.url());
+	expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+	await organiser.reload();
+	await expect(organiser.getByTestId('overview-group')).toHaveCount(3);
+	expect(keyOf(await link(0, 'member')), 'the same keys after a reload').toBe(keys[0]);
+	expect(traffic.length).toBeGreaterThan(5);
+	for (const secretPart of [secret, ...keys]) expect(traffic.filter((t) => t.includes(secretPart)), 'traffic carrying a media key').toEqual([]);
 
 	// Hand-outs: the CSV has all twelve links; the calendar file has both sessions in UTC.
 	const csvDownload = organiser.waitForEvent('download');

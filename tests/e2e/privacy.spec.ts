@@ -17,7 +17,7 @@ const OTHER = 'Philippa Wrenfield';
 const SECRETS = ['Heliotrope', 'Ottoline', 'Marchbanks', 'Zebulon', 'Quixfeather', 'Philippa', 'Wrenfield'];
 
 interface Recorded {
-	requests: { url: string; referer: string | undefined; cookie: string | undefined }[];
+	requests: { url: string; referer: string | undefined; cookie: string | undefined; body: string }[];
 	sockets: string[];
 }
 
@@ -26,7 +26,7 @@ async function recordedContext(browser: Browser, log: Recorded): Promise<Browser
 	const context = await browser.newContext();
 	context.on('request', (request) => {
 		const headers = request.headers();
-		log.requests.push({ url: request.url(), referer: headers['referer'], cookie: headers['cookie'] });
+		log.requests.push({ url: request.url(), referer: headers['referer'], cookie: headers['cookie'], body: request.postData() ?? '' });
 	});
 	context.on('page', (page) => page.on('websocket', (ws) => log.sockets.push(ws.url())));
 	return context;
@@ -145,6 +145,8 @@ test('no trace in browser storage, no third-party request, no names in the serve
 	expect(log.requests.filter((r) => !!r.referer), 'requests with a Referer header').toEqual([]);
 	const secretsInLinks = Object.values(links).map((l) => new URLSearchParams(new URL(l).hash.slice(1)));
 	for (const params of secretsInLinks) {
+		// The media key is made in the creator's browser and never sent, not even to create the group.
+		expect(log.requests.filter((r) => r.body.includes(params.get('k')!)).map((r) => r.url), 'requests carrying the media key').toEqual([]);
 		for (const secret of [params.get('t')!, params.get('k')!]) {
 			expect(log.requests.filter((r) => r.url.includes(secret)).map((r) => r.url), 'URLs carrying a link secret').toEqual([]);
 			expect(log.sockets.filter((url) => url.includes(secret)), 'WebSocket URLs carrying a link secret').toEqual([]);

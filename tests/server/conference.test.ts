@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, openJsonSocket, startServer, tokenOf, waitFor as until, type TestServer } from './harness';
+import { groupMediaKey } from '../../src/lib/media/media-key';
+import { cleanup, fragmentOf, openJsonSocket, startServer, tokenOf, waitFor as until, type TestServer } from './harness';
 
 /** Conferences through the real server: links, the live overview, notices, end-all. */
 describe('conferences', () => {
@@ -43,9 +44,35 @@ describe('conferences', () => {
 			expect(inspected.json).toMatchObject({ group: { id: g.id, name: g.name }, role: 'member' });
 		}
 		expect(created.organiserLink).toMatch(/\/organiser#t=/);
-		const again = await h.post('/api/conferences/links', { token: tokenOf(created.organiserLink) });
+		// With the media secret (in the organiser link's fragment) the links come back the same.
+		const secret = fragmentOf(created.organiserLink).k;
+		const again = await h.post('/api/conferences/links', { token: tokenOf(created.organiserLink), mediaSecret: secret });
 		expect(again.status).toBe(200);
 		expect(again.json.groups).toEqual(created.groups);
+	});
+
+	it('holds no media key anywhere: each group’s key is derived from a secret only the organiser link’s fragment carries', async () => {
+		const created = await create();
+		const secret = fragmentOf(created.organiserLink).k;
+		expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		for (const g of created.groups) {
+			const key = await groupMediaKey(secret, g.id);
+			for (const link of Object.values(g.links) as string[]) expect(fragmentOf(link).k).toBe(key);
+		}
+		expect(new Set(await Promise.all(created.groups.map((g: { id: string }) => groupMediaKey(secret, g.id)))).size).toBe(3);
+		// The signed organiser token holds no secret and no group key: only ids, names and times.
+		const payload = Buffer.from(tokenOf(created.organiserLink).split('.')[0]!, 'base64url').toString('utf8');
+		expect(payload).not.toContain(secret);
+		for (const g of created.groups) expect(payload).not.toContain(fragmentOf(g.links.member).k);
+		// Without the secret the server gives the links again, without any key.
+		const bare = await h.post('/api/conferences/links', { token: tokenOf(created.organiserLink) });
+		for (const g of bare.json.groups) for (const link of Object.values(g.links) as string[]) expect(new URL(link).hash).not.toContain('k=');
+		// A caller's own secret (a registration system) is used as given, and only for that answer.
+		const mine = 'm'.repeat(43);
+		const own = await h.post('/api/conferences', { ...input, mediaSecret: mine });
+		expect(fragmentOf(own.json.organiserLink).k).toBe(mine);
+		expect(fragmentOf(own.json.groups[0].links.leader).k).toBe(await groupMediaKey(mine, own.json.groups[0].id));
+		expect((await h.post('/api/conferences', { ...input, mediaSecret: 'short' })).status).toBe(400);
 	});
 
 	it('refuses bad input and forged organiser tokens with clear errors', async () => {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { MAX_PLANNED_MINUTES } from '../session/state';
-import { linkExpiry, newMediaKey, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
+import { groupMediaKey, newMediaKey } from '../media/media-key';
+import { linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
 import { clientKey, HttpError, readJson, sendJson } from './http';
 import { MAX_CONFERENCE_TOKEN_LENGTH, randomId, type ConferenceFacts } from './links';
 import type { OrganiserIdentity, TicketStore } from './tickets';
@@ -24,6 +25,9 @@ function isTimeZone(zone: string): boolean {
 	}
 }
 
+/** The conference's media secret, from which every group's media key is derived. */
+const MediaSecret = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, 'mediaSecret must be 22 to 128 base64url characters.'));
+
 const CreateConferenceSchema = v.object({
 	name: text(120, 'A conference name'),
 	timeZone: v.pipe(v.string(), v.check(isTimeZone, 'timeZone must be an IANA time zone such as Europe/Stockholm.')),
@@ -42,25 +46,40 @@ const CreateConferenceSchema = v.object({
 		v.minLength(1, 'Give at least one group.'),
 		v.maxLength(100, 'At most 100 groups.')
 	),
-	membersPerGroup: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)), 8)
+	membersPerGroup: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)), 8),
+	mediaSecret: v.optional(MediaSecret)
 });
 
-const TokenSchema = v.object({ token: v.pipe(v.string('The organiser token is required.'), v.maxLength(MAX_CONFERENCE_TOKEN_LENGTH)) });
+const TokenSchema = v.object({
+	token: v.pipe(v.string('The organiser token is required.'), v.maxLength(MAX_CONFERENCE_TOKEN_LENGTH)),
+	mediaSecret: v.optional(MediaSecret)
+});
 
-/** Everything an organiser hands out, derived again from the signed facts. */
-function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string) {
+/**
+ * Everything an organiser hands out, derived again from the signed facts. With the media
+ * secret (only when the caller sent one or it was made for this answer), the links carry each
+ * group's media key; without it they carry none, and the organiser's page adds them.
+ */
+async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string, mediaSecret: string | null) {
 	const sessions = facts.s.map(([start, minutes]) => ({ start: new Date(start * 1000).toISOString(), minutes }));
 	const plannedMinutes = Math.max(...facts.s.map(([, minutes]) => minutes));
 	return {
 		conference: { id: facts.c, name: facts.n, timeZone: facts.z, membersPerGroup: facts.p, sessions },
-		organiserLink: `${base}/organiser#${new URLSearchParams({ t: token })}`,
+		organiserLink: `${base}/organiser#${new URLSearchParams(mediaSecret ? { t: token, k: mediaSecret } : { t: token })}`,
 		expiresAt: new Date(facts.x * 1000).toISOString(),
-		groups: facts.g.map(([id, name, mediaKey, leaders]) => ({
-			id,
-			name,
-			leaders,
-			links: signGroupLinks(deps.signer, { id, name, plannedMinutes, mediaKey, conferenceId: facts.c }, facts.x, base)
-		}))
+		groups: await Promise.all(
+			facts.g.map(async ([id, name, leaders]) => ({
+				id,
+				name,
+				leaders,
+				links: signGroupLinks(
+					deps.signer,
+					{ id, name, plannedMinutes, mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null, conferenceId: facts.c },
+					facts.x,
+					base
+				)
+			}))
+		)
 	};
 }
 
@@ -87,20 +106,23 @@ export async function handleConferenceApi(
 			n: input.name,
 			z: input.timeZone,
 			s: input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]),
-			g: input.groups.map((g) => [randomId(), g.name, newMediaKey(), g.leaders] as [string, string, string, string[]]),
+			g: input.groups.map((g) => [randomId(), g.name, g.leaders] as [string, string, string[]]),
 			p: input.membersPerGroup,
 			x: linkExpiry(deps.config)
 		};
 		const token = deps.signer.signConference(facts);
-		sendJson(res, 201, describe(deps, { k: 'conference', ...facts }, token, origin(deps.config, req)));
+		// A secret made for this answer only when the caller brings none; never stored or logged.
+		// The app's own page replaces it with one made in the browser (conference/+page.svelte).
+		const mediaSecret = input.mediaSecret ?? newMediaKey();
+		sendJson(res, 201, await describe(deps, { k: 'conference', ...facts }, token, origin(deps.config, req), mediaSecret));
 		return true;
 	}
 	if (path === '/api/conferences/links' || path === '/api/conferences/ticket') {
 		if (!deps.limits.tickets.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
-		const { token } = parse(TokenSchema, await readJson(req, MAX_CONFERENCE_TOKEN_LENGTH + 1024));
+		const { token, mediaSecret } = parse(TokenSchema, await readJson(req, MAX_CONFERENCE_TOKEN_LENGTH + 1024));
 		const facts = verify(deps, token);
 		if (path === '/api/conferences/links') {
-			sendJson(res, 200, describe(deps, facts, token, origin(deps.config, req)));
+			sendJson(res, 200, await describe(deps, facts, token, origin(deps.config, req), mediaSecret ?? null));
 		} else {
 			const ticket = organiserTickets.issue({ conferenceId: facts.c, groupIds: facts.g.map(([id]) => id) });
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');

@@ -34,9 +34,9 @@ const SeatPayload = v.object({
 export type SeatFacts = v.InferOutput<typeof SeatPayload>;
 
 /**
- * An organiser's capability for one conference: its groups (id, name, media key), session
- * times and time zone. The media keys ride along so the organiser can fetch the links again;
- * like everything in a fragment, the server sees them only while answering.
+ * An organiser's capability for one conference: its groups (id, name, leaders), session times
+ * and time zone. No media key: each group's key is derived in the organiser's browser from the
+ * secret in the organiser link's fragment (src/lib/media/media-key.ts).
  */
 const ConferencePayload = v.object({
 	k: v.literal('conference'),
@@ -45,9 +45,9 @@ const ConferencePayload = v.object({
 	z: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
 	/** Sessions: [start in epoch seconds, minutes]. */
 	s: v.pipe(v.array(v.tuple([v.pipe(v.number(), v.integer()), v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES))])), v.maxLength(20)),
-	/** Groups: [id, name, media key, leaders' names for the hand-out]. */
+	/** Groups: [id, name, leaders' names for the hand-out]. */
 	g: v.pipe(
-		v.array(v.tuple([v.pipe(v.string(), v.regex(idPattern)), v.pipe(v.string(), v.minLength(1), v.maxLength(120)), v.string(), v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(2))])),
+		v.array(v.tuple([v.pipe(v.string(), v.regex(idPattern)), v.pipe(v.string(), v.minLength(1), v.maxLength(120)), v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(2))])),
 		v.minLength(1),
 		v.maxLength(100)
 	),
@@ -138,7 +138,7 @@ export const LINK_KEYS: Record<Role, 'leader' | 'coLeader' | 'member' | 'observe
 	observer: 'observer'
 };
 
-/** The fragment of a link: the signed token, and the media key that never reaches a server. */
-export function linkFragment(token: string, mediaKey: string): string {
-	return new URLSearchParams({ t: token, k: mediaKey }).toString();
+/** The fragment of a link: the signed token and, when known here, the media key. */
+export function linkFragment(token: string, mediaKey: string | null): string {
+	return new URLSearchParams(mediaKey ? { t: token, k: mediaKey } : { t: token }).toString();
 }

@@ -64,7 +64,7 @@ async function post<T>(path: string, body: unknown, headers: Record<string, stri
 export const api = {
 	inspectLink: (token: string) => post<LinkInfo>('/api/links/inspect', { token }),
 	ticket: (token: string, name: string, seat?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat }),
-	createGroup: (input: { name: string; plannedMinutes: number; mediaKey: string }, organiserKey?: string) =>
+	createGroup: (input: { name: string; plannedMinutes: number }, organiserKey?: string) =>
 		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	createConference: (input: unknown, organiserKey?: string) =>
 		post<ConferenceDescription>('/api/conferences', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),

@@ -1,0 +1,38 @@
+/**
+ * The end-to-end media key of a group: made in the browser that creates the group (or the
+ * conference) and carried only in the links' fragment (`#…&k=`), which browsers never send
+ * to a server. A conference carries one secret in its organiser link; each group's key is
+ * derived from it in the organiser's browser, so the server can hand out the links again
+ * without ever holding a key. Web Crypto only: the same code runs in browsers and Node 22.
+ */
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+	return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+	const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+	return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** 32 random bytes, base64url: a group's media key or a conference's media secret. */
+export function newMediaKey(): string {
+	return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** A group's media key in a conference: HMAC-SHA-256 of its id under the conference's secret. */
+export async function groupMediaKey(conferenceSecret: string, groupId: string): Promise<string> {
+	const key = await crypto.subtle.importKey('raw', fromBase64url(conferenceSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+	return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room media key ${groupId}`))));
+}
+
+/** The link with `k` in its fragment set to this key (any key the server put there replaced). */
+export function withMediaKey(link: string, key: string): string {
+	const url = new URL(link);
+	const params = new URLSearchParams(url.hash.slice(1));
+	params.set('k', key);
+	url.hash = params.toString();
+	return url.toString();
+}
