@@ -75,6 +75,17 @@ describe('conferences', () => {
 		expect((await h.post('/api/conferences', { ...input, mediaSecret: 'short' })).status).toBe(400);
 	});
 
+	it('links live at least until a month after the last session, however far ahead it is', async () => {
+		const late = { ...input, sessions: [{ start: '2030-06-01T09:00:00+02:00', minutes: 120 }] };
+		const created = (await h.post('/api/conferences', late)).json;
+		expect(Date.parse(created.expiresAt)).toBeGreaterThanOrEqual(Date.parse('2030-06-01T09:00:00+02:00') + (120 * 60 + 30 * 86400) * 1000);
+		const inspected = await h.post('/api/links/inspect', { token: tokenOf(created.groups[0].links.member) });
+		expect(Date.parse(inspected.json.expiresAt)).toBe(Date.parse(created.expiresAt));
+		// A conference soon keeps the installation's usual link lifetime.
+		const soon = (await create()).expiresAt;
+		expect(Date.parse(soon)).toBeGreaterThan(Date.now() + 170 * 86400 * 1000);
+	});
+
 	it('refuses bad input and forged organiser tokens with clear errors', async () => {
 		expect((await h.post('/api/conferences', { ...input, timeZone: 'Mars/Olympus' })).status).toBe(400);
 		expect((await h.post('/api/conferences', { ...input, sessions: [{ start: 'tomorrow' }] })).status).toBe(400);
@@ -96,9 +107,13 @@ describe('conferences', () => {
 	it('the overview follows phases, headcounts, the leader and the help signal, never names', async () => {
 		const created = await create();
 		const [a, b] = created.groups;
+		const before = Date.now();
 		const view = await overview(created.organiserLink);
 		await until(() => view.messages.some((m) => m.type === 'overview'), 'overview');
 		expect(view.messages[0].groups.map((g: any) => [g.groupId, g.live])).toEqual(created.groups.map((g: any) => [g.id, false]));
+		// Every update carries the server's clock, so times in session do not depend on the organiser's.
+		expect(view.messages[0].now).toBeGreaterThanOrEqual(before);
+		expect(view.messages[0].now).toBeLessThanOrEqual(Date.now());
 
 		const leaderA = await h.connect(a.links.leader, 'Astrid Secretname');
 		const memberA = await h.connect(a.links.member, 'Mikael Secretname');

@@ -1,12 +1,6 @@
 import { api } from '../sync/api-client';
 import { OVERVIEW_PATH } from '../sync/protocol';
-import type { GroupSummary } from './types';
-
-type OverviewMessage =
-	| { type: 'overview'; groups: GroupSummary[] }
-	| { type: 'group'; group: GroupSummary }
-	| { type: 'notice-sent'; groups: number }
-	| { type: 'ended-all'; groups: number };
+import type { GroupSummary, OverviewMessage } from './types';
 
 /**
  * The organiser's live, read-only view of a conference: the one owner of its socket and
@@ -17,6 +11,8 @@ export class OverviewClient {
 	connected = $state(false);
 	lastNotice = $state<number | null>(null);
 	lastEndAll = $state<number | null>(null);
+	/** The server's clock minus this browser's, from the last update. */
+	clockOffset = $state(0);
 
 	readonly #token: string;
 	#ws: WebSocket | null = null;
@@ -48,6 +44,7 @@ export class OverviewClient {
 	}
 
 	#on(message: OverviewMessage): void {
+		if (message.type === 'overview' || message.type === 'group') this.clockOffset = message.now - Date.now();
 		if (message.type === 'overview') this.groups = Object.fromEntries(message.groups.map((g) => [g.groupId, g]));
 		else if (message.type === 'group') this.groups = { ...this.groups, [message.group.groupId]: message.group };
 		else if (message.type === 'notice-sent') this.lastNotice = message.groups;

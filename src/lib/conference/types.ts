@@ -21,3 +21,13 @@ export interface GroupSummary {
 	plannedMinutes: number;
 	helpRequested: boolean;
 }
+
+/**
+ * What the overview socket sends. `now` is the server's clock, so that times in session are
+ * counted on the server's clock rather than on a laptop whose clock may be off.
+ */
+export type OverviewMessage =
+	| { type: 'overview'; groups: GroupSummary[]; now: number }
+	| { type: 'group'; group: GroupSummary; now: number }
+	| { type: 'notice-sent'; groups: number }
+	| { type: 'ended-all'; groups: number };

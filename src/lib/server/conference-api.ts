@@ -101,14 +101,17 @@ export async function handleConferenceApi(
 		if (!deps.limits.groups.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many conferences created from here. Wait a minute and try again.');
 		requireOrganiser(deps, req);
 		const input = parse(CreateConferenceSchema, await readJson(req, 64 * 1024));
+		const sessions = input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]);
+		// The links must outlive the conference, however far ahead it is planned.
+		const lastEnd = Math.max(...sessions.map(([start, minutes]) => start + minutes * 60));
 		const facts: Omit<ConferenceFacts, 'k'> = {
 			c: randomId(),
 			n: input.name,
 			z: input.timeZone,
-			s: input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]),
+			s: sessions,
 			g: input.groups.map((g) => [randomId(), g.name, g.leaders] as [string, string, string[]]),
 			p: input.membersPerGroup,
-			x: linkExpiry(deps.config)
+			x: Math.max(linkExpiry(deps.config), lastEnd + 30 * 86400)
 		};
 		const token = deps.signer.signConference(facts);
 		// A secret made for this answer only when the caller brings none; never stored or logged.

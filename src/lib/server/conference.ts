@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import * as v from 'valibot';
 import { CloseCode } from '../sync/protocol';
-import type { GroupSummary, Room } from './room';
+import type { GroupSummary, OverviewMessage } from '../conference/types';
+import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
 import type { OrganiserIdentity } from './tickets';
 
@@ -16,11 +17,6 @@ const OrganiserMessageSchema = v.variant('type', [
 	v.object({ type: v.literal('end-all') })
 ]);
 
-export type OverviewMessage =
-	| { type: 'overview'; groups: GroupSummary[] }
-	| { type: 'group'; group: GroupSummary }
-	| { type: 'notice-sent'; groups: number }
-	| { type: 'ended-all'; groups: number };
 
 interface Watcher {
 	ws: WebSocket;
@@ -58,7 +54,7 @@ export class ConferenceHub {
 		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
 		ws.on('error', () => undefined);
 		ws.on('message', (data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString()));
-		this.#send(watcher, { type: 'overview', groups: identity.groupIds.map((id) => this.#summaryOf(id)) });
+		this.#send(watcher, { type: 'overview', groups: identity.groupIds.map((id) => this.#summaryOf(id)), now: Date.now() });
 	}
 
 	#summaryOf(groupId: string): GroupSummary {
@@ -77,7 +73,7 @@ export class ConferenceHub {
 		const set = this.#watchers.get(conferenceId);
 		if (!set) return;
 		for (const watcher of set) {
-			if (watcher.identity.groupIds.includes(room.groupId)) this.#send(watcher, { type: 'group', group: summary });
+			if (watcher.identity.groupIds.includes(room.groupId)) this.#send(watcher, { type: 'group', group: summary, now: Date.now() });
 		}
 	}
 
