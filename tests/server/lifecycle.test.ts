@@ -102,6 +102,25 @@ describe('ending a session', () => {
 		expect((await again.waitState(() => true)).sessionId).not.toBe(room.state.sessionId);
 	});
 
+	it('an empty room waits out its grace period: someone back in time finds the same session', async () => {
+		// A grace period far longer than this test takes, so nothing here depends on timing.
+		const s = await startServer({ EMPTY_ROOM_GRACE_SECONDS: '60' });
+		const { created, leader } = await session(s, { members: 0 });
+		leader.send({ type: 'next-phase' });
+		const before = await leader.waitState((st) => st.phase === 'opening');
+		const room = s.app.rooms.get(created.group.id)!;
+		await leader.close();
+		await waitFor(() => room.connectionCount === 0, 'the room is empty');
+		expect(room.destroyed).toBe(false);
+		expect(s.app.rooms.size).toBe(1);
+		// The leader's network comes back within the grace period: same session, same phase.
+		const back = await s.connect(created.links.leader, 'Lena Leader', { seat: leader.seat });
+		const after = await back.waitState((st) => st.participants[leader.participantId]?.connected === true);
+		expect(after.sessionId).toBe(before.sessionId);
+		expect(after.phase).toBe('opening');
+		expect(s.app.rooms.get(created.group.id)).toBe(room);
+	});
+
 	it('a waiting person alone does not keep a room after they go', async () => {
 		const s = await startServer();
 		const g = await s.createGroup();
