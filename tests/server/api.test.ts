@@ -137,6 +137,27 @@ describe('POST /api/groups', () => {
 	});
 });
 
+describe('rate limits behind a proxy', () => {
+	const from = (address: string) => ({ 'x-forwarded-for': `203.0.113.9, ${address}` });
+
+	it('ignores X-Forwarded-For unless the socket is a trusted proxy', async () => {
+		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '4' });
+		const token = tokenOf((await s.createGroup('Proxy group')).links.member);
+		// A client cannot buy itself a new budget by sending the header.
+		for (let i = 0; i < 4; i++) expect((await s.post('/api/links/inspect', { token }, from(`198.51.100.${i}`))).status).toBe(200);
+		expectError(await s.post('/api/links/inspect', { token }, from('198.51.100.99')), 429, 'rate-limited');
+	});
+
+	it('behind a trusted proxy each client has its own budget', async () => {
+		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '4', TRUST_PROXY: '127.0.0.1, ::1' });
+		const token = tokenOf((await s.createGroup('Proxy group')).links.member);
+		for (let i = 0; i < 4; i++) expect((await s.post('/api/links/inspect', { token }, from('198.51.100.1'))).status).toBe(200);
+		expectError(await s.post('/api/links/inspect', { token }, from('198.51.100.1')), 429, 'rate-limited');
+		// Another person behind the same proxy is not held back by the first one.
+		expect((await s.post('/api/links/inspect', { token }, from('198.51.100.2'))).status).toBe(200);
+	});
+});
+
 describe('links: inspect and tickets', () => {
 	async function setup(env: Record<string, string> = {}) {
 		const s = await startServer(env);

@@ -33,6 +33,12 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
+	it('reads TRUST_PROXY as a list of addresses and refuses anything else', () => {
+		expect(loadConfig({ LINK_SECRET: 'x'.repeat(40), TRUST_PROXY: '127.0.0.1, ::1' }).trustedProxies).toEqual(['127.0.0.1', '::1']);
+		expect(loadConfig({ LINK_SECRET: 'x'.repeat(40) }).trustedProxies).toEqual([]);
+		expect(() => loadConfig({ LINK_SECRET: 'x'.repeat(40), TRUST_PROXY: 'proxy.example.org' })).toThrow(/TRUST_PROXY/);
+	});
+
 	it('has a default for everything', () => {
 		const config = loadConfig({ LINK_SECRET: SECRET });
 		expect(config).toMatchObject({

@@ -98,7 +98,7 @@ export async function handleConferenceApi(
 ): Promise<boolean> {
 	if (req.method !== 'POST') return false;
 	if (path === '/api/conferences') {
-		if (!deps.limits.groups.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many conferences created from here. Wait a minute and try again.');
+		if (!deps.limits.groups.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many conferences created from here. Wait a minute and try again.');
 		requireOrganiser(deps, req);
 		const input = parse(CreateConferenceSchema, await readJson(req, 64 * 1024));
 		const sessions = input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]);
@@ -121,7 +121,7 @@ export async function handleConferenceApi(
 		return true;
 	}
 	if (path === '/api/conferences/links' || path === '/api/conferences/ticket') {
-		if (!deps.limits.tickets.take(clientKey(req))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
+		if (!deps.limits.tickets.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
 		const { token, mediaSecret } = parse(TokenSchema, await readJson(req, MAX_CONFERENCE_TOKEN_LENGTH + 1024));
 		const facts = verify(deps, token);
 		if (path === '/api/conferences/links') {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import * as v from 'valibot';
 
 /**
@@ -23,6 +24,8 @@ export interface Config {
 	emptyRoomGraceSeconds: number;
 	heartbeatSeconds: number;
 	rateLimitPerMinute: number;
+	/** Addresses of the operator's own reverse proxies, whose X-Forwarded-For is believed. */
+	trustedProxies: string[];
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 	/**
 	 * LiveKit, when configured; null runs the room without video. `available` (the dev
@@ -48,6 +51,13 @@ const EnvSchema = v.object({
 	EMPTY_ROOM_GRACE_SECONDS: v.optional(intIn(0, 86400), '60'),
 	HEARTBEAT_SECONDS: v.optional(intIn(1, 300), '15'),
 	RATE_LIMIT_PER_MINUTE: v.optional(intIn(1, 100000), '120'),
+	TRUST_PROXY: v.optional(
+		v.pipe(
+			v.string(),
+			v.transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
+			v.check((list) => list.length > 0 && list.every((a) => isIP(a) !== 0), 'must be a comma-separated list of IP addresses, such as 127.0.0.1,::1')
+		)
+	),
 	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'silent']), 'info'),
 	LIVEKIT_URL: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^(wss?|https?):\/\/[^\s/]+\/?$/, 'must be a LiveKit address such as wss://media.example.org'))),
 	LIVEKIT_API_KEY: v.optional(v.pipe(v.string(), v.trim(), v.minLength(3))),
@@ -106,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		emptyRoomGraceSeconds: e.EMPTY_ROOM_GRACE_SECONDS,
 		heartbeatSeconds: e.HEARTBEAT_SECONDS,
 		rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+		trustedProxies: e.TRUST_PROXY ?? [],
 		logLevel: e.LOG_LEVEL,
 		media:
 			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET

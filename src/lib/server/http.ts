@@ -51,9 +51,24 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 	sendJson(res, error.status, { error: { code: error.code, message: error.message } });
 }
 
-/** The client address for rate limiting (the socket's, never a header a client can forge). */
-export function clientKey(req: IncomingMessage): string {
-	return req.socket.remoteAddress ?? 'unknown';
+/** `::ffff:10.0.0.1` and `10.0.0.1` are the same client. */
+const plainAddress = (address: string): string => address.trim().replace(/^::ffff:(?=\d+\.)/, '');
+
+/**
+ * The client address for rate limiting: the socket's, never a header a client can forge.
+ * Only when the socket is one of the operator's own proxies (`TRUST_PROXY`) is the nearest
+ * address it forwarded (`X-Forwarded-For`, read from the right) taken instead, so that behind
+ * a proxy every person does not share the proxy's one budget.
+ */
+export function clientKey(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
+	const socket = plainAddress(req.socket.remoteAddress ?? 'unknown');
+	if (!trustedProxies.includes(socket)) return socket;
+	const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+		.split(',')
+		.map(plainAddress)
+		.filter(Boolean);
+	for (let i = forwarded.length - 1; i >= 0; i--) if (!trustedProxies.includes(forwarded[i]!)) return forwarded[i]!;
+	return socket;
 }
 
 const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
