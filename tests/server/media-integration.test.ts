@@ -64,6 +64,21 @@ describe('video through the app server', () => {
 		return new TokenVerifier(KEY, SECRET).verify(answer.token as string);
 	}
 
+	it('sizes each media room from its group: 16 seats by default, a conference group its members + 2 leaders + 4 observers', async () => {
+		const { leader, groupId } = await group();
+		await tokenOf(leader);
+		const seats = (room: string) => fake.calls.filter((c) => c.method === 'CreateRoom' && c.body.name === room).map((c) => c.body.maxParticipants);
+		expect(seats(`balint-${groupId}`)).toEqual([16]);
+		const conference = (
+			await post('/api/conferences', { name: 'C', timeZone: 'UTC', sessions: [{ start: '2030-01-01T09:00:00Z' }], groups: [{ name: 'G' }], membersPerGroup: 12 })
+		).json;
+		const g = conference.groups[0];
+		const confLeader = await connect(g.links.leader, 'Lea');
+		await until(() => confLeader.admitted, 'conference leader in');
+		await tokenOf(confLeader);
+		expect(seats(`balint-${g.id}`)).toEqual([18]);
+	});
+
 	it('gives admitted people a token for this room only, and observers nothing to publish', async () => {
 		const { groupId, member, observer } = await group();
 		const memberClaims = await tokenOf(member);

@@ -107,13 +107,13 @@ export type GroupLinks = Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], stri
 /** A group's four links, signed; the same facts always give the same links. */
 export function signGroupLinks(
 	signer: Signer,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string },
+	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string; seats?: number },
 	expiresAt: number,
 	base: string
 ): GroupLinks {
 	const links = {} as GroupLinks;
 	for (const role of ROLES) {
-		const t = signer.signLink({ g: group.id, n: group.name, r: role, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId });
+		const t = signer.signLink({ g: group.id, n: group.name, r: role, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats });
 		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(t, group.mediaKey)}`;
 	}
 	return links;
@@ -179,7 +179,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
 			const participantId = resumed?.p ?? randomId(12);
 			const name = resumed?.n ?? body.name;
-			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c });
+			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s });
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, {
 				ticket,

@@ -45,6 +45,8 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	const signer = new Signer(config.linkSecret);
 	const tickets = new TicketStore(config.ticketTtlSeconds);
 	const connectSources = mediaConnectSources(config.media?.url);
+	// 16 seats for a group of unknown size (Balint groups are 5-10 with one or two leaders); conference
+	// groups carry their own size in their links.
 	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media);
 	const conferences = new ConferenceHub(rooms);
@@ -135,7 +137,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			}
 			if (url.pathname.startsWith(SYNC_PATH + '/')) {
 				return accept(req, socket, head, url, SYNC_PATH, tickets, (id, groupId) => id.groupId === groupId, (ws, id) =>
-					rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null).attach(ws, id)
+					rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id)
 				);
 			}
 			return false;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import { MAX_PLANNED_MINUTES } from '../session/state';
+import { MAX_PLANNED_MINUTES, seatsForMembers } from '../session/state';
 import { groupMediaKey, newMediaKey } from '../media/media-key';
 import { linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
 import { clientKey, HttpError, readJson, sendJson } from './http';
@@ -74,7 +74,7 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 				leaders,
 				links: signGroupLinks(
 					deps.signer,
-					{ id, name, plannedMinutes, mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null, conferenceId: facts.c },
+					{ id, name, plannedMinutes, mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null, conferenceId: facts.c, seats: seatsForMembers(facts.p) },
 					facts.x,
 					base
 				)

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import { ROLES, type Role } from '../session/roles';
-import { MAX_PLANNED_MINUTES } from '../session/state';
+import { MAX_MEDIA_SEATS, MAX_PLANNED_MINUTES } from '../session/state';
 
 /**
  * Self-contained signed capabilities: no database. A link token carries the group, its name,
@@ -20,7 +20,9 @@ const LinkPayload = v.object({
 	m: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES)),
 	x: v.pipe(v.number(), v.integer()),
 	/** The conference this group belongs to, if any. */
-	c: v.optional(v.pipe(v.string(), v.regex(idPattern)))
+	c: v.optional(v.pipe(v.string(), v.regex(idPattern))),
+	/** Seats in the group's media room (members, leaders, observers), when the group's size is known. */
+	s: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEDIA_SEATS)))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 

@@ -96,12 +96,12 @@ export class MediaService {
 	 * by itself (empty/departure timeout), and with `auto_create: false` a token for a closed
 	 * room cannot join. CreateRoom on an existing room just returns it.
 	 */
-	ensureRoom(groupId: string): Promise<void> {
+	ensureRoom(groupId: string, seats = this.#settings.maxParticipants): Promise<void> {
 		const name = mediaRoomName(groupId);
 		let pending = this.#creating.get(name);
 		if (!pending) {
 			const created = this.#inOrder(name, () =>
-				this.#rooms.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: this.#settings.maxParticipants })
+				this.#rooms.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: seats })
 			);
 			pending = created.then(() => undefined);
 			this.#creating.set(name, pending);
@@ -132,8 +132,8 @@ export class MediaService {
 	}
 
 	/** A join token for one admitted person: this room only, never admin, record or hidden. */
-	async token(grantee: MediaGrantee, publishing: Publishing): Promise<string> {
-		await this.ensureRoom(grantee.groupId);
+	async token(grantee: MediaGrantee, publishing: Publishing, seats?: number): Promise<string> {
+		await this.ensureRoom(grantee.groupId, seats);
 		const permission = permissionFor(grantee.role, publishing);
 		const grant: VideoGrant = {
 			roomJoin: true,

@@ -34,6 +34,8 @@ export interface RoomOptions {
 	media?: MediaService | null;
 	/** The conference this group belongs to, for the organiser's overview. */
 	conferenceId?: string | null;
+	/** Seats in the media room, when the group's size is known; else the media default. */
+	seats?: number;
 	/** Called after every change of state and once when the room is destroyed. */
 	onChange?: (room: Room) => void;
 	/** Called once, after the room has destroyed its document and closed its sockets. */
@@ -249,7 +251,7 @@ export class Room {
 		if (!media) return this.#refuse(conn, 'media-token', 'media-unavailable');
 		const { participantId, name, role } = conn.identity;
 		media
-			.token({ groupId: this.groupId, participantId, name, role }, publishingFor(this.#state, participantId))
+			.token({ groupId: this.groupId, participantId, name, role }, publishingFor(this.#state, participantId), this.#options.seats)
 			.then((token) => this.#send(conn, { type: 'media-token', url: media.url, token }))
 			.catch(() => this.#refuse(conn, 'media-token', 'media-unavailable'));
 	}

@@ -22,13 +22,14 @@ export class RoomRegistry {
 		return this.#rooms.get(groupId);
 	}
 
-	open(groupId: string, plannedMinutes: number, conferenceId: string | null = null): Room {
+	open(groupId: string, plannedMinutes: number, conferenceId: string | null = null, seats?: number): Room {
 		const existing = this.#rooms.get(groupId);
 		if (existing && !existing.destroyed) return existing;
 		const room = new Room(groupId, plannedMinutes, {
 			graceMs: this.#graceMs,
 			media: this.#media,
 			conferenceId,
+			seats,
 			onChange: (r) => this.onChange?.(r),
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);

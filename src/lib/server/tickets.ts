@@ -9,6 +9,8 @@ export interface Identity {
 	name: string;
 	role: Role;
 	conferenceId?: string;
+	/** Seats in the group's media room, when its size is known (conference groups). */
+	seats?: number;
 }
 
 /** Who an organiser ticket admits to a conference's live overview. */

@@ -38,6 +38,10 @@ export interface SessionState {
 export const MAX_PLANNED_MINUTES = 600;
 /** Cases in one session: far beyond any real meeting, and what a restore accepts. */
 export const MAX_CASES = 20;
+/** Seats in a media room: a conference group of 16 members, two leaders and a few observers. */
+export const MAX_MEDIA_SEATS = 24;
+/** A conference group's media room: its members, two leaders and up to four observers. */
+export const seatsForMembers = (members: number): number => Math.min(MAX_MEDIA_SEATS, members + 2 + 4);
 export const DEFAULT_PLANNED_MINUTES = 90;
 
 export function initialState(sessionId: string, plannedMinutes: number, now: number): SessionState {
