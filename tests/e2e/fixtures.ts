@@ -115,6 +115,19 @@ export async function admit(leaderPage: Page, name: string): Promise<void> {
 	await leaderPage.locator(`[data-testid="waiting"]${attr('data-name', name)} [data-testid="admit"]`).click();
 }
 
+/** The phases' names in English (the browser tests run in en-GB), as screens and announcements say them. */
+export const PHASE_NAMES: Record<Phase, string> = {
+	gathering: 'Gathering',
+	opening: 'Opening',
+	'case-call': 'Who has a case?',
+	presentation: 'Presentation',
+	questions: 'Questions',
+	reflection: 'Reflection',
+	return: 'The presenter returns',
+	closing: 'Closing',
+	ended: 'Ended'
+};
+
 export interface Agreement {
 	phase: Phase;
 	/** The presenter's name, or null when nobody presents. */
@@ -154,6 +167,15 @@ export async function expectAllAgree(people: (Page | Person)[], want: Agreement)
 	for (const [index, page] of pages.entries()) {
 		const where = `screen ${index + 1} (${page.url().split('#')[0]})`;
 		await expect(page.getByTestId('phase'), where).toHaveAttribute('data-phase', want.phase);
+		await expect(page.getByTestId('phase'), where).toHaveText(PHASE_NAMES[want.phase]);
+		// Screen readers hear the same, from a polite live region.
+		const announcer = page.getByTestId('announcer');
+		await expect(announcer, where).toHaveAttribute('aria-live', 'polite');
+		await expect(announcer, where).toContainText(`Phase: ${PHASE_NAMES[want.phase]}.`);
+		if (want.presenter) {
+			await expect(announcer, where).toContainText(want.presenter);
+			await expect(announcer, where).toContainText(want.listening ? 'The presenter is listening' : 'The presenter may speak');
+		}
 
 		const entries = page.getByTestId('participant');
 		await expect(entries, `${where}: roster size`).toHaveCount(names.length);
