@@ -126,3 +126,41 @@ test('a declined person and a removed member are told so', async ({ browser }) =
 	for (const p of people) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	await closeAll(people);
 });
+
+test('an expired link is refused in the reader’s language, never in the server’s English', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Expiry Group');
+	await creatorContext.close();
+	const german = 'Dieser Link ist abgelaufen. Bitten Sie Ihre Gruppenleitung um einen neuen.';
+	// Exactly what the server answers for an expired link (api.ts, PROBLEM_STATUS.expired):
+	// a link cannot be made to expire from a test, so the answer is played back.
+	const expired = {
+		status: 410,
+		contentType: 'application/json',
+		body: JSON.stringify({ error: { code: 'link-expired', message: 'This link has expired. Ask your group leader for a new one.' } })
+	};
+	const context = await browser.newContext({ locale: 'de-DE' });
+
+	// It expires while the join form is open: the ticket is refused when joining.
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	await page.route('**/api/tickets', (route) => route.fulfill(expired));
+	await joinOnPage(page, links.member, 'Greta Gast');
+	const failed = page.getByTestId('failed');
+	await expect(failed).toBeVisible();
+	await expect(failed).toContainText(german);
+	await expect(failed).not.toContainText('expired');
+	await expect(page.getByTestId('lobby-waiting')).toHaveCount(0);
+
+	// It had expired before the page opened: refused at the door.
+	const door = await context.newPage();
+	watchErrors(door, errors);
+	await door.route('**/api/links/inspect', (route) => route.fulfill(expired));
+	await door.goto(links.member);
+	const problem = door.getByTestId('link-problem');
+	await expect(problem).toContainText(german);
+	await expect(problem).not.toContainText('expired');
+	await expect(door.getByTestId('display-name')).toHaveCount(0);
+
+	expect(errors).toEqual([]);
+	await context.close();
+});

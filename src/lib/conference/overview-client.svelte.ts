@@ -27,6 +27,8 @@ export class OverviewClient {
 		if (this.#closed) return;
 		try {
 			const { ticket, conferenceId } = await api.organiserTicket(this.#token);
+			// Destroyed while the ticket was on its way: open nothing.
+			if (this.#closed) return;
 			const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
 			const ws = new WebSocket(`${scheme}://${location.host}${OVERVIEW_PATH}/${conferenceId}?ticket=${encodeURIComponent(ticket)}`);
 			this.#ws = ws;

@@ -36,7 +36,13 @@ const ROLE_NAMES: Record<Role, () => string> = {
 	member: m.role_member,
 	observer: m.role_observer
 };
-const REFUSALS: Record<RefusalCode, () => string> = {
+/**
+ * A refusal shown on screen: the server's codes, and the client's own `not-connected` (an
+ * action clicked while the connection was down, which was therefore never sent).
+ */
+export type ShownRefusal = RefusalCode | 'not-connected';
+
+const REFUSALS: Record<ShownRefusal, () => string> = {
 	'not-allowed': m['refused_not-allowed'],
 	'session-ended': m['refused_session-ended'],
 	'unknown-phase': m['refused_unknown-phase'],
@@ -46,13 +52,14 @@ const REFUSALS: Record<RefusalCode, () => string> = {
 	'no-presenter': m['refused_no-presenter'],
 	'presenter-listening': m['refused_presenter-listening'],
 	'cannot-remove-leader': m['refused_cannot-remove-leader'],
-	'media-unavailable': m['refused_media-unavailable']
+	'media-unavailable': m['refused_media-unavailable'],
+	'not-connected': m['refused_not-connected']
 };
 
 export const phaseName = (phase: Phase): string => PHASE_NAMES[phase]();
 export const phaseAbout = (phase: Phase): string => PHASE_ABOUT[phase]();
 export const roleName = (role: Role): string => ROLE_NAMES[role]();
-export const refusalText = (code: RefusalCode): string => REFUSALS[code]();
+export const refusalText = (code: ShownRefusal): string => REFUSALS[code]();
 
 /**
  * The accessible name of a button that acts on one person: its visible words first, then whose

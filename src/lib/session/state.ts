@@ -35,7 +35,11 @@ export interface SessionState {
 	participants: Record<string, Participant>;
 }
 
+/** A session's planned length, in whole minutes; the server refuses anything outside. */
+export const MIN_PLANNED_MINUTES = 15;
 export const MAX_PLANNED_MINUTES = 600;
+export const isPlannedMinutes = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isInteger(value) && value >= MIN_PLANNED_MINUTES && value <= MAX_PLANNED_MINUTES;
 /** Cases in one session: far beyond any real meeting, and what a restore accepts. */
 export const MAX_CASES = 20;
 /** Seats in a media room: a conference group of 16 members, two leaders and a few observers. */

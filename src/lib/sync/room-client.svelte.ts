@@ -2,10 +2,11 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import type { Action, RefusalCode } from '../session/actions';
+import type { ShownRefusal } from '../i18n/labels';
+import type { Action } from '../session/actions';
 import { isLeader, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
-import { api, ApiError, type GroupInfo } from './api-client';
+import { api, ApiError, type GroupInfo, type TicketAnswer } from './api-client';
 import { CloseCode, SYNC_PATH, type ServerMessage, type WaitingPerson } from './protocol';
 import { readState } from './schema';
 import { snapshotOf } from './snapshot';
@@ -21,20 +22,31 @@ export type RoomStatus =
 	| 'removed'
 	| 'declined'
 	| 'replaced'
-	| 'failed';
+	| 'failed'
+	/** Destroyed by its page (navigating away, joining again): nothing more to show. */
+	| 'closed';
 
-const FINAL: ReadonlySet<RoomStatus> = new Set(['ended', 'left', 'removed', 'declined', 'replaced', 'failed']);
+const FINAL: ReadonlySet<RoomStatus> = new Set(['ended', 'left', 'removed', 'declined', 'replaced', 'failed', 'closed']);
+
+/** What a client knows of its group once the session is over: nothing. */
+const NO_GROUP: GroupInfo = Object.freeze({ id: '', name: '', plannedMinutes: 0 });
 
 /**
  * One person's connection to their group's live session: the single owner of the socket,
  * the read-only Yjs replica and the reconnect timer. Everything lives in page memory and is
- * wiped when the session ends; nothing is written to browser storage.
+ * wiped when the session ends, or this person is removed, declined or replaced, or the page
+ * destroys the client; nothing is written to browser storage. Only the final status (and, for
+ * `failed`, the problem's code) stays for the screen that says so.
  */
 export class RoomClient {
 	status = $state<RoomStatus>('idle');
 	state = $state.raw<SessionState | null>(null);
 	waiting = $state.raw<WaitingPerson[]>([]);
-	refusal = $state<RefusalCode | null>(null);
+	refusal = $state<ShownRefusal | null>(null);
+	/**
+	 * Why the connection failed for good, as a code for the screen to translate (`problemText`
+	 * in i18n/problems.ts): the API's `error.code`, or `malformed`. Never the server's English.
+	 */
 	problem = $state<string | null>(null);
 	participantId = $state<string | null>(null);
 	/** Notices from the conference organiser (leaders only), in page memory. */
@@ -44,7 +56,7 @@ export class RoomClient {
 	role: Role;
 	group: GroupInfo;
 
-	readonly #token: string;
+	#token: string;
 	#name = '';
 	#seat: string | undefined;
 	#ws: WebSocket | null = null;
@@ -66,6 +78,7 @@ export class RoomClient {
 	}
 
 	async join(name: string): Promise<void> {
+		if (FINAL.has(this.status)) return;
 		this.#name = name;
 		this.status = 'joining';
 		await this.#connect();
@@ -73,7 +86,9 @@ export class RoomClient {
 
 	send(action: Action): void {
 		this.refusal = null;
-		this.#sendJson(action);
+		// Not queued for later (by then it may no longer be what the leader wants), but not
+		// dropped in silence either: the person is told it was not sent.
+		if (!this.#sendJson(action)) this.refusal = 'not-connected';
 	}
 
 	/** A fresh LiveKit token, issued by the server to admitted people only. */
@@ -99,34 +114,33 @@ export class RoomClient {
 		this.#finish('left');
 	}
 
-	/** Stops everything this client owns. */
+	/**
+	 * Stops everything this client owns and wipes what it held. The status becomes final
+	 * (`closed`, unless it already was), so a join still waiting for its ticket opens no socket.
+	 */
 	destroy(): void {
-		this.#clearRetry();
-		const ws = this.#ws;
-		this.#ws = null;
-		if (ws) {
-			ws.onclose = ws.onmessage = ws.onerror = null;
-			ws.close(1000);
-		}
-		this.#dropDoc();
+		this.#finish('closed');
 	}
 
 	async #connect(): Promise<void> {
 		this.#clearRetry();
-		let ticket: string;
+		if (FINAL.has(this.status)) return;
+		let answer: TicketAnswer;
 		try {
-			const answer = await api.ticket(this.#token, this.#name, this.#seat);
-			ticket = answer.ticket;
-			this.#seat = answer.seat;
-			this.participantId = answer.participantId;
+			answer = await api.ticket(this.#token, this.#name, this.#seat);
 		} catch (error) {
+			// Destroyed or ended while the request was under way: nothing more to do.
+			if (FINAL.has(this.status)) return;
 			if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
-				this.problem = error.message;
+				this.problem = error.code;
 				return this.#finish('failed');
 			}
 			return this.#retry();
 		}
 		if (FINAL.has(this.status)) return;
+		const ticket = answer.ticket;
+		this.#seat = answer.seat;
+		this.participantId = answer.participantId;
 		const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
 		const ws = new WebSocket(`${scheme}://${location.host}${SYNC_PATH}/${this.group.id}?ticket=${encodeURIComponent(ticket)}`);
 		ws.binaryType = 'arraybuffer';
@@ -138,7 +152,7 @@ export class RoomClient {
 		ws.onclose = (event) => {
 			if (this.#ws !== ws) return;
 			this.#ws = null;
-			this.#onClose(event.code, event.reason);
+			this.#onClose(event.code);
 		};
 	}
 
@@ -201,7 +215,7 @@ export class RoomClient {
 		if (snapshot) this.#sendJson({ type: 'restore', snapshot });
 	}
 
-	#onClose(code: number, reason: string): void {
+	#onClose(code: number): void {
 		this.#settleTokens(new Error('disconnected'));
 		if (FINAL.has(this.status)) return;
 		switch (code) {
@@ -214,7 +228,9 @@ export class RoomClient {
 			case CloseCode.replaced:
 				return this.#finish('replaced');
 			case CloseCode.malformed:
-				this.problem = reason || 'malformed message';
+				// The close reason is the server's English ("malformed message"): only the code
+				// reaches the screen, translated there.
+				this.problem = 'malformed';
 				return this.#finish('failed');
 		}
 		if (this.status === 'admitted') this.status = 'reconnecting';
@@ -223,6 +239,7 @@ export class RoomClient {
 
 	#retry(): void {
 		this.#clearRetry();
+		if (FINAL.has(this.status)) return;
 		const delay = Math.min(250 * 2 ** this.#attempts, 3000);
 		this.#attempts += 1;
 		this.#retryTimer = setTimeout(() => void this.#connect(), delay);
@@ -233,18 +250,40 @@ export class RoomClient {
 		this.#retryTimer = null;
 	}
 
-	#sendJson(message: unknown): void {
-		if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify(message));
+	/** Sends a control message; false when there is no open socket to send it on. */
+	#sendJson(message: unknown): boolean {
+		if (this.#ws?.readyState !== WebSocket.OPEN) return false;
+		this.#ws.send(JSON.stringify(message));
+		return true;
 	}
 
-	/** A final state: close the socket and wipe everything the session left in memory. */
+	/**
+	 * A final state: close the socket and wipe everything that names the group or its people.
+	 * The first final status stays (a client destroyed after the session ended still says so).
+	 */
 	#finish(status: RoomStatus): void {
-		this.status = status;
-		this.destroy();
+		if (!FINAL.has(this.status)) this.status = status;
+		this.#clearRetry();
+		const ws = this.#ws;
+		this.#ws = null;
+		if (ws) {
+			ws.onopen = ws.onclose = ws.onmessage = ws.onerror = null;
+			ws.close(1000);
+		}
+		this.#settleTokens(new Error('closed'));
+		this.#dropDoc();
 		this.state = null;
 		this.#previous = null;
 		this.waiting = [];
+		this.notices = [];
+		this.refusal = null;
+		this.participantId = null;
+		this.media = false;
+		this.group = NO_GROUP;
+		this.#token = '';
+		this.#name = '';
 		this.#seat = undefined;
+		this.#attempts = 0;
 	}
 
 	#dropDoc(): void {
