@@ -21,9 +21,10 @@ export interface FakeLiveKit {
 	rejected: number;
 	/**
 	 * Browsers that reached the signalling WebSocket (`/rtc`) with a token that verifies: whose
-	 * token and for which room. The fake speaks no signalling, so each is then turned away.
+	 * token (identity and display name) and for which room. The fake speaks no signalling, so
+	 * each is then turned away.
 	 */
-	signalling: { identity: string; room: string | undefined }[];
+	signalling: { identity: string; name: string | undefined; room: string | undefined }[];
 	/** Tracks that GetParticipant reports per identity. */
 	tracks: Map<string, { sid: string; source: string; muted: boolean }[]>;
 	/**
@@ -140,7 +141,7 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 		try {
 			if (!url.pathname.startsWith('/rtc')) throw new Error('not signalling');
 			const grants = await verifier.verify(url.searchParams.get('access_token') ?? '');
-			fake.signalling.push({ identity: grants.sub ?? '', room: grants.video?.room });
+			fake.signalling.push({ identity: grants.sub ?? '', name: grants.name, room: grants.video?.room });
 		} catch {
 			fake.rejected += 1;
 		}
