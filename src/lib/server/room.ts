@@ -152,7 +152,8 @@ export class Room {
 			participantId,
 			sessionId: this.#state.sessionId,
 			restorable: this.#restorable && isLeader(role),
-			media: !!this.#media()
+			media: !!this.#media(),
+			now: this.#now()
 		});
 		// The whole document, as a sync step 2 against an empty state vector.
 		const encoder = encoding.createEncoder();

@@ -41,6 +41,8 @@ export type ServerMessage =
 			restorable: boolean;
 			/** Whether this installation has video (LiveKit) configured. */
 			media: boolean;
+			/** The server's clock (ms): timers count on it, not on a laptop clock that may be off. */
+			now: number;
 	  }
 	| { type: 'media-token'; url: string; token: string }
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */

@@ -53,6 +53,8 @@ export class RoomClient {
 	notices = $state.raw<{ id: number; text: string }[]>([]);
 	/** Whether this installation has video; known once admitted. */
 	media = $state(false);
+	/** The server's clock minus this browser's, from the last admission: timers count on it. */
+	clockOffset = $state(0);
 	role: Role;
 	group: GroupInfo;
 
@@ -79,6 +81,7 @@ export class RoomClient {
 
 	async join(name: string): Promise<void> {
 		if (FINAL.has(this.status)) return;
+		globalThis.addEventListener?.('online', this.#onOnline);
 		this.#name = name;
 		this.status = 'joining';
 		await this.#connect();
@@ -164,6 +167,7 @@ export class RoomClient {
 			case 'admitted':
 				this.#attempts = 0;
 				this.media = message.media;
+				this.clockOffset = message.now - Date.now();
 				this.#startDoc();
 				this.status = 'admitted';
 				this.#offerRestore(message.sessionId, message.restorable);
@@ -237,6 +241,16 @@ export class RoomClient {
 		this.#retry();
 	}
 
+	/**
+	 * The computer's network is back (Wi-Fi rejoined, cable in): try at once instead of waiting
+	 * out the backoff, so a person is back within moments of their network.
+	 */
+	readonly #onOnline = (): void => {
+		if (!this.#retryTimer || FINAL.has(this.status)) return;
+		this.#attempts = 0;
+		void this.#connect();
+	};
+
 	#retry(): void {
 		this.#clearRetry();
 		if (FINAL.has(this.status)) return;
@@ -263,6 +277,7 @@ export class RoomClient {
 	 */
 	#finish(status: RoomStatus): void {
 		if (!FINAL.has(this.status)) this.status = status;
+		globalThis.removeEventListener?.('online', this.#onOnline);
 		this.#clearRetry();
 		const ws = this.#ws;
 		this.#ws = null;
@@ -279,6 +294,7 @@ export class RoomClient {
 		this.refusal = null;
 		this.participantId = null;
 		this.media = false;
+		this.clockOffset = 0;
 		this.group = NO_GROUP;
 		this.#token = '';
 		this.#name = '';
