@@ -13,12 +13,13 @@
  *   server listening until every screen shows the restored phase, presenter and listening.
  *   Target: within 5 s.
  */
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import config from '../../playwright.config';
+import { joinPage } from '../../tests/e2e/fixtures';
 import { startNetCut } from '../../tests/e2e/net-cut';
 import { startServer, type ServerProcess } from '../../tests/support/server-process';
 
@@ -32,15 +33,6 @@ hardStop.unref();
 
 const PRESENTER = 'Pia Presenter';
 const entry = (name: string, extra = '') => `[data-testid="participant"][data-name="${name}"]${extra}`;
-
-async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(url);
-	await page.getByTestId('display-name').fill(name);
-	await page.getByTestId('accept-ground-rules').check();
-	await page.getByTestId('join').click();
-	return page;
-}
 
 /** Milliseconds from now until `ready` resolves. */
 async function timeUntil(ready: () => Promise<unknown>): Promise<number> {
@@ -65,10 +57,10 @@ const net = await startNetCut(server.url);
 try {
 	const created = await (await fetch(`${server.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Fault group"}' })).json();
 	const links = created.links as Record<string, string>;
-	const leader = await joinAs(browser, links.leader!, 'Lena Leader');
+	const leader = await joinPage(browser, links.leader!, 'Lena Leader');
 	await leader.getByTestId('phase').waitFor();
-	const presenter = await joinAs(browser, net.via(links.member!), PRESENTER);
-	const member = await joinAs(browser, links.member!, 'Max Member');
+	const presenter = await joinPage(browser, net.via(links.member!), PRESENTER);
+	const member = await joinPage(browser, links.member!, 'Max Member');
 	for (const name of [PRESENTER, 'Max Member']) await leader.locator(`[data-testid="waiting"][data-name="${name}"] [data-testid="admit"]`).click();
 	await leader.locator(`${entry(PRESENTER)} [data-testid="make-presenter"]`).click();
 	await leader.locator('[data-testid="set-phase"][data-phase="reflection"]').click();

@@ -1,19 +1,10 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, joinPage } from './fixtures';
 import { readFileSync } from 'node:fs';
 
 /**
  * A conference organiser in the browser: three groups created at once, leaders and members
  * joining from their links, the live overview following them, help, notices, end-all.
  */
-async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(url);
-	await page.getByTestId('display-name').fill(name);
-	await page.getByTestId('accept-ground-rules').check();
-	await page.getByTestId('join').click();
-	return page;
-}
-
 test('an organiser runs three groups from the overview', async ({ browser }) => {
 	const base = process.env.E2E_BASE_URL!;
 	const organiserContext = await browser.newContext({ acceptDownloads: true, timezoneId: 'America/New_York' });
@@ -76,9 +67,9 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	expect(ics).toContain('DTSTART:20270310T080000Z');
 	expect(ics).toContain('DTSTART:20270311T130000Z');
 
-	const leaderNorth = await joinAs(browser, await link(0, 'leader'), 'Astrid');
-	const memberNorth = await joinAs(browser, await link(0, 'member'), 'Nils');
-	const leaderSouth = await joinAs(browser, await link(1, 'leader'), 'Sune');
+	const leaderNorth = await joinPage(browser, await link(0, 'leader'), 'Astrid');
+	const memberNorth = await joinPage(browser, await link(0, 'member'), 'Nils');
+	const leaderSouth = await joinPage(browser, await link(1, 'leader'), 'Sune');
 	await leaderNorth.locator('[data-testid="waiting"][data-name="Nils"] [data-testid="admit"]').click();
 	await expect(await row(0)).toHaveAttribute('data-members', '1');
 	await expect(await row(0)).toHaveAttribute('data-leader', 'true');

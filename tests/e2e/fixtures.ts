@@ -110,6 +110,11 @@ export async function joinAs(browser: Browser, url: string, name: string, option
 	return { name, page, context, errors };
 }
 
+/** The same, when only the page is wanted. */
+export async function joinPage(browser: Browser, url: string, name: string, options: BrowserContextOptions = {}): Promise<Page> {
+	return (await joinAs(browser, url, name, options)).page;
+}
+
 /** A leader (or co-leader) admits a waiting person by name. */
 export async function admit(leaderPage: Page, name: string): Promise<void> {
 	await leaderPage.locator(`[data-testid="waiting"]${attr('data-name', name)} [data-testid="admit"]`).click();

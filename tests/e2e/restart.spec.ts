@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test, joinPage } from './fixtures';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,23 +9,14 @@ import { startServer, type ServerProcess } from '../support/server-process';
  * The server is killed mid-session and started again on the same port: the clients
  * reconnect by themselves and the leader's replica restores phase, presenter and listening.
  */
-async function joinAs(browser: Browser, url: string, name: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(url);
-	await page.getByTestId('display-name').fill(name);
-	await page.getByTestId('accept-ground-rules').check();
-	await page.getByTestId('join').click();
-	return page;
-}
-
 test('after a server crash the leaders’ replica restores the session', async ({ browser, request }) => {
 	const dataDir = mkdtempSync(join(tmpdir(), 'balint-restart-'));
 	let server: ServerProcess = await startServer({ DATA_DIR: dataDir });
 	try {
 		const created = await request.post(`${server.url}/api/groups`, { data: { name: 'Restart group' } });
 		const { links } = (await created.json()) as { links: Record<string, string> };
-		const leader = await joinAs(browser, links.leader!, 'Rita Leader');
-		const member = await joinAs(browser, links.member!, 'Mads Member');
+		const leader = await joinPage(browser, links.leader!, 'Rita Leader');
+		const member = await joinPage(browser, links.member!, 'Mads Member');
 		await leader.locator('[data-testid="waiting"][data-name="Mads Member"] [data-testid="admit"]').click();
 		await leader.locator('[data-testid="participant"][data-name="Mads Member"] [data-testid="make-presenter"]').click();
 		await leader.locator('[data-testid="set-phase"][data-phase="reflection"]').click();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page, WebSocketRoute } from '@playwright/test';
-import { expect, test, admit, baseUrl, closeAll, createGroup, joinAs, participant, waitingEntry, watchErrors, type Person } from './fixtures';
+import type { Browser, Page, WebSocketRoute } from '@playwright/test';
+import { expect, test, admit, baseUrl, closeAll, createGroup, joinAs, joinOnPage, participant, waitingEntry, watchErrors, type Person } from './fixtures';
 
 /**
  * Every word on screen is in the reader's language, problems included: the server refuses
@@ -74,18 +74,21 @@ test('a refused name, a refusal at the door and a removal are told in German', a
 	await closeAll(people);
 });
 
-test('a message the server cannot read closes the connection with a German explanation', async ({ browser }) => {
-	const { links, context: creatorContext } = await createGroup(browser, 'Kaputte Nachricht');
+/** A new group, and its leader in the room in a German browser whose sockets the test can reach. */
+async function germanLeader(browser: Browser, groupName: string) {
+	const { links, context: creatorContext } = await createGroup(browser, groupName);
 	await creatorContext.close();
 	const context = await browser.newContext(GERMAN);
 	const page = await context.newPage();
 	const errors = watchErrors(page);
 	const sockets = await watchSockets(page);
-	await page.goto(links.leader);
-	await page.getByTestId('display-name').fill('Lena Leitung');
-	await page.getByTestId('accept-ground-rules').check();
-	await page.getByTestId('join').click();
+	await joinOnPage(page, links.leader, 'Lena Leitung');
 	await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	return { links, context, page, errors, sockets };
+}
+
+test('a message the server cannot read closes the connection with a German explanation', async ({ browser }) => {
+	const { context, page, errors, sockets } = await germanLeader(browser, 'Kaputte Nachricht');
 
 	// A broken frame on this page's socket: the real server closes it (4400, "malformed message").
 	sockets.latest().server.send('{"type":');
@@ -98,17 +101,7 @@ test('a message the server cannot read closes the connection with a German expla
 });
 
 test('a leader’s click while the connection is down is not lost in silence', async ({ browser }) => {
-	const { links, context: creatorContext } = await createGroup(browser, 'Wackelige Leitung');
-	await creatorContext.close();
-	const context = await browser.newContext(GERMAN);
-	const page = await context.newPage();
-	const errors = watchErrors(page);
-	const sockets = await watchSockets(page);
-	await page.goto(links.leader);
-	await page.getByTestId('display-name').fill('Lena Leitung');
-	await page.getByTestId('accept-ground-rules').check();
-	await page.getByTestId('join').click();
-	await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	const { links, context, page, errors, sockets } = await germanLeader(browser, 'Wackelige Leitung');
 	// A member keeps the session alive while the leader is away.
 	const mia = await joinAs(browser, links.member, 'Mia Mitglied', GERMAN);
 	await admit(page, 'Mia Mitglied');
