@@ -136,6 +136,11 @@ export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof Crea
 	};
 }
 
+/** Counts a request from this client against a limit; a clear 429 once it is spent. */
+export function limit(deps: ApiDeps, which: keyof ApiDeps['limits'], req: IncomingMessage, message: string): void {
+	if (!deps.limits[which].take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', message);
+}
+
 /** Checks the organiser key when one is configured. */
 export function requireOrganiser(deps: ApiDeps, req: IncomingMessage): void {
 	if (!deps.config.organiserKey) return;
@@ -157,19 +162,19 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		} else if (path === '/api/config' && req.method === 'GET') {
 			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media?.available === true });
 		} else if (path === '/api/groups' && req.method === 'POST') {
-			if (!deps.limits.groups.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many groups created from here. Wait a minute and try again.');
+			limit(deps, 'groups', req, 'Too many groups created from here. Wait a minute and try again.');
 			requireOrganiser(deps, req);
 			const input = parse(CreateGroupSchema, await readJson(req));
 			sendJson(res, 201, createGroupLinks(deps, input, origin(deps.config, req)));
 		} else if (path === '/api/links/inspect' && req.method === 'POST') {
-			if (!deps.limits.tickets.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
+			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const { token: t } = parse(InspectSchema, await readJson(req));
 			const link = deps.signer.verifyLink(t);
 			if (!link.ok) throw PROBLEM_STATUS[link.problem];
 			const f = link.facts;
 			sendJson(res, 200, { group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c }, role: f.r, expiresAt: new Date(f.x * 1000).toISOString() });
 		} else if (path === '/api/tickets' && req.method === 'POST') {
-			if (!deps.limits.tickets.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
+			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const body = parse(TicketSchema, await readJson(req));
 			const link = deps.signer.verifyLink(body.token);
 			if (!link.ok) throw PROBLEM_STATUS[link.problem];

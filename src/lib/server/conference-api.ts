@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { MAX_PLANNED_MINUTES, seatsForMembers } from '../session/state';
 import { groupMediaKey, newMediaKey } from '../media/media-key';
-import { linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
-import { clientKey, HttpError, readJson, sendJson } from './http';
+import { limit, linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
+import { HttpError, readJson, sendJson } from './http';
 import { MAX_CONFERENCE_TOKEN_LENGTH, randomId, type ConferenceFacts } from './links';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 
@@ -98,7 +98,7 @@ export async function handleConferenceApi(
 ): Promise<boolean> {
 	if (req.method !== 'POST') return false;
 	if (path === '/api/conferences') {
-		if (!deps.limits.groups.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many conferences created from here. Wait a minute and try again.');
+		limit(deps, 'groups', req, 'Too many conferences created from here. Wait a minute and try again.');
 		requireOrganiser(deps, req);
 		const input = parse(CreateConferenceSchema, await readJson(req, 64 * 1024));
 		const sessions = input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]);
@@ -121,7 +121,7 @@ export async function handleConferenceApi(
 		return true;
 	}
 	if (path === '/api/conferences/links' || path === '/api/conferences/ticket') {
-		if (!deps.limits.tickets.take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', 'Too many attempts from here. Wait a minute and try again.');
+		limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 		const { token, mediaSecret } = parse(TokenSchema, await readJson(req, MAX_CONFERENCE_TOKEN_LENGTH + 1024));
 		const facts = verify(deps, token);
 		if (path === '/api/conferences/links') {
