@@ -206,7 +206,17 @@ test.describe('with video configured', () => {
 		for (const page of [leader, member]) {
 			await expect(page.getByTestId('video-tile')).toHaveCount(2);
 			await expect(page.getByTestId('media-status')).toHaveAttribute('data-status', 'failed');
+			// In words of the app, not LiveKit's English.
+			await expect(page.getByTestId('media-status')).toHaveText(/^Video could not connect\. The room still works without it; you can try again\.\s*Try again$/);
 		}
+		// Failed video can be tried again: a new token from the server, and the member's browser
+		// reaches the media server's signalling once more.
+		const milo = () => fake.signalling.filter((s) => s.name === 'Milo Member');
+		const before = milo().length;
+		expect(before).toBeGreaterThan(0);
+		await member.getByTestId('media-retry').click();
+		await expect.poll(() => milo().length, 'signalling again after "Try again"').toBeGreaterThan(before);
+		await expect(member.getByTestId('media-status')).toHaveAttribute('data-status', 'failed');
 
 		// Listening: the tile says so everywhere and the server closes the microphone at LiveKit.
 		await leader.locator('[data-testid="participant"][data-name="Milo Member"] [data-testid="make-presenter"]').click();
