@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../src/lib/session/roles';
 import { RoomClient } from '../../src/lib/sync/room-client.svelte';
+import { startNetCut } from '../e2e/net-cut';
 import { cleanup, fragmentOf, startServer, waitFor, type Client, type CreatedGroup, type TestServer } from './harness';
 
 /**
@@ -100,6 +101,30 @@ describe('the end of a session wipes the client', () => {
 		leader.send({ type: 'decline', participantId: client.participantId! });
 		await waitFor(() => client.status === 'declined', 'declined');
 		expectWiped(client, leader);
+	});
+});
+
+describe('away when the session ended', () => {
+	it('a member whose connection was down at the end is told it ended when it returns, not put in a lobby', async () => {
+		// The member's network goes through a relay the test can cut.
+		const net = await startNetCut(s.base);
+		vi.stubGlobal('location', { protocol: 'http:', host: new URL(net.origin).host });
+		try {
+			const { client, leader } = await admittedMember();
+			net.cut('reset');
+			await leader.waitState((st) => Object.values(st.participants).some((p) => p.name === 'Bo Berg' && !p.connected));
+			expect(client.status).toBe('reconnecting');
+			leader.send({ type: 'end-session' });
+			await leader.waitClosed();
+			net.restore();
+			await waitFor(() => client.status === 'ended', 'told the session ended', 10_000);
+			expectWiped(client, leader);
+			// A new session of the group is not disturbed: a leader opening it is in a fresh one.
+			const next = await s.connect(created.links.leader, 'Anna Andersson');
+			expect(next.admitted).toBe(true);
+		} finally {
+			await net.close();
+		}
 	});
 });
 

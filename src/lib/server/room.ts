@@ -36,6 +36,10 @@ export interface RoomOptions {
 	conferenceId?: string | null;
 	/** Seats in the media room, when the group's size is known; else the media default. */
 	seats?: number;
+	/** This group's session that ended a few minutes ago, for those who were away then. */
+	endedSessionId?: string;
+	/** Called once when a leader ends the session (not when an empty room expires). */
+	onEnded?: (room: Room) => void;
 	/** Called after every change of state and once when the room is destroyed. */
 	onChange?: (room: Room) => void;
 	/** Called once, after the room has destroyed its document and closed its sockets. */
@@ -137,7 +141,7 @@ export class Room {
 
 		if (entersDirectly(identity.role) || this.#admitted.has(identity.participantId)) this.#admit(conn);
 		else {
-			this.#send(conn, { type: 'waiting' });
+			this.#send(conn, { type: 'waiting', endedSessionId: this.#options.endedSessionId });
 			this.#sendLobby();
 			this.#options.onChange?.(this);
 		}
@@ -153,7 +157,8 @@ export class Room {
 			sessionId: this.#state.sessionId,
 			restorable: this.#restorable && isLeader(role),
 			media: !!this.#media(),
-			now: this.#now()
+			now: this.#now(),
+			endedSessionId: this.#options.endedSessionId
 		});
 		// The whole document, as a sync step 2 against an empty state vector.
 		const encoder = encoding.createEncoder();
@@ -349,6 +354,7 @@ export class Room {
 	/** Ends the session for everyone: tell, close, forget. */
 	end(): void {
 		if (this.#destroyed) return;
+		this.#options.onEnded?.(this);
 		for (const conn of this.#connections) this.#send(conn, { type: 'ended' });
 		this.destroy(CloseCode.ended, 'session ended');
 	}

@@ -1,17 +1,35 @@
 import type { MediaService } from './media';
 import { Room } from './room';
 
-/** Owns every live room; a room removes itself from here when it is destroyed. */
+/** How long the id of an ended session is remembered for people who were away at its end. */
+export const ENDED_MEMORY_MS = 10 * 60_000;
+
+/**
+ * Owns every live room; a room removes itself from here when it is destroyed. Of a session a
+ * leader ended, it remembers for a few minutes only its random id (no name, no content), so
+ * that someone whose connection dropped just then is told it ended instead of waiting in the
+ * next session's lobby.
+ */
 export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
+	readonly #ended = new Map<string, { sessionId: string; until: number }>();
+	readonly #now: () => number;
 	readonly #graceMs: number;
 	readonly #media: MediaService | null;
 	/** Told of every change in every room (the conference overview listens here). */
 	onChange: ((room: Room) => void) | null = null;
 
-	constructor(graceMs: number, media: MediaService | null = null) {
+	constructor(graceMs: number, media: MediaService | null = null, now: () => number = Date.now) {
 		this.#graceMs = graceMs;
 		this.#media = media;
+		this.#now = now;
+	}
+
+	/** The session of this group that a leader ended in the last minutes, if any. */
+	#recentlyEnded(groupId: string): string | undefined {
+		const now = this.#now();
+		for (const [id, ended] of this.#ended) if (ended.until <= now) this.#ended.delete(id);
+		return this.#ended.get(groupId)?.sessionId;
 	}
 
 	get size(): number {
@@ -30,6 +48,8 @@ export class RoomRegistry {
 			media: this.#media,
 			conferenceId,
 			seats,
+			endedSessionId: this.#recentlyEnded(groupId),
+			onEnded: (r) => this.#ended.set(r.groupId, { sessionId: r.state.sessionId, until: this.#now() + ENDED_MEMORY_MS }),
 			onChange: (r) => this.onChange?.(r),
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
@@ -40,6 +60,7 @@ export class RoomRegistry {
 	}
 
 	closeAll(): void {
+		this.#ended.clear();
 		for (const room of [...this.#rooms.values()]) room.destroy();
 	}
 }

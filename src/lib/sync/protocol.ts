@@ -32,7 +32,11 @@ export interface WaitingPerson {
 }
 
 export type ServerMessage =
-	| { type: 'waiting' }
+	| {
+			type: 'waiting';
+			/** The group's session that ended in the last minutes, if any (see `endedSessionId`). */
+			endedSessionId?: string;
+	  }
 	| {
 			type: 'admitted';
 			participantId: string;
@@ -43,6 +47,11 @@ export type ServerMessage =
 			media: boolean;
 			/** The server's clock (ms): timers count on it, not on a laptop clock that may be off. */
 			now: number;
+			/**
+			 * The id of this group's session that ended in the last minutes, if any: a client that
+			 * was away when it ended learns so, instead of waiting in the next session's lobby.
+			 */
+			endedSessionId?: string;
 	  }
 	| { type: 'media-token'; url: string; token: string }
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */

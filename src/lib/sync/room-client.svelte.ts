@@ -162,9 +162,11 @@ export class RoomClient {
 	#onControl(message: ServerMessage): void {
 		switch (message.type) {
 			case 'waiting':
+				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
 				this.status = 'waiting';
 				break;
 			case 'admitted':
+				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
 				this.#attempts = 0;
 				this.media = message.media;
 				this.clockOffset = message.now - Date.now();
@@ -210,6 +212,11 @@ export class RoomClient {
 			}
 		});
 		this.#doc = doc;
+	}
+
+	/** The session this person was in ended while their connection was down. */
+	#endedWhileAway(endedSessionId: string | undefined): boolean {
+		return !!endedSessionId && this.#previous?.sessionId === endedSessionId;
 	}
 
 	#offerRestore(sessionId: string, restorable: boolean): void {
