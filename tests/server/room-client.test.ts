@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../src/lib/session/roles';
 import { RoomClient } from '../../src/lib/sync/room-client.svelte';
+import { MAX_WAITING } from '../../src/lib/sync/protocol';
 import { startNetCut } from '../e2e/net-cut';
 import { cleanup, fragmentOf, startServer, waitFor, type Client, type CreatedGroup, type TestServer } from './harness';
 
@@ -152,6 +153,17 @@ describe('problems reach the screen as codes, never as the server’s English', 
 		expect(client.status).toBe('failed');
 		expect(client.problem).toBe('link-invalid');
 		expectWiped(client);
+	});
+
+	it('a full waiting room is a failure with its own code, not endless reconnecting', async () => {
+		const leader = await s.connect(created.links.leader, 'Anna Andersson');
+		for (let i = 0; i < MAX_WAITING; i++) await s.connect(created.links.member, `Flood ${i}`);
+		await waitFor(() => leader.last('lobby')?.waiting.length === MAX_WAITING, 'a full lobby');
+		const client = roomClient(created.links.member, 'member');
+		await client.join('Bo Berg');
+		await waitFor(() => client.status === 'failed', 'refused');
+		expect(client.problem).toBe('lobby-full');
+		expectWiped(client, leader);
 	});
 
 	it('a refused name keeps the API code', async () => {

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { handQueue, type SessionState } from '../../src/lib/session/state';
-import { CloseCode, MAX_FRAME_BYTES } from '../../src/lib/sync/protocol';
+import { CloseCode, MAX_FRAME_BYTES, MAX_WAITING } from '../../src/lib/sync/protocol';
 import { readState } from '../../src/lib/sync/schema';
 import { cleanup, session, startServer, syncFrame, tick, waitFor, type Client, type TestServer } from './harness';
 
@@ -474,6 +474,27 @@ describe('malformed frames', () => {
 });
 
 describe('lobby', () => {
+	it('a flooded lobby takes no more than MAX_WAITING; leaders and admitted people still get in', async () => {
+		const s = await startServer();
+		const { created, leader, members } = await session(s, { members: 1 });
+		const waiting: Client[] = [];
+		for (let i = 0; i < MAX_WAITING; i++) waiting.push(await s.connect(created.links.member, `Flood ${i}`));
+		await leader.waitFor((c) => c.last('lobby')?.waiting.length === MAX_WAITING, 'a full lobby');
+		const one = await s.connect(created.links.member, 'One too many', { settle: false });
+		expect(await one.waitClosed()).toEqual({ code: CloseCode.lobbyFull, reason: 'waiting room full' });
+		expect(leader.last('lobby')?.waiting).toHaveLength(MAX_WAITING);
+		// Those who belong are not held up: a co-leader enters, an admitted member comes back.
+		const co = await s.connect(created.links.coLeader, 'Carl Co');
+		expect(co.admitted).toBe(true);
+		const back = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
+		await back.next('admitted');
+		// Once a leader has dealt with someone, there is room again.
+		leader.send({ type: 'decline', participantId: waiting[0]!.participantId });
+		await waiting[0]!.waitClosed();
+		const next = await s.connect(created.links.member, 'Next');
+		expect(next.messages[0]).toMatchObject({ type: 'waiting' });
+	});
+
 	it('members and observers wait without any document; leaders see who waits; admit, decline and remove', async () => {
 		const s = await startServer();
 		const g = await s.createGroup();

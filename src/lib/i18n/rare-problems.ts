@@ -26,7 +26,8 @@ export type RareProblemCode =
 	| 'bad-signature'
 	| 'internal'
 	| 'unknown'
-	| 'malformed';
+	| 'malformed'
+	| 'lobby-full';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -42,7 +43,8 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'bad-signature': m.problem_bad_request,
 	internal: m.problem_server,
 	unknown: m.problem_unknown,
-	malformed: m.problem_malformed
+	malformed: m.problem_malformed,
+	'lobby-full': m.problem_lobby_full
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */

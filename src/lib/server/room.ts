@@ -10,7 +10,7 @@ import { isLeader, entersDirectly } from '../session/roles';
 import { addParticipant, applyAction, mayAct, removeParticipant, setConnected, setInMedia } from '../session/rules';
 import { initialState, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
-import { CloseCode, type ServerMessage, type WaitingPerson } from '../sync/protocol';
+import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import type { MediaService } from './media';
 import type { Identity } from './tickets';
@@ -128,6 +128,11 @@ export class Room {
 				this.#drop(other, CloseCode.replaced, 'replaced by a newer connection');
 			}
 		}
+		const entersNow = entersDirectly(identity.role) || this.#admitted.has(identity.participantId);
+		if (!entersNow && this.#waitingList().length >= MAX_WAITING) {
+			ws.close(CloseCode.lobbyFull, 'waiting room full');
+			return;
+		}
 		// After the replacement: dropping the stale socket of the last person in the room
 		// starts the empty-room timer, which must not destroy the room under this socket.
 		this.#cancelGrace();
@@ -139,7 +144,7 @@ export class Room {
 		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
 		ws.on('error', () => undefined);
 
-		if (entersDirectly(identity.role) || this.#admitted.has(identity.participantId)) this.#admit(conn);
+		if (entersNow) this.#admit(conn);
 		else {
 			this.#send(conn, { type: 'waiting', endedSessionId: this.#options.endedSessionId });
 			this.#sendLobby();

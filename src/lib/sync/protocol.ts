@@ -11,6 +11,13 @@ export type { ClientMessage, Snapshot } from './protocol-schema';
 /** Hard cap for any frame; larger frames close the connection (ws answers 1009). */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/**
+ * People waiting in one group's lobby at once. A Balint group is 5-10 people with a few
+ * observers; far more than that means someone holding a member link is flooding the leaders'
+ * waiting list, which is then closed to newcomers until the leaders have dealt with it.
+ */
+export const MAX_WAITING = 40;
+
 export const SYNC_PATH = '/sync';
 export const OVERVIEW_PATH = '/overview';
 
@@ -22,6 +29,8 @@ export const CloseCode = {
 	declined: 4406,
 	replaced: 4409,
 	ended: 4410,
+	/** The lobby already holds `MAX_WAITING` people: someone is flooding it. */
+	lobbyFull: 4429,
 	serverShutdown: 4503
 } as const;
 

@@ -238,6 +238,9 @@ export class RoomClient {
 				return this.#finish('declined');
 			case CloseCode.replaced:
 				return this.#finish('replaced');
+			case CloseCode.lobbyFull:
+				this.problem = 'lobby-full';
+				return this.#finish('failed');
 			case CloseCode.malformed:
 				// The close reason is the server's English ("malformed message"): only the code
 				// reaches the screen, translated there.
