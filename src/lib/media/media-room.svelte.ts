@@ -21,6 +21,8 @@ export class MediaRoom {
 	cameraOn = $state(false);
 	/** False while the media server has closed this person's microphone (listening). */
 	micAllowed = $state(true);
+	/** False while the media server has closed this person's camera (the group's camera rule). */
+	cameraAllowed = $state(true);
 	speaking = $state.raw<ReadonlySet<string>>(new Set());
 	videos = $state.raw<ReadonlyMap<string, Track>>(new Map());
 	micMuted = $state.raw<ReadonlySet<string>>(new Set());
@@ -78,7 +80,8 @@ export class MediaRoom {
 			this.#wantMic = choices.micOn;
 			this.#wantCamera = choices.cameraOn;
 			this.micAllowed = this.#mayPublish('microphone');
-			if (choices.cameraOn && this.#mayPublish('camera')) await room.localParticipant.setCameraEnabled(true);
+			this.cameraAllowed = this.#mayPublish('camera');
+			if (choices.cameraOn && this.cameraAllowed) await room.localParticipant.setCameraEnabled(true);
 			if (choices.micOn && this.micAllowed) await room.localParticipant.setMicrophoneEnabled(true);
 			this.#refresh();
 		} catch (error) {
@@ -106,7 +109,7 @@ export class MediaRoom {
 		const local = room.localParticipant;
 		this.micAllowed = this.#mayPublish('microphone');
 		if (this.micAllowed && this.#wantMic) await local.setMicrophoneEnabled(true).catch(() => undefined);
-		const cameraAllowed = this.#mayPublish('camera');
+		const cameraAllowed = (this.cameraAllowed = this.#mayPublish('camera'));
 		if (!cameraAllowed && local.isCameraEnabled) await local.setCameraEnabled(false).catch(() => undefined);
 		if (cameraAllowed && this.#wantCamera && !local.isCameraEnabled) await local.setCameraEnabled(true).catch(() => undefined);
 		this.#refresh();
