@@ -207,7 +207,7 @@ test('a conference’s hand-out gives session lengths in German', async ({ brows
 	);
 	await page.getByTestId('create-conference').click();
 	const refused = page.getByTestId('create-problem');
-	await expect(refused).toContainText(de.problem_organiser_key!);
+	await expect(refused).toHaveText(text(de, 'create_conference_failed', { reason: de.problem_organiser_key! }));
 	await expect(refused).not.toContainText('organiser key');
 	await page.unroute('**/api/conferences');
 
