@@ -117,6 +117,23 @@ describe('seats', () => {
 		await back.waitState((st) => st.participants[member.participantId]?.connected === true);
 	});
 
+	it('the others never see a person who opens a second window as away, not even for a moment', async () => {
+		const s = await startServer();
+		const { created, leader, members } = await session(s, { members: 1 });
+		const member = members[0]!;
+		const seen: boolean[] = [];
+		leader.doc.on('update', () => {
+			const connected = leader.state()?.participants[member.participantId]?.connected;
+			if (connected !== undefined) seen.push(connected);
+		});
+		const again = await s.connect(created.links.member, 'Member 1', { seat: member.seat });
+		expect((await member.waitClosed()).code).toBe(CloseCode.replaced);
+		await again.next('admitted');
+		await leader.barrier();
+		expect(seen, "the member's presence as the leader saw it").not.toContain(false);
+		expect(leader.must().participants[member.participantId]?.connected).toBe(true);
+	});
+
 	it('a second socket for the same person replaces the first (4409) and the room lives on', async () => {
 		const s = await startServer();
 		const g = await s.createGroup();

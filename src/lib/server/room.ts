@@ -25,6 +25,8 @@ interface Connection {
 	ws: WebSocket;
 	identity: Identity;
 	admitted: boolean;
+	/** Closed because the same person connected again: they are not away, so nobody is told so. */
+	replaced?: boolean;
 }
 
 export interface RoomOptions {
@@ -125,6 +127,7 @@ export class Room {
 		// One live socket per person: a reconnect replaces the stale one.
 		for (const other of this.#connections) {
 			if (other.identity.participantId === identity.participantId) {
+				other.replaced = true;
 				this.#drop(other, CloseCode.replaced, 'replaced by a newer connection');
 			}
 		}
@@ -346,7 +349,7 @@ export class Room {
 		if (!this.#connections.delete(conn)) return;
 		if (this.#destroyed) return;
 		const id = conn.identity.participantId;
-		if (conn.admitted) {
+		if (conn.admitted && !conn.replaced) {
 			const stillHere = [...this.#connections].some((c) => c.identity.participantId === id && c.admitted);
 			if (!stillHere) this.#commit(setConnected(this.#state, id, false));
 		} else {
