@@ -3,7 +3,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { newMediaKey } from '../media/media-key';
 import * as v from 'valibot';
 import { ROLES } from '../session/roles';
-import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES } from '../session/state';
+import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES } from '../session/state';
 import type { Config } from './config';
 import { HttpError, clientKey, readJson, readText, sendError, sendJson } from './http';
 import type { Logger } from './log';
@@ -31,7 +31,7 @@ const CreateGroupSchema = v.object({
 		v.maxLength(120, 'A group name has at most 120 characters.'),
 		v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A group name may not contain control characters.')
 	),
-	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(15), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
+	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
 	mediaKey: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, 'mediaKey must be 22 to 128 base64url characters.')))
 });
 

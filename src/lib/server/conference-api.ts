@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import { MAX_PLANNED_MINUTES, seatsForMembers } from '../session/state';
+import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, seatsForMembers } from '../session/state';
 import { groupMediaKey, newMediaKey } from '../media/media-key';
 import { limit, linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
 import { HttpError, readJson, sendJson } from './http';
@@ -35,7 +35,7 @@ const CreateConferenceSchema = v.object({
 		v.array(
 			v.object({
 				start: v.pipe(v.string(), v.isoTimestamp('Each session start must be an ISO date-time with offset, e.g. 2026-05-12T09:00:00+02:00.')),
-				minutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(15), v.maxValue(MAX_PLANNED_MINUTES)), 90)
+				minutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES)
 			})
 		),
 		v.minLength(1, 'Give at least one session time.'),
