@@ -212,6 +212,10 @@ describe('video through the app server', () => {
 
 		expect(await hook(joined.body.replace('participant_joined', 'participant_left'), joined.auth)).toBe(401);
 		expect(readState(leader.doc)?.participants[member.participantId]?.inMedia).toBe(true);
+		// Signed, the same news is believed: the member is out of the video room on every screen.
+		const left = await signed({ event: 'participant_left', id: 'EV_3', createdAt: '3', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId } });
+		expect(await hook(left.body, left.auth)).toBe(200);
+		for (const c of [leader, member]) await until(() => readState(c.doc)?.participants[member.participantId]?.inMedia === false, 'out of media');
 
 		const egress = await signed({ event: 'egress_started', id: 'EV_2', createdAt: '2', egressInfo: { egressId: 'EG_secret_recording', roomName: `balint-${groupId}` } });
 		expect(await hook(egress.body, egress.auth)).toBe(200);
