@@ -250,3 +250,30 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	for (const p of people) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	await closeAll(people);
 });
+
+test('a member whose network was down when the session ended is told so on return', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Away Group');
+	await creatorContext.close();
+	const leader = await joinAs(browser, links.leader, LEADER);
+	await expect(leader.page.getByTestId('phase')).toBeVisible();
+	net = await startNetCut(baseUrl());
+	const anna = await joinAs(browser, net.via(links.member), ANNA);
+	await admit(leader.page, ANNA);
+	await expect(anna.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+
+	// Anna's network drops; while she is away the leader ends the session.
+	await anna.context.setOffline(true);
+	net.cut('reset');
+	await expect(participant(leader.page, ANNA)).toHaveAttribute('data-connected', 'false');
+	await leader.page.getByTestId('end-session').click();
+	await leader.page.getByTestId('confirm-end-session').click();
+	await expect(leader.page.getByTestId('session-ended')).toBeVisible();
+
+	// Back online: the calm closing page, not a lobby of a session that is not hers.
+	await anna.context.setOffline(false);
+	net.restore();
+	await expect(anna.page.getByTestId('session-ended')).toBeVisible();
+	await expect(anna.page.getByTestId('lobby-waiting')).toHaveCount(0);
+	for (const p of [leader, anna]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
+	await closeAll([leader, anna]);
+});
