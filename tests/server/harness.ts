@@ -349,6 +349,8 @@ export class ServerClient {
 export class TestServer extends ServerClient {
 	readonly app: BalintApp;
 	readonly http: Server;
+	/** Every line the server logged (at the LOG_LEVEL given; silent by default). */
+	readonly log: string[] = [];
 	#closed = false;
 
 	/** `configure` adjusts the loaded configuration the way server/index.ts does (e.g. dev LiveKit). */
@@ -365,7 +367,7 @@ export class TestServer extends ServerClient {
 			...env
 		});
 		configure?.(config);
-		this.app = createApp(config, createLogger('silent'));
+		this.app = createApp(config, createLogger(config.logLevel, { write: (line: string) => void this.log.push(line) }));
 		this.http = createServer(async (req, res) => {
 			if (!(await this.app.handleRequest(req, res))) res.writeHead(404).end();
 		});

@@ -18,7 +18,7 @@ describe('video through the app server', () => {
 
 	beforeEach(async () => {
 		fake = await startFakeLiveKit(KEY, SECRET);
-		h = await startServer({ LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
+		h = await startServer({ LIVEKIT_URL: fake.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, LOG_LEVEL: 'info' });
 	});
 
 	afterEach(async () => {
@@ -221,5 +221,10 @@ describe('video through the app server', () => {
 		expect(await hook(egress.body, egress.auth)).toBe(200);
 		await until(() => fake.calls.some((c) => c.method === 'StopEgress'), 'stop egress');
 		expect(fake.calls.find((c) => c.method === 'StopEgress')!.body).toEqual({ egressId: 'EG_secret_recording' });
+		// An alarm in the log, at error level, for the operator; no name of anyone in it.
+		const alarms = h.log.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((l) => l.msg.startsWith('ALARM'));
+		expect(alarms).toHaveLength(1);
+		expect(alarms[0]!.level).toBe(50);
+		for (const secret of ['Lena', 'Mia', 'Otto', 'Media group']) expect(h.log.join('\n')).not.toContain(secret);
 	});
 });

@@ -5,7 +5,7 @@ import pino from 'pino';
  * content: callers log events and counts. `redact` is a second line of defence in case a
  * request object ever slips in.
  */
-export function createLogger(level: string) {
+export function createLogger(level: string, destination?: pino.DestinationStream) {
 	return pino({
 		level,
 		base: undefined,
@@ -13,7 +13,7 @@ export function createLogger(level: string) {
 			paths: ['req.headers.authorization', 'req.headers.cookie', 'req.url', 'name', 'groupName', 'token', 'ticket', '*.name', '*.token', '*.ticket'],
 			censor: '[redacted]'
 		}
-	});
+	}, destination);
 }
 
 export type Logger = ReturnType<typeof createLogger>;
