@@ -40,7 +40,7 @@ export interface RoomOptions {
 	seats?: number;
 	/** This group's session that ended a few minutes ago, for those who were away then. */
 	endedSessionId?: string;
-	/** Called once when a leader ends the session (not when an empty room expires). */
+	/** Called once when a leader ends the session while someone is away (not when an empty room expires). */
 	onEnded?: (room: Room) => void;
 	/** Called after every change of state and once when the room is destroyed. */
 	onChange?: (room: Room) => void;
@@ -362,7 +362,8 @@ export class Room {
 	/** Ends the session for everyone: tell, close, forget. */
 	end(): void {
 		if (this.#destroyed) return;
-		this.#options.onEnded?.(this);
+		// Remembered only when someone was away at the end: only they can come back to it.
+		if (Object.values(this.#state.participants).some((p) => !p.connected)) this.#options.onEnded?.(this);
 		for (const conn of this.#connections) this.#send(conn, { type: 'ended' });
 		this.destroy(CloseCode.ended, 'session ended');
 	}

@@ -6,13 +6,14 @@ export const ENDED_MEMORY_MS = 10 * 60_000;
 
 /**
  * Owns every live room; a room removes itself from here when it is destroyed. Of a session a
- * leader ended, it remembers for a few minutes only its random id (no name, no content), so
- * that someone whose connection dropped just then is told it ended instead of waiting in the
- * next session's lobby.
+ * leader ended while someone was away, it remembers for a few minutes only its random id (no
+ * name, no content), so that the person whose connection dropped is told it ended instead of
+ * waiting in the next session's lobby.
  */
 export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
-	readonly #ended = new Map<string, { sessionId: string; until: number }>();
+	/** Group id → `<until ms>:<session id>`, oldest first: one short string per ended session. */
+	readonly #ended = new Map<string, string>();
 	readonly #now: () => number;
 	readonly #graceMs: number;
 	readonly #media: MediaService | null;
@@ -27,9 +28,24 @@ export class RoomRegistry {
 
 	/** The session of this group that a leader ended in the last minutes, if any. */
 	#recentlyEnded(groupId: string): string | undefined {
+		this.#forgetExpired();
+		const entry = this.#ended.get(groupId);
+		return entry?.slice(entry.indexOf(':') + 1);
+	}
+
+	#rememberEnded(room: Room): void {
+		this.#forgetExpired();
+		// Deleted first, so that the map stays in order of time and the sweep can stop early.
+		this.#ended.delete(room.groupId);
+		this.#ended.set(room.groupId, `${this.#now() + ENDED_MEMORY_MS}:${room.state.sessionId}`);
+	}
+
+	#forgetExpired(): void {
 		const now = this.#now();
-		for (const [id, ended] of this.#ended) if (ended.until <= now) this.#ended.delete(id);
-		return this.#ended.get(groupId)?.sessionId;
+		for (const [groupId, entry] of this.#ended) {
+			if (Number(entry.slice(0, entry.indexOf(':'))) > now) break;
+			this.#ended.delete(groupId);
+		}
 	}
 
 	get size(): number {
@@ -49,7 +65,7 @@ export class RoomRegistry {
 			conferenceId,
 			seats,
 			endedSessionId: this.#recentlyEnded(groupId),
-			onEnded: (r) => this.#ended.set(r.groupId, { sessionId: r.state.sessionId, until: this.#now() + ENDED_MEMORY_MS }),
+			onEnded: (r) => this.#rememberEnded(r),
 			onChange: (r) => this.onChange?.(r),
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
