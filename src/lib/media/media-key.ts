@@ -36,3 +36,8 @@ export function withMediaKey(link: string, key: string): string {
 	url.hash = params.toString();
 	return url.toString();
 }
+
+/** A group's links (one per role), each with this media key in its fragment. */
+export function linksWithMediaKey<L extends Record<string, string>>(links: L, key: string): L {
+	return Object.fromEntries(Object.entries(links).map(([role, link]) => [role, withMediaKey(link, key)])) as L;
+}
