@@ -203,8 +203,8 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	net.cut('silent');
 	for (const p of others) await expect(participant(p.page, CARMEN)).toHaveAttribute('data-connected', 'false');
 	// The network comes back: she is in the room again as herself, without a new admission.
-	await carmen.context.setOffline(false);
 	net.restore();
+	await carmen.context.setOffline(false);
 	for (const p of people) await expect(participant(p.page, CARMEN)).toHaveAttribute('data-connected', 'true');
 	await expect(carmen.page.getByTestId('lobby-waiting')).toHaveCount(0);
 	await expect(carmen.page.getByTestId('reconnecting')).toHaveCount(0);
@@ -216,8 +216,8 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	net.cut('reset');
 	await expect(carmen.page.getByTestId('reconnecting')).toBeVisible();
 	for (const p of others) await expect(participant(p.page, CARMEN)).toHaveAttribute('data-connected', 'false');
-	await carmen.context.setOffline(false);
 	net.restore();
+	await carmen.context.setOffline(false);
 	await expect(carmen.page.getByTestId('reconnecting')).toHaveCount(0);
 	for (const p of people) await expect(participant(p.page, CARMEN)).toHaveAttribute('data-connected', 'true');
 	for (const l of leaders) await expect(l.page.getByTestId('waiting')).toHaveCount(0);
@@ -270,8 +270,8 @@ test('a member whose network was down when the session ended is told so on retur
 	await expect(leader.page.getByTestId('session-ended')).toBeVisible();
 
 	// Back online: the calm closing page, not a lobby of a session that is not hers.
-	await anna.context.setOffline(false);
 	net.restore();
+	await anna.context.setOffline(false);
 	await expect(anna.page.getByTestId('session-ended')).toBeVisible();
 	await expect(anna.page.getByTestId('lobby-waiting')).toHaveCount(0);
 	for (const p of [leader, anna]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
