@@ -3,7 +3,9 @@
  * workload, same run, real WebSockets on loopback. Bounded in size and time; stops by itself.
  * Prints figures with their targets; never a pass/fail test (see docs/benchmarks.md).
  *
- * BENCH_GROUPS (50) x BENCH_CLIENTS (10) clients; BENCH_ROUNDS (20); BENCH_CYCLES (1000).
+ * BENCH_GROUPS (50) x BENCH_CLIENTS (10) clients; BENCH_ROUNDS (20) of groups at different
+ * moments; BENCH_BURST_ROUNDS (40) of all groups at once; BENCH_CYCLES (1000) sessions opened
+ * and ended after BENCH_WARM_UP (200).
  */
 import { request } from 'node:http';
 import { cpus } from 'node:os';
@@ -15,6 +17,8 @@ import { bareClient, oursClient, opened, until, type BenchClient } from './clien
 const G = Number(process.env.BENCH_GROUPS ?? 50);
 const P = Number(process.env.BENCH_CLIENTS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const BURST_ROUNDS = Number(process.env.BENCH_BURST_ROUNDS ?? 40);
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 200);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
 const PHASES = ['opening', 'case-call', 'presentation', 'questions', 'reflection', 'return'];
 const hardStop = setTimeout(() => {
@@ -156,21 +160,23 @@ async function setupBare(server: ProbedServer, baseline: () => Promise<unknown>)
 	return { groups, all };
 }
 
-interface Figures {
-	staggered: number[];
-	burst: number[];
-	overview: number[];
+/** One server with its clients connected, and what connecting them cost. */
+interface Prepared {
+	server: ProbedServer;
+	groups: BenchGroup[];
+	overview?: BenchClient;
+	all: BenchClient[];
 	perConnectionRss: number;
 	perConnectionHeap: number;
-	cpuPercent: number;
 }
 
-async function measure(
+async function prepare(
 	server: ProbedServer,
 	setup: (baseline: () => Promise<unknown>) => Promise<{ groups: BenchGroup[]; overview?: BenchClient; all: BenchClient[] }>,
 	warmUp: () => Promise<unknown>
-): Promise<Figures> {
-	// A few sessions opened and ended first, so code loading is not counted as connection memory.
+): Promise<Prepared> {
+	// Sessions opened and ended first, so code loading and V8's compiling of the session path
+	// are not counted as connection memory or as memory left behind by sessions.
 	await warmUp();
 	let before: Probe | undefined;
 	const { groups, overview, all } = await setup(async () => (before = await server.probe()));
@@ -178,38 +184,50 @@ async function measure(
 	await sleep(500);
 	const idle = await server.probe();
 	const connections = all.length + (overview ? 1 : 0);
+	return { server, groups, overview, all, perConnectionRss: (idle.rss - before.rss) / connections, perConnectionHeap: (idle.heapUsed - before.heapUsed) / connections };
+}
+
+/** Groups at different moments: one group changes phase at a time. */
+async function staggered(p: Prepared): Promise<{ latencies: number[]; overview: number[]; cpuPercent: number }> {
+	const start = await p.server.probe();
 	const started = performance.now();
-	const staggered: number[] = [];
-	const overviewLatencies: number[] = [];
+	const latencies: number[] = [];
+	const overview: number[] = [];
 	for (let round = 0; round < ROUNDS; round++) {
-		for (const g of groups) {
-			const r = await change([g], round, overview);
-			staggered.push(...r.latencies);
-			overviewLatencies.push(...r.overview);
+		for (const g of p.groups) {
+			const r = await change([g], round, p.overview);
+			latencies.push(...r.latencies);
+			overview.push(...r.overview);
 			await sleep(1);
 		}
 	}
-	const burst: number[] = [];
-	for (let round = 0; round < ROUNDS; round++) {
-		burst.push(...(await change(groups, ROUNDS + round)).latencies);
-		await sleep(20);
+	const cpuPercent = (((await p.server.probe()).cpuMicros - start.cpuMicros) / 1000 / (performance.now() - started)) * 100;
+	return { latencies, overview, cpuPercent };
+}
+
+/**
+ * All groups in the same instant. The two servers take turns round by round (and take turns
+ * going first), so whatever else the machine does meanwhile falls on both alike.
+ */
+async function bursts(a: Prepared, b: Prepared): Promise<[number[], number[]]> {
+	const seen: [number[], number[]] = [[], []];
+	for (let round = 0; round < BURST_ROUNDS; round++) {
+		const order = round % 2 === 0 ? [0, 1] : [1, 0];
+		for (const i of order) {
+			seen[i]!.push(...(await change([a, b][i]!.groups, ROUNDS + round)).latencies);
+			await sleep(20);
+		}
 	}
-	const after = await server.probe();
-	const cpuPercent = ((after.cpuMicros - idle.cpuMicros) / 1000 / (performance.now() - started)) * 100;
-	for (const c of all) c.close();
-	overview?.close();
-	return {
-		staggered,
-		burst,
-		overview: overviewLatencies,
-		perConnectionRss: (idle.rss - before!.rss) / connections,
-		perConnectionHeap: (idle.heapUsed - before!.heapUsed) / connections,
-		cpuPercent
-	};
+	return seen;
+}
+
+function disconnect(p: Prepared): void {
+	for (const c of p.all) c.close();
+	p.overview?.close();
 }
 
 /** Opens and ends many sessions; reports what is left behind. */
-async function cycles(server: ProbedServer, ours: boolean, total = CYCLES): Promise<{ documents: number; heapDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
+async function cycles(server: ProbedServer, ours: boolean, total = CYCLES): Promise<{ documents: number; heapDelta: number; codeDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
 	const before = await server.probe();
 	const batch = 20;
 	for (let i = 0; i < total; i += batch) {
@@ -236,7 +254,7 @@ async function cycles(server: ProbedServer, ours: boolean, total = CYCLES): Prom
 	}
 	await sleep(300);
 	const after = await server.probe();
-	return { documents: after.documents, heapDelta: after.heapUsed - before.heapUsed, resourcesBefore: before.resources, resourcesAfter: after.resources };
+	return { documents: after.documents, heapDelta: after.heapUsed - before.heapUsed, codeDelta: after.codeBytes - before.codeBytes, resourcesBefore: before.resources, resourcesAfter: after.resources };
 }
 
 function count(resources: string[]): string {
@@ -248,15 +266,22 @@ function count(resources: string[]): string {
 const line = (label: string, value: string, target = '', ok?: boolean) =>
 	console.log(`${label.padEnd(48)} ${value.padEnd(46)} ${target}${ok === undefined ? '' : ok ? '  ✓' : '  ✗ MISSED'}`);
 
-console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds, ${CYCLES} open/end cycles; ${cpus().length} cores, Node ${process.version}, servers run with ${NODE_FLAGS.join(' ')}\n`);
+console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds at different moments, ${BURST_ROUNDS} in the same instant, ${CYCLES} open/end cycles after ${WARM_UP} to warm up; ${cpus().length} cores, Node ${process.version}, servers run with ${NODE_FLAGS.join(' ')}\n`);
 const oursServer = await startProbedServer(new URL('./server-ours.ts', import.meta.url));
-const ours = await measure(oursServer, (b) => setupOurs(oursServer, b), () => cycles(oursServer, true, 20));
-const oursCycles = await cycles(oursServer, true);
-oursServer.stop();
 const bareServer = await startProbedServer(new URL('./server-bare.ts', import.meta.url));
-const bare = await measure(bareServer, (b) => setupBare(bareServer, b), () => cycles(bareServer, false, 20));
+const oursPrepared = await prepare(oursServer, (b) => setupOurs(oursServer, b), () => cycles(oursServer, true, WARM_UP));
+const barePrepared = await prepare(bareServer, (b) => setupBare(bareServer, b), () => cycles(bareServer, false, WARM_UP));
+const oursStaggered = await staggered(oursPrepared);
+const bareStaggered = await staggered(barePrepared);
+const [oursBurst, bareBurst] = await bursts(oursPrepared, barePrepared);
+disconnect(oursPrepared);
+disconnect(barePrepared);
+const oursCycles = await cycles(oursServer, true);
 const bareCycles = await cycles(bareServer, false);
+oursServer.stop();
 bareServer.stop();
+const ours = { ...oursPrepared, ...oursStaggered, staggered: oursStaggered.latencies, burst: oursBurst };
+const bare = { ...barePrepared, ...bareStaggered, staggered: bareStaggered.latencies, burst: bareBurst };
 
 const p95 = (v: number[]) => percentile(v, 95);
 console.log('Phase propagation to every other client (send -> observed in each replica)');
@@ -265,20 +290,21 @@ line('  groups at different moments, bare server', dist(bare.staggered));
 line('  all groups in the same instant, Balint Room', dist(ours.burst), `target p95 <= 1.1 x bare`, p95(ours.burst) <= 1.1 * p95(bare.burst));
 line('  all groups in the same instant, bare server', dist(bare.burst));
 line('  ratio of p95 (same instant), ours / bare', `${(p95(ours.burst) / p95(bare.burst)).toFixed(2)}`);
-const expected = 2 * ROUNDS * G * (P - 1);
+const expected = (ROUNDS + BURST_ROUNDS) * G * (P - 1);
 const delivered = ours.staggered.length + ours.burst.length;
 line('  leader updates seen by every replica, Balint Room', `${delivered} of ${expected} (${expected - delivered} lost)`, 'target none lost', delivered === expected);
 line('  organiser overview sees a phase change', dist(ours.overview), 'target < 1000 ms', percentile(ours.overview, 100) < 1000);
 console.log('\nServer memory per idle connection (after gc, includes authentication state)');
 line('  Balint Room', `${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`, 'target <= 16 KB', ours.perConnectionRss <= 16 * 1024);
 line('  bare server', `${(bare.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(bare.perConnectionHeap / 1024).toFixed(1)} KB heap`);
-console.log('\nServer CPU during the latency rounds (one core = 100%)');
+console.log('\nServer CPU while groups change phase at different moments (one core = 100%)');
 line('  Balint Room', `${ours.cpuPercent.toFixed(0)}%`);
 line('  bare server', `${bare.cpuPercent.toFixed(0)}%`);
 console.log(`\n${CYCLES} sessions opened and ended`);
 line('  Balint Room: documents left', String(oursCycles.documents), 'target 0', oursCycles.documents === 0);
-line('  Balint Room: V8 heap after gc vs before', `${(oursCycles.heapDelta / 1024).toFixed(0)} KB`, 'target within 1024 KB', Math.abs(oursCycles.heapDelta) <= 1024 * 1024);
+const heapLine = (c: { heapDelta: number; codeDelta: number }) => `${(c.heapDelta / 1024).toFixed(0)} KB (V8's compiled code ${(c.codeDelta / 1024).toFixed(0)} KB)`;
+line('  Balint Room: V8 heap after gc vs before', heapLine(oursCycles), 'target within 1024 KB', Math.abs(oursCycles.heapDelta) <= 1024 * 1024);
 line('  Balint Room: open handles before -> after', `${count(oursCycles.resourcesBefore)} -> ${count(oursCycles.resourcesAfter)}`, 'target: no more', oursCycles.resourcesAfter.length <= oursCycles.resourcesBefore.length);
 line('  bare server: documents left', String(bareCycles.documents));
-line('  bare server: V8 heap after gc vs before', `${(bareCycles.heapDelta / 1024).toFixed(0)} KB`);
+line('  bare server: V8 heap after gc vs before', heapLine(bareCycles));
 process.exit(0);

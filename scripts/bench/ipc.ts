@@ -7,6 +7,8 @@ const gc = vm.runInNewContext('gc') as () => void;
 export interface Probe {
 	rss: number;
 	heapUsed: number;
+	/** Of the heap: V8's compiled code and bytecode with their metadata. */
+	codeBytes: number;
 	documents: number;
 	cpuMicros: number;
 	/** Active libuv resources (servers, sockets, timers) by kind. */
@@ -25,7 +27,8 @@ export function serveIpc({ port, documents }: { port: number; documents: () => n
 		const memory = process.memoryUsage();
 		const cpu = process.cpuUsage();
 		const resources = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap');
-		const probe: Probe = { rss: memory.rss, heapUsed: memory.heapUsed, documents: documents(), cpuMicros: cpu.user + cpu.system, resources };
+		const code = v8.getHeapCodeStatistics();
+		const probe: Probe = { rss: memory.rss, heapUsed: memory.heapUsed, codeBytes: code.code_and_metadata_size + code.bytecode_and_metadata_size, documents: documents(), cpuMicros: cpu.user + cpu.system, resources };
 		process.send?.({ type: 'probe', probe });
 	});
 	process.on('disconnect', () => process.exit(0));
