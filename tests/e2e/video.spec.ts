@@ -348,6 +348,11 @@ test.describe('with video configured', () => {
 			// What to do: try again, or enter anyway. No preview pretends to work.
 			await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
 			await expect(page.getByTestId('camera-preview')).toBeHidden();
+			// The toggles say what entering will do: both off, until "Try again" works.
+			for (const toggle of ['camera-toggle', 'mic-toggle']) {
+				await expect(page.getByTestId(toggle), `${name} ${toggle}`).toHaveAttribute('aria-pressed', 'false');
+				await expect(page.getByTestId(toggle), `${name} ${toggle}`).toBeDisabled();
+			}
 
 			// Entering without media works: in the room nothing is on, and the toggles say so.
 			await page.getByTestId('enter-room').click();
@@ -366,6 +371,8 @@ test.describe('with video configured', () => {
 		await setMediaProblem(page, null);
 		await page.getByRole('button', { name: 'Try again' }).click();
 		await expect(page.getByTestId('device-problem')).toHaveCount(0);
+		await expect(page.getByTestId('camera-toggle')).toHaveAttribute('aria-pressed', 'true');
+		await expect(page.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'true');
 		await expect.poll(() => page.getByTestId('camera-preview').evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
 		await expect.poll(() => page.getByTestId('mic-level').evaluate((el: HTMLMeterElement) => el.value)).toBeGreaterThan(0);
 		for (const p of [page, leader]) await p.context().close();
