@@ -218,3 +218,51 @@ test('a conference’s hand-out gives session lengths in German', async ({ brows
 	expect(errors).toEqual([]);
 	await context.close();
 });
+
+test('the conference form says what is missing in German, field by field, and sends nothing until it is right', async ({ browser }) => {
+	const context = await browser.newContext(GERMAN);
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	const posts: string[] = [];
+	page.on('request', (request) => {
+		if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/conferences') posts.push(request.postData() ?? '');
+	});
+	await page.goto(baseUrl() + '/conference');
+	const problems = page.getByTestId('field-problem');
+	const create = page.getByTestId('create-conference');
+
+	// Everything empty: one German line per field, the first wrong field focused.
+	await page.getByTestId('members-per-group').fill('');
+	await create.click();
+	await expect(problems).toHaveText([
+		de.conference_name_required!,
+		de.session_start_required!,
+		de.groups_required!,
+		text(de, 'members_per_group_invalid', { min: 1, max: 16 })
+	]);
+	await expect(page.getByTestId('conference-name')).toBeFocused();
+	await expect(page.getByTestId('conference-name')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByTestId('conference-name')).toHaveAttribute('aria-describedby', 'conference-name-problem');
+
+	// Each line goes as its field is put right; a wrong length or size is named too.
+	await page.getByTestId('conference-name').fill('Balint-Tage');
+	await page.getByTestId('session-start').first().fill('2031-03-10T09:00');
+	await page.getByTestId('session-minutes').first().fill('5');
+	await page.getByTestId('members-per-group').fill('17');
+	await create.click();
+	await expect(problems).toHaveText([text(de, 'planned_minutes_invalid', { min: 15, max: 600 }), de.groups_required!, text(de, 'members_per_group_invalid', { min: 1, max: 16 })]);
+	await expect(page.getByTestId('session-minutes').first()).toBeFocused();
+	for (const [field, value] of [['session-minutes', '90'], ['members-per-group', '8']] as const) await page.getByTestId(field).first().fill(value);
+	await page.getByTestId('conference-groups').fill('Gruppe Nord: Astrid');
+	await expect(problems).toHaveCount(0);
+	expect(posts, 'nothing is sent while the form is wrong').toEqual([]);
+	for (const english of [en.conference_name_required, en.groups_required]) await expect(page.locator('body')).not.toContainText(english!);
+
+	await create.click();
+	await expect(page.getByTestId('handout-group')).toHaveCount(1);
+	expect(posts.map((p) => (JSON.parse(p) as { membersPerGroup: number; sessions: { minutes: number }[] }))).toEqual([
+		expect.objectContaining({ membersPerGroup: 8, sessions: [expect.objectContaining({ minutes: 90 })] })
+	]);
+	expect(errors).toEqual([]);
+	await context.close();
+});

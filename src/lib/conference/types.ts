@@ -1,5 +1,10 @@
 import type { GroupLinks } from '../sync/api-client';
 
+/** Members per conference group: the form, the API and the signed links all hold to this. */
+export const MAX_MEMBERS_PER_GROUP = 16;
+export const isMembersPerGroup = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_MEMBERS_PER_GROUP;
+
 /** A conference as the API describes it: everything the organiser hands out. */
 export interface ConferenceDescription {
 	conference: { id: string; name: string; timeZone: string; membersPerGroup: number; sessions: { start: string; minutes: number }[] };

@@ -6,6 +6,7 @@ import { limit, linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, sig
 import { HttpError, readJson, sendJson } from './http';
 import { MAX_CONFERENCE_TOKEN_LENGTH, randomId, type ConferenceFacts } from './links';
 import type { OrganiserIdentity, TicketStore } from './tickets';
+import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 
 /**
  * Conferences: many groups at once, one organiser link. Like groups, a conference is only
@@ -46,7 +47,7 @@ const CreateConferenceSchema = v.object({
 		v.minLength(1, 'Give at least one group.'),
 		v.maxLength(100, 'At most 100 groups.')
 	),
-	membersPerGroup: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)), 8),
+	membersPerGroup: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MEMBERS_PER_GROUP)), 8),
 	mediaSecret: v.optional(MediaSecret)
 });
 

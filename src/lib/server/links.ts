@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import { ROLES, type Role } from '../session/roles';
 import { MAX_MEDIA_SEATS, MAX_PLANNED_MINUTES } from '../session/state';
+import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 
 /**
  * Self-contained signed capabilities: no database. A link token carries the group, its name,
@@ -54,7 +55,7 @@ const ConferencePayload = v.object({
 		v.maxLength(100)
 	),
 	/** Members per group, for the participant cap and the hand-out. */
-	p: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
+	p: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MEMBERS_PER_GROUP)),
 	x: v.pipe(v.number(), v.integer())
 });
 export type ConferenceFacts = v.InferOutput<typeof ConferencePayload>;
