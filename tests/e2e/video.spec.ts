@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -505,4 +505,40 @@ test('without video configured every room says so and the session still works', 
 	await leader.getByTestId('next-phase').click();
 	await expect(leader.getByTestId('phase')).toHaveAttribute('data-phase', 'opening');
 	await leader.context().close();
+});
+
+test('when the dev livekit-server dies mid-session, everyone in the room gets the no-video notice and the session goes on', async ({ browser }) => {
+	// `npm start` with livekit-server on PATH runs it itself. No LiveKit binary exists here: a
+	// stand-in on PATH plays it, and the test kills it as a crash would.
+	const dir = mkdtempSync(join(tmpdir(), 'lk-e2e-'));
+	const pidFile = join(dir, 'pid');
+	writeFileSync(join(dir, 'livekit-server'), `#!/bin/sh\necho $$ > ${pidFile}\nwhile true; do sleep 0.05; done\n`);
+	chmodSync(join(dir, 'livekit-server'), 0o755);
+	const dev = await startServer({ PATH: `${dir}:${process.env.PATH}` });
+	try {
+		const created = await fetch(`${dev.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Dev video group' }) });
+		const { links } = (await created.json()) as Created;
+		const leader = await joinAs(browser, links.leader, 'Vera Leader');
+		const member = await joinAs(browser, links.member, 'Max Member');
+		await admit(leader, 'Max Member');
+		// The leader enters the video room (nothing answers on LiveKit's port, so it fails and
+		// offers "Try again"); the member is still at the pre-join.
+		await leader.getByTestId('enter-room').click();
+		await expect(leader.getByTestId('gallery')).toBeVisible();
+		await expect(member.getByTestId('prejoin')).toBeVisible();
+
+		await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '').toBe(true);
+		process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+		for (const page of [leader, member]) {
+			await expect(page.getByTestId('no-video-notice')).toBeVisible();
+			await expect(page.getByTestId('gallery')).toHaveCount(0);
+			await expect(page.getByTestId('prejoin')).toHaveCount(0);
+		}
+		await leader.getByTestId('next-phase').click();
+		await expect(member.getByTestId('phase')).toHaveAttribute('data-phase', 'opening');
+		for (const page of [leader, member]) await page.context().close();
+	} finally {
+		await dev.stop();
+		rmSync(dir, { recursive: true, force: true });
+	}
 });

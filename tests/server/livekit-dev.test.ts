@@ -92,4 +92,30 @@ describe('livekit-server on PATH', () => {
 		leader.send({ type: 'media-token' });
 		expect(await leader.next('refused')).toMatchObject({ action: 'media-token', code: 'media-unavailable' });
 	});
+
+	it('when livekit-server dies mid-session, everyone already in a room is told there is no video now', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'lk-dies-'));
+		dirs.push(dir);
+		const pidFile = join(dir, 'pid');
+		const { logger, warnings } = recordingLogger();
+		const dev = devLiveKitFromPath(logger, pathWith(`#!/bin/sh\necho $$ > ${pidFile}\nwhile true; do sleep 0.05; done\n`));
+		const h = await startServer({}, (config) => void (config.media = dev!.media));
+		const created = await h.createGroup();
+		const leader = await h.connect(created.links.leader, 'Lena');
+		expect(leader.last('admitted')).toMatchObject({ media: true });
+		const member = await h.connect(created.links.member, 'Mats');
+		await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 'stand-in running');
+
+		process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+		expect(await leader.next('media')).toEqual({ type: 'media', available: false });
+		expect(warnings()).toHaveLength(1);
+		expect((await h.request('GET', '/api/config')).json).toMatchObject({ video: false });
+		leader.send({ type: 'media-token' });
+		expect(await leader.next('refused')).toMatchObject({ action: 'media-token', code: 'media-unavailable' });
+		// Someone still in the lobby is not told (they learn it on admission), and nobody else is.
+		leader.send({ type: 'admit', participantId: member.participantId });
+		expect(await member.next('admitted')).toMatchObject({ media: false });
+		expect(member.of('media')).toEqual([]);
+		dev!.stop();
+	});
 });

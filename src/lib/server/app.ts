@@ -49,6 +49,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	// groups carry their own size in their links.
 	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media);
+	config.media?.whenGone?.(() => rooms.mediaGone());
 	const conferences = new ConferenceHub(rooms);
 	const organiserTickets = new TicketStore<OrganiserIdentity>(config.ticketTtlSeconds);
 	const deps: ApiDeps = {

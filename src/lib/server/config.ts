@@ -29,9 +29,10 @@ export interface Config {
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 	/**
 	 * LiveKit, when configured; null runs the room without video. `available` (the dev
-	 * livekit-server's liveness) turns video off while the app runs.
+	 * livekit-server's liveness) turns video off while the app runs; `whenGone` tells the app
+	 * the moment it does, so that people already in a room are told too.
 	 */
-	media: { url: string; apiKey: string; apiSecret: string; available?: () => boolean } | null;
+	media: { url: string; apiKey: string; apiSecret: string; available?: () => boolean; whenGone?: (listener: () => void) => void } | null;
 }
 
 export class ConfigError extends Error {}

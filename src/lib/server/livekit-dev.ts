@@ -22,8 +22,8 @@ export function findOnPath(command: string, path = process.env.PATH ?? ''): stri
 }
 
 export interface DevLiveKit {
-	/** The media settings; `available` turns false when the process is gone. */
-	media: { url: string; apiKey: string; apiSecret: string; available: () => boolean };
+	/** The media settings; `available` turns false when the process is gone, and `whenGone` says so. */
+	media: { url: string; apiKey: string; apiSecret: string; available: () => boolean; whenGone: (listener: () => void) => void };
 	/** False once it failed to start or exited: the app then offers no video. */
 	readonly running: boolean;
 	stop(): void;
@@ -32,19 +32,22 @@ export interface DevLiveKit {
 export function startDevLiveKit(binary: string, logger?: Logger): DevLiveKit {
 	let running = true;
 	let stopping = false;
+	const listeners: (() => void)[] = [];
 	const child: ChildProcess = spawn(binary, ['--dev', '--bind', '127.0.0.1'], { stdio: 'ignore' });
 	// Without these a failed spawn is an unhandled 'error' that ends the app, and a process that
 	// died (e.g. port 7880 busy) would leave every room offering video that cannot connect.
 	const gone = (why: Record<string, unknown>) => {
 		if (!running) return;
 		running = false;
-		if (!stopping) logger?.warn(why, 'video: livekit-server is not running; rooms now run without video');
+		if (stopping) return;
+		logger?.warn(why, 'video: livekit-server is not running; rooms now run without video');
+		for (const listener of listeners) listener();
 	};
 	child.on('error', (error) => gone({ err: { message: error.message } }));
 	child.on('exit', (code, signal) => gone({ code, signal }));
 	return {
 		// livekit-server --dev listens on 7880 with the key "devkey" and the secret "secret".
-		media: { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'secret', available: () => running },
+		media: { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'secret', available: () => running, whenGone: (listener) => void listeners.push(listener) },
 		get running() {
 			return running;
 		},

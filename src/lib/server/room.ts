@@ -103,6 +103,11 @@ export class Room {
 		};
 	}
 
+	/** The media server is gone: the people in the room see the no-video notice instead. */
+	mediaGone(): void {
+		for (const conn of this.#connections) if (conn.admitted) this.#send(conn, { type: 'media', available: false });
+	}
+
 	/** A notice from the organiser, shown to this group's leaders and kept nowhere. */
 	notice(text: string): void {
 		for (const conn of this.#connections) {

@@ -75,6 +75,11 @@ export class RoomRegistry {
 		return room;
 	}
 
+	/** The media server is gone: everyone in every room is told that there is no video now. */
+	mediaGone(): void {
+		for (const room of this.#rooms.values()) room.mediaGone();
+	}
+
 	closeAll(): void {
 		this.#ended.clear();
 		for (const room of [...this.#rooms.values()]) room.destroy();

@@ -63,6 +63,8 @@ export type ServerMessage =
 			endedSessionId?: string;
 	  }
 	| { type: 'media-token'; url: string; token: string }
+	/** The media server went away while the session runs (a dev livekit-server died): no video from now on. */
+	| { type: 'media'; available: boolean }
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */
 	| { type: 'notice'; text: string }
 	| { type: 'lobby'; waiting: WaitingPerson[] }

@@ -187,6 +187,9 @@ export class RoomClient {
 			case 'media-token':
 				this.#settleTokens({ url: message.url, token: message.token });
 				break;
+			case 'media':
+				this.media = message.available;
+				break;
 			case 'ended':
 				this.#finish('ended');
 				break;
