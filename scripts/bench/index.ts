@@ -295,7 +295,7 @@ const delivered = ours.staggered.length + ours.burst.length;
 line('  leader updates seen by every replica, Balint Room', `${delivered} of ${expected} (${expected - delivered} lost)`, 'target none lost', delivered === expected);
 line('  organiser overview sees a phase change', dist(ours.overview), 'target < 1000 ms', percentile(ours.overview, 100) < 1000);
 console.log('\nServer memory per idle connection (after gc, includes authentication state)');
-line('  Balint Room', `${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`, 'target <= 16 KB', ours.perConnectionRss <= 16 * 1024);
+line('  Balint Room', `${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`, 'target <= 16 KB (the larger of the two)', Math.max(ours.perConnectionRss, ours.perConnectionHeap) <= 16 * 1024);
 line('  bare server', `${(bare.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(bare.perConnectionHeap / 1024).toFixed(1)} KB heap`);
 console.log('\nServer CPU while groups change phase at different moments (one core = 100%)');
 line('  Balint Room', `${ours.cpuPercent.toFixed(0)}%`);
