@@ -24,7 +24,6 @@ export const OVERVIEW_PATH = '/overview';
 /** WebSocket close codes the client understands. */
 export const CloseCode = {
 	malformed: 4400,
-	unauthorized: 4401,
 	removed: 4403,
 	declined: 4406,
 	replaced: 4409,
