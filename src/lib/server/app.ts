@@ -107,6 +107,10 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			return true;
 		}
 		wss.handleUpgrade(req, socket, head, (ws) => {
+			// First, before anything can close it: a socket closed at once (a full lobby, a room
+			// just destroyed) still reads what the client sends, and a bad frame then is an
+			// 'error' event, which with no listener would end the whole process.
+			ws.on('error', () => undefined);
 			alive.set(ws, true);
 			ws.on('pong', () => alive.set(ws, true));
 			onSocket(ws, identity);
@@ -130,7 +134,15 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			}
 		},
 		handleUpgrade(req, socket, head) {
-			const url = new URL(req.url ?? '/', 'http://localhost');
+			let url: URL;
+			try {
+				url = new URL(req.url ?? '/', 'http://localhost');
+			} catch {
+				// A request line no URL can be made of (e.g. `//:99999`): refused, never thrown.
+				socket.on('error', () => socket.destroy());
+				refuseUpgrade(socket, 400, 'Bad Request');
+				return true;
+			}
 			if (url.pathname.startsWith(OVERVIEW_PATH + '/')) {
 				return accept(req, socket, head, url, OVERVIEW_PATH, organiserTickets, (id, conferenceId) => id.conferenceId === conferenceId, (ws, id) =>
 					conferences.attach(ws, id)
