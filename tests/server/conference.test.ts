@@ -90,6 +90,18 @@ describe('conferences', () => {
 		expect((await h.post('/api/conferences', { ...input, timeZone: 'Mars/Olympus' })).status).toBe(400);
 		expect((await h.post('/api/conferences', { ...input, sessions: [{ start: 'tomorrow' }] })).status).toBe(400);
 		expect((await h.post('/api/conferences', { ...input, groups: [] })).status).toBe(400);
+		// Shapes the format check lets through but no date can be made of, and a day that does
+		// not exist: each a clear 400, never a 500 or a session moved to another day.
+		for (const start of ['2027-03-10T09:00:00+01', '2027-03-10T09:00:00 +01:00', '2027-02-30T09:00:00+01:00', '2027-13-01T09:00:00Z']) {
+			const res = await h.post('/api/conferences', { ...input, sessions: [{ start, minutes: 90 }] });
+			expect(res.status, start).toBe(400);
+			expect(res.json.error.code, start).toBe('invalid-request');
+		}
+		// A conference too large for its organiser link to be read back is refused, not made.
+		const huge = { ...input, groups: Array.from({ length: 100 }, (_, i) => ({ name: `Group ${i} `.padEnd(120, 'x'), leaders: ['L'.repeat(80), 'M'.repeat(80)] })) };
+		const tooLarge = await h.post('/api/conferences', huge);
+		expect(tooLarge.status).toBe(413);
+		expect(tooLarge.json.error.code).toBe('too-large');
 		const created = await create();
 		const token = tokenOf(created.organiserLink);
 		const forged = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');

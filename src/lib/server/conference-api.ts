@@ -27,6 +27,16 @@ function isTimeZone(zone: string): boolean {
 }
 
 /** The conference's media secret, from which every group's media key is derived. */
+const START_FORMAT = 'Each session start must be an ISO date-time with offset, e.g. 2026-05-12T09:00:00+02:00.';
+
+/** A date-time Date can read, on a day that exists. */
+function isRealInstant(text: string): boolean {
+	if (!Number.isFinite(Date.parse(text))) return false;
+	const [, year, month, day] = /^(\d{4})-(\d{2})-(\d{2})/.exec(text) ?? [];
+	const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+	return date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
+}
+
 const MediaSecret = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, 'mediaSecret must be 22 to 128 base64url characters.'));
 
 const CreateConferenceSchema = v.object({
@@ -35,7 +45,13 @@ const CreateConferenceSchema = v.object({
 	sessions: v.pipe(
 		v.array(
 			v.object({
-				start: v.pipe(v.string(), v.isoTimestamp('Each session start must be an ISO date-time with offset, e.g. 2026-05-12T09:00:00+02:00.')),
+				start: v.pipe(
+					v.string(),
+					v.isoTimestamp(START_FORMAT),
+					// valibot's format check lets through what Date cannot read (`+02`, a space before
+					// the offset) and days that do not exist (30 February): both refused here.
+					v.check(isRealInstant, START_FORMAT)
+				),
 				minutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES)
 			})
 		),
@@ -115,6 +131,11 @@ export async function handleConferenceApi(
 			x: Math.max(linkExpiry(deps.config), lastEnd + 30 * 86400)
 		};
 		const token = deps.signer.signConference(facts);
+		// The organiser link must open again: a token longer than the server reads back is
+		// refused now, with a reason, instead of making a link that never works.
+		if (token.length > MAX_CONFERENCE_TOKEN_LENGTH) {
+			throw new HttpError(413, 'too-large', 'This conference does not fit in one organiser link: use fewer groups or shorter names.');
+		}
 		// A secret made for this answer only when the caller brings none; never stored or logged.
 		// The app's own page replaces it with one made in the browser (conference/+page.svelte).
 		const mediaSecret = input.mediaSecret ?? newMediaKey();
