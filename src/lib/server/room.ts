@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as v from 'valibot';
 import type { Action } from '../session/actions';
 import { isLeader, entersDirectly } from '../session/roles';
-import { addParticipant, applyAction, mayAct, removeParticipant, setConnected, setInMedia } from '../session/rules';
+import { addParticipant, applyAction, mayAct, removeParticipant, restoreSession, setConnected, setInMedia } from '../session/rules';
 import { initialState, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
@@ -317,18 +317,7 @@ export class Room {
 		if (!isLeader(conn.identity.role) || !this.#restorable) return this.#refuse(conn, 'restore', 'not-allowed');
 		this.#restorable = false;
 		for (const id of snapshot.admitted) this.#admitted.add(id);
-		let state: SessionState = {
-			...this.#state,
-			sessionId: snapshot.sessionId,
-			phase: snapshot.phase,
-			presenterId: snapshot.presenterId,
-			listening: snapshot.listening && snapshot.presenterId !== null,
-			caseNumber: snapshot.caseNumber,
-			startedAt: snapshot.startedAt,
-			phaseStartedAt: snapshot.phaseStartedAt,
-			timersShared: snapshot.timersShared,
-			cameraOffWhileListening: snapshot.cameraOffWhileListening
-		};
+		let state = restoreSession(this.#state, snapshot, this.#now());
 		snapshot.hands.forEach((id, index) => {
 			const person = state.participants[id];
 			if (person) state = { ...state, participants: { ...state.participants, [id]: { ...person, handRaisedAt: index + 1 } } };

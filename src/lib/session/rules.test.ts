@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Action } from './actions';
 import { nextPhase, PHASES, type Phase } from './phases';
 import { ROLES, type Role } from './roles';
-import { addParticipant, applyAction, enterPhase, mayAct, removeParticipant, setConnected, type Actor } from './rules';
+import { addParticipant, applyAction, enterPhase, mayAct, removeParticipant, restoreSession, setConnected, type Actor } from './rules';
 import * as v from 'valibot';
 import { handQueue, initialState, MAX_CASES, type SessionState } from './state';
 import { SnapshotSchema } from '../sync/protocol-schema';
@@ -333,5 +333,43 @@ describe('properties', () => {
 				expect(s.listening).toBe(to === 'reflection');
 			})
 		);
+	});
+});
+
+describe('restore after a server restart', () => {
+	const replica = {
+		sessionId: 'session-0002',
+		phase: 'reflection' as Phase,
+		presenterId: alice.id,
+		listening: true,
+		caseNumber: 2,
+		startedAt: NOW - 60_000,
+		phaseStartedAt: NOW - 10_000,
+		timersShared: true,
+		cameraOffWhileListening: false
+	};
+	const fresh = () => addParticipant(initialState('session-new1', 90, NOW), { id: leader.id, name: 'Lea', role: 'leader' });
+
+	it('brings back phase, presenter, listening, case and timers', () => {
+		const s = restoreSession(fresh(), replica, NOW);
+		expect(s).toMatchObject({ ...replica });
+		// The presenter comes back later and is still presenting and listening.
+		expect(addParticipant(s, { id: alice.id, name: 'Alice', role: 'member' })).toMatchObject({ presenterId: alice.id, listening: true });
+	});
+
+	it('never dates a session or a phase ahead of the server’s clock, or a phase before its session', () => {
+		expect(restoreSession(fresh(), { ...replica, startedAt: NOW + 3_600_000, phaseStartedAt: NOW + 7_200_000 }, NOW)).toMatchObject({ startedAt: NOW, phaseStartedAt: NOW });
+		expect(restoreSession(fresh(), { ...replica, phaseStartedAt: 5 }, NOW)).toMatchObject({ startedAt: replica.startedAt, phaseStartedAt: replica.startedAt });
+	});
+
+	it('only a member presents: a leader or co-leader named as presenter is cleared, now or when they come back', () => {
+		expect(restoreSession(fresh(), { ...replica, presenterId: leader.id }, NOW)).toMatchObject({ presenterId: null, listening: false });
+		const s = restoreSession(fresh(), { ...replica, presenterId: coLeader.id }, NOW);
+		expect(s.presenterId).toBe(coLeader.id);
+		expect(addParticipant(s, { id: coLeader.id, name: 'Cole', role: 'co-leader' })).toMatchObject({ presenterId: null, listening: false });
+	});
+
+	it('listening needs a presenter', () => {
+		expect(restoreSession(fresh(), { ...replica, presenterId: null, listening: true }, NOW)).toMatchObject({ presenterId: null, listening: false });
 	});
 });

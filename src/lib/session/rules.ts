@@ -143,7 +143,10 @@ export function applyAction(state: SessionState, actor: Actor, action: Action, n
 	}
 }
 
-/** A person enters the room (after admission, or directly as a leader) or comes back. */
+/**
+ * A person enters the room (after admission, or directly as a leader) or comes back. Only a
+ * member presents: a presenter restored from a replica who turns out not to be one is cleared.
+ */
 export function addParticipant(
 	state: SessionState,
 	person: Pick<Participant, 'id' | 'name' | 'role'>
@@ -152,7 +155,39 @@ export function addParticipant(
 	const entry: Participant = existing
 		? { ...existing, connected: true }
 		: { ...person, connected: true, handRaisedAt: null, inMedia: false };
-	return { ...state, participants: { ...state.participants, [person.id]: entry } };
+	const next = { ...state, participants: { ...state.participants, [person.id]: entry } };
+	return state.presenterId === person.id && entry.role !== 'member' ? { ...next, presenterId: null, listening: false } : next;
+}
+
+/** What a leader's replica brings back to a fresh session after a server restart. */
+export type Restored = Pick<
+	SessionState,
+	'sessionId' | 'phase' | 'presenterId' | 'listening' | 'caseNumber' | 'startedAt' | 'phaseStartedAt' | 'timersShared' | 'cameraOffWhileListening'
+>;
+
+/**
+ * A fresh session takes a leader's replica (its shape checked by the protocol schema). Times
+ * cannot lie ahead of the server's clock, a phase cannot begin before the session, listening
+ * needs a presenter, and the presenter must be a member: known now if they are here, checked
+ * by `addParticipant` when they come back otherwise.
+ */
+export function restoreSession(state: SessionState, restored: Restored, now: number): SessionState {
+	const startedAt = restored.startedAt === null ? null : Math.min(restored.startedAt, now);
+	const phaseStartedAt = Math.min(Math.max(restored.phaseStartedAt, startedAt ?? 0), now);
+	const here = restored.presenterId === null ? undefined : state.participants[restored.presenterId];
+	const presenterId = here && here.role !== 'member' ? null : restored.presenterId;
+	return {
+		...state,
+		sessionId: restored.sessionId,
+		phase: restored.phase,
+		presenterId,
+		listening: restored.listening && presenterId !== null,
+		caseNumber: restored.caseNumber,
+		startedAt,
+		phaseStartedAt,
+		timersShared: restored.timersShared,
+		cameraOffWhileListening: restored.cameraOffWhileListening
+	};
 }
 
 export function setInMedia(state: SessionState, id: string, inMedia: boolean): SessionState {
