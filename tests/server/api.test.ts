@@ -156,6 +156,14 @@ describe('rate limits behind a proxy', () => {
 		// Another person behind the same proxy is not held back by the first one.
 		expect((await s.post('/api/links/inspect', { token }, from('198.51.100.2'))).status).toBe(200);
 	});
+
+	it('an IPv6 network counts as one client: a fresh address in the same /64 buys no fresh budget', async () => {
+		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '4', TRUST_PROXY: '127.0.0.1, ::1' });
+		const token = tokenOf((await s.createGroup('Proxy group')).links.member);
+		for (let i = 0; i < 4; i++) expect((await s.post('/api/links/inspect', { token }, from(`2001:db8:1:2::${i + 1}`))).status).toBe(200);
+		expectError(await s.post('/api/links/inspect', { token }, from('2001:db8:1:2:ffff::9')), 429, 'rate-limited');
+		expect((await s.post('/api/links/inspect', { token }, from('2001:db8:1:3::1'))).status).toBe(200);
+	});
 });
 
 describe('links: inspect and tickets', () => {

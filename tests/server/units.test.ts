@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/lib/server/config';
-import { mediaConnectSources, withConnectSources } from '../../src/lib/server/http';
+import { mediaConnectSources, rateKey, withConnectSources } from '../../src/lib/server/http';
 import { linkFragment, Signer } from '../../src/lib/server/links';
 import { RateLimiter } from '../../src/lib/server/rate-limit';
 import { TicketStore, type Identity } from '../../src/lib/server/tickets';
@@ -248,6 +248,18 @@ describe('RateLimiter', () => {
 		expect(limiter.take('a')).toBe(false);
 		now += 1;
 		expect(limiter.take('a')).toBe(true);
+	});
+});
+
+describe('rate limit keys', () => {
+	it('count IPv4 per address and IPv6 per /64, however the address is written', () => {
+		expect(rateKey('203.0.113.7')).toBe('203.0.113.7');
+		const same = ['2001:db8:1:2::1', '2001:0db8:0001:0002:ffff:ffff:ffff:ffff', '2001:db8:1:2:a:b:c:d%eth0', '2001:db8:1:2::10.0.0.1'];
+		expect(new Set(same.map(rateKey))).toEqual(new Set(['2001:db8:1:2::/64']));
+		expect(rateKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+		expect(rateKey('::1')).toBe('0:0:0:0::/64');
+		expect(rateKey('fe80::1')).toBe('fe80:0:0:0::/64');
+		expect(rateKey('unknown')).toBe('unknown');
 	});
 });
 

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Small helpers for the JSON API; bodies are size-capped and must be JSON. */
@@ -55,20 +56,35 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 const plainAddress = (address: string): string => address.trim().replace(/^::ffff:(?=\d+\.)/, '');
 
 /**
+ * One budget per IPv6 /64: a single home or server usually holds a whole /64 and could
+ * otherwise take a fresh address, and a fresh budget, for every request.
+ */
+export function rateKey(address: string): string {
+	const bare = address.split('%')[0]!;
+	if (!isIPv6(bare)) return address;
+	const [head = '', tail] = bare.split('::');
+	const groups = (part: string) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []);
+	const left = groups(head);
+	const right = tail === undefined ? [] : groups(tail);
+	const all = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+	return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}
+
+/**
  * The client address for rate limiting: the socket's, never a header a client can forge.
  * Only when the socket is one of the operator's own proxies (`TRUST_PROXY`) is the nearest
  * address it forwarded (`X-Forwarded-For`, read from the right) taken instead, so that behind
- * a proxy every person does not share the proxy's one budget.
+ * a proxy every person does not share the proxy's one budget. IPv6 counts per /64.
  */
 export function clientKey(req: IncomingMessage, trustedProxies: readonly string[] = []): string {
 	const socket = plainAddress(req.socket.remoteAddress ?? 'unknown');
-	if (!trustedProxies.includes(socket)) return socket;
+	if (!trustedProxies.includes(socket)) return rateKey(socket);
 	const forwarded = String(req.headers['x-forwarded-for'] ?? '')
 		.split(',')
 		.map(plainAddress)
 		.filter(Boolean);
-	for (let i = forwarded.length - 1; i >= 0; i--) if (!trustedProxies.includes(forwarded[i]!)) return forwarded[i]!;
-	return socket;
+	for (let i = forwarded.length - 1; i >= 0; i--) if (!trustedProxies.includes(forwarded[i]!)) return rateKey(forwarded[i]!);
+	return rateKey(socket);
 }
 
 const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
