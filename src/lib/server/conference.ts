@@ -87,13 +87,18 @@ export class ConferenceHub {
 			return watcher.ws.close(CloseCode.malformed, 'malformed message');
 		}
 		const rooms = this.#roomsOf(watcher.identity);
-		if (message.type === 'notice') {
-			for (const room of rooms) room.notice(message.text);
-			this.#send(watcher, { type: 'notice-sent', groups: rooms.length });
-		} else {
-			for (const room of rooms) room.end();
-			this.#send(watcher, { type: 'ended-all', groups: rooms.length });
+		// One group's trouble must not keep the notice or the end from the others.
+		let reached = 0;
+		for (const room of rooms) {
+			try {
+				if (message.type === 'notice') room.notice(message.text);
+				else room.end();
+				reached += 1;
+			} catch {
+				// That room is skipped; the count the organiser sees says so.
+			}
 		}
+		this.#send(watcher, message.type === 'notice' ? { type: 'notice-sent', groups: reached } : { type: 'ended-all', groups: reached });
 	}
 
 	/** Live rooms of this organiser's conference only. */
