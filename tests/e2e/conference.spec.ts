@@ -99,3 +99,42 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 
 	for (const page of [organiser, leaderNorth, memberNorth, leaderSouth]) await page.context().close();
 });
+
+test('while the overview is disconnected the organiser cannot send a notice or end all, and it says so', async ({ browser, request }) => {
+	const base = process.env.E2E_BASE_URL!;
+	const created = await request.post(`${base}/api/conferences`, {
+		data: { name: 'Offline Days', timeZone: 'UTC', sessions: [{ start: '2031-01-01T09:00:00Z', minutes: 90 }], groups: [{ name: 'Only group' }] }
+	});
+	const { organiserLink } = (await created.json()) as { organiserLink: string };
+	const page = await (await browser.newContext()).newPage();
+	// The overview socket passes through the test, which can drop it and keep it down.
+	let down = false;
+	let current: { close(): Promise<void> } | null = null;
+	await page.routeWebSocket(/\/overview\//, (ws) => {
+		if (down) return void ws.close();
+		ws.connectToServer();
+		current = ws;
+	});
+	await page.goto(organiserLink);
+	const status = page.getByTestId('overview-status');
+	await expect(status).toHaveAttribute('data-connected', 'true');
+	await page.getByTestId('notice-text').fill('Plenary in 10 minutes');
+	await expect(page.getByTestId('send-notice')).toBeEnabled();
+	await expect(page.getByTestId('end-all')).toBeEnabled();
+
+	down = true;
+	await current!.close();
+	await expect(status).toHaveAttribute('data-connected', 'false');
+	await expect(page.getByTestId('send-notice')).toBeDisabled();
+	await expect(page.getByTestId('end-all')).toBeDisabled();
+	// Pressing Enter in the notice field sends nothing either, and the text stays.
+	await page.getByTestId('notice-text').press('Enter');
+	await expect(page.getByTestId('notice-text')).toHaveValue('Plenary in 10 minutes');
+
+	down = false;
+	await expect(status).toHaveAttribute('data-connected', 'true');
+	await page.getByTestId('send-notice').click();
+	await expect(page.getByTestId('notice-sent')).toHaveText('Groups whose leaders got it: 0.');
+	await expect(page.getByTestId('notice-text')).toHaveValue('');
+	await page.context().close();
+});

@@ -108,7 +108,17 @@ test('a declined person and a removed member are told so', async ({ browser }) =
 	await admit(leader.page, 'Rosa Removed');
 	await expect(rosa.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	await expect(participant(leader.page, 'Rosa Removed')).toHaveAttribute('data-role', 'member');
-	await participant(leader.page, 'Rosa Removed').getByTestId('remove').click();
+	// Removing asks first; Cancel keeps her in and gives the focus back to the button.
+	const remove = participant(leader.page, 'Rosa Removed').getByTestId('remove');
+	await remove.click();
+	const question = leader.page.getByRole('alertdialog');
+	await expect(question).toContainText('Remove Rosa Removed from this session?');
+	await expect(question.getByRole('button', { name: 'Cancel' })).toBeFocused();
+	await question.getByRole('button', { name: 'Cancel' }).click();
+	await expect(remove).toBeFocused();
+	await expect(rosa.page.getByTestId('phase')).toBeVisible();
+	await remove.click();
+	await leader.page.getByTestId('confirm-remove').click();
 	await expect(rosa.page.getByTestId('removed')).toBeVisible();
 	await expect(rosa.page.getByTestId('removed')).toContainText('A leader removed you');
 	await expect(rosa.page.getByTestId('room')).toHaveCount(0);

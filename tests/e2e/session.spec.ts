@@ -277,3 +277,38 @@ test('a member whose network was down when the session ended is told so on retur
 	for (const p of [leader, anna]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	await closeAll([leader, anna]);
 });
+
+test('leaving asks first, and tells the presenter that the group would lose its presenter', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Leaving Group');
+	await creatorContext.close();
+	const leader = await joinAs(browser, links.leader, LEADER);
+	const anna = await joinAs(browser, links.member, ANNA);
+	const bjorn = await joinAs(browser, links.member, BJORN);
+	for (const name of [ANNA, BJORN]) await admit(leader.page, name);
+	await participant(leader.page, ANNA).getByTestId('make-presenter').click();
+	await expectAllAgree([leader, anna, bjorn], { phase: 'gathering', presenter: ANNA, listening: false });
+
+	// The presenter is told what leaving would do; Cancel changes nothing.
+	await anna.page.getByTestId('leave').click();
+	await expect(anna.page.getByRole('alertdialog')).toContainText('You are presenting the case');
+	await anna.page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+	await expect(anna.page.getByTestId('leave')).toBeFocused();
+	await expectAllAgree([leader, anna, bjorn], { phase: 'gathering', presenter: ANNA, listening: false });
+
+	// Another member gets the plain question; leaving takes effect only once confirmed.
+	await bjorn.page.getByTestId('leave').click();
+	await expect(bjorn.page.getByRole('alertdialog')).toContainText('Leave this session?');
+	await expect(bjorn.page.getByRole('alertdialog')).not.toContainText('presenting');
+	await bjorn.page.getByTestId('confirm-leave').click();
+	await expect(bjorn.page.getByTestId('left')).toBeVisible();
+	await expect(participant(leader.page, BJORN)).toHaveCount(0);
+
+	await anna.page.getByTestId('leave').click();
+	await anna.page.getByTestId('confirm-leave').click();
+	await expect(anna.page.getByTestId('left')).toBeVisible();
+	await expect(participant(leader.page, ANNA)).toHaveCount(0);
+	await expect(leader.page.getByTestId('phase-banner')).not.toContainText(ANNA);
+
+	for (const p of [leader, anna, bjorn]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
+	await closeAll([leader, anna, bjorn]);
+});

@@ -58,12 +58,23 @@ export class OverviewClient {
 		this.#timer = setTimeout(() => void this.start(), 1500);
 	}
 
-	notice(text: string): void {
-		this.#ws?.send(JSON.stringify({ type: 'notice', text }));
+	/** Sends a notice to every live group's leaders; false (nothing sent) while not connected. */
+	notice(text: string): boolean {
+		this.lastNotice = null;
+		return this.#send({ type: 'notice', text });
 	}
 
-	endAll(): void {
-		this.#ws?.send(JSON.stringify({ type: 'end-all' }));
+	/** Ends every live group; false (nothing sent) while not connected. */
+	endAll(): boolean {
+		this.lastEndAll = null;
+		return this.#send({ type: 'end-all' });
+	}
+
+	#send(message: { type: 'notice'; text: string } | { type: 'end-all' }): boolean {
+		const ws = this.#ws;
+		if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+		ws.send(JSON.stringify(message));
+		return true;
 	}
 
 	destroy(): void {
