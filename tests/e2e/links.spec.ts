@@ -120,6 +120,8 @@ test('a declined person and a removed member are told so', async ({ browser }) =
 	await remove.click();
 	await leader.page.getByTestId('confirm-remove').click();
 	await expect(rosa.page.getByTestId('removed')).toBeVisible();
+	// The new screen's heading takes the focus, so a screen reader says what happened.
+	await expect(rosa.page.getByTestId('removed').getByRole('heading', { level: 1 })).toBeFocused();
 	await expect(rosa.page.getByTestId('removed')).toContainText('A leader removed you');
 	await expect(rosa.page.getByTestId('room')).toHaveCount(0);
 	await expect(participant(leader.page, 'Rosa Removed')).toHaveCount(0);

@@ -154,10 +154,11 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	await expect(anna.page.getByTestId('presenter-note')).toContainText('You are listening now');
 	await expectNoLeaderControls(guests);
 
-	// While listening, the presenter cannot raise a hand: a clear refusal and no change.
-	await anna.page.getByTestId('raise-hand').click();
-	await expect(anna.page.getByTestId('refusal')).toHaveAttribute('data-code', 'presenter-listening');
+	// While listening, the presenter has no hand to raise (the server would refuse it too:
+	// tests/server and the rules); the other members still do.
+	await expect(anna.page.getByTestId('raise-hand')).toBeDisabled();
 	await expect(anna.page.getByTestId('raise-hand')).toHaveAttribute('aria-pressed', 'false');
+	await expect(bjorn.page.getByTestId('raise-hand')).toBeEnabled();
 	await expectAllAgree(people, { ...state, phase: 'reflection', presenter: ANNA, listening: true, hands: [] });
 
 	// The leader moves Anna out of listening by hand, and back in.
@@ -167,6 +168,7 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	await expectAllAgree(people, { ...state, phase: 'reflection', presenter: ANNA, listening: false });
 	await expect(toggle).toHaveAttribute('aria-pressed', 'false');
 	await expect(anna.page.getByTestId('presenter-note')).toHaveText('You are presenting this case.');
+	await expect(anna.page.getByTestId('raise-hand')).toBeEnabled();
 	await toggle.click();
 	await expectAllAgree(people, { ...state, phase: 'reflection', presenter: ANNA, listening: true });
 
@@ -301,6 +303,7 @@ test('leaving asks first, and tells the presenter that the group would lose its 
 	await expect(bjorn.page.getByRole('alertdialog')).not.toContainText('presenting');
 	await bjorn.page.getByTestId('confirm-leave').click();
 	await expect(bjorn.page.getByTestId('left')).toBeVisible();
+	await expect(bjorn.page.getByTestId('left').getByRole('heading', { level: 1 })).toBeFocused();
 	await expect(participant(leader.page, BJORN)).toHaveCount(0);
 
 	await anna.page.getByTestId('leave').click();
