@@ -27,6 +27,8 @@ export class MediaRoom {
 	videos = $state.raw<ReadonlyMap<string, Track>>(new Map());
 	micMuted = $state.raw<ReadonlySet<string>>(new Set());
 	problem = $state<string | null>(null);
+	/** The browser holds the group's sound back until the person clicks (autoplay rules). */
+	audioBlocked = $state(false);
 
 	#room: Room | null = null;
 	#worker: Worker | null = null;
@@ -71,6 +73,7 @@ export class MediaRoom {
 				.on(E.Disconnected, () => {
 					if (this.status !== 'closed') this.status = 'failed';
 				})
+				.on(E.AudioPlaybackStatusChanged, () => (this.audioBlocked = !room.canPlaybackAudio))
 				.on(E.ParticipantEncryptionStatusChanged, () => (this.encrypted = room.isE2EEEnabled))
 				.on(E.ParticipantPermissionsChanged, () => void this.#onPermissions());
 			await room.setE2EEEnabled(true);
@@ -127,6 +130,14 @@ export class MediaRoom {
 		if (on && !this.#mayPublish('camera')) return;
 		await this.#room?.localParticipant.setCameraEnabled(on);
 		this.#refresh();
+	}
+
+	/** Called from a click: browsers let sound play once the person has interacted. */
+	async startAudio(): Promise<void> {
+		const room = this.#room;
+		if (!room) return;
+		await room.startAudio().catch(() => undefined);
+		this.audioBlocked = !room.canPlaybackAudio;
 	}
 
 	async setSpeaker(deviceId: string): Promise<void> {
