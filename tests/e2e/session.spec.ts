@@ -315,3 +315,20 @@ test('leaving asks first, and tells the presenter that the group would lose its 
 	for (const p of [leader, anna, bjorn]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	await closeAll([leader, anna, bjorn]);
 });
+
+test('a member who arrives before the leaders is told nobody is there yet, and then that a leader is', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Early Group');
+	await creatorContext.close();
+	const anna = await joinAs(browser, links.member, ANNA);
+	const text = anna.page.getByTestId('lobby-text');
+	await expect(text).toHaveAttribute('data-leader-present', 'false');
+	await expect(text).toHaveText('No leader is here yet. When one arrives, they will let you in. You can keep this page open.');
+	await expect(text).toHaveAttribute('role', 'status');
+	const leader = await joinAs(browser, links.leader, LEADER);
+	await expect(text).toHaveAttribute('data-leader-present', 'true');
+	await expect(text).toHaveText('The leader will let you in shortly. You can keep this page open.');
+	await admit(leader.page, ANNA);
+	await expectAllAgree([leader, anna], { phase: 'gathering', presenter: null, listening: false });
+	for (const p of [leader, anna]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
+	await closeAll([leader, anna]);
+});

@@ -25,7 +25,7 @@ describe('ending a session', () => {
 		const s = await startServer();
 		const { created, leader, co, members, observer, everyone } = await session(s, { members: 2, coLeader: true, observer: true });
 		const waiting = await s.connect(created.links.member, 'Late Larry');
-		expect(waiting.messages[0]).toEqual({ type: 'waiting' });
+		expect(waiting.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 		leader.send({ type: 'next-phase' });
 		await members[0]!.waitState((st) => st.phase === 'opening');
 		const room = s.app.rooms.get(created.group.id)!;
@@ -59,7 +59,7 @@ describe('ending a session', () => {
 		const memberAgain = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
 		// Nobody was away at the end, so nothing of the ended session is remembered (the case of
 		// someone away is in room-client.test.ts and the session browser test).
-		expect(memberAgain.messages[0]).toEqual({ type: 'waiting' });
+		expect(memberAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 		expect(leaderAgain.of('admitted')[0]?.endedSessionId).toBeUndefined();
 		await leaderAgain.waitFor((c) => c.last('lobby')?.waiting.some((w) => w.participantId === members[0]!.participantId) === true, 'member in lobby again');
 		leaderAgain.send({ type: 'admit', participantId: memberAgain.participantId });
@@ -128,7 +128,7 @@ describe('ending a session', () => {
 		const s = await startServer();
 		const g = await s.createGroup();
 		const member = await s.connect(g.links.member, 'Mia');
-		expect(member.messages[0]).toEqual({ type: 'waiting' });
+		expect(member.messages[0]).toEqual({ type: 'waiting', leaderPresent: false });
 		expect(s.app.rooms.size).toBe(1);
 		await member.close();
 		await waitFor(() => s.app.rooms.size === 0, 'room gone');
@@ -143,7 +143,7 @@ describe('ending a session', () => {
 		await leader.waitState((st) => !st.participants[member.participantId]);
 		// Having left, the seat no longer skips the lobby.
 		const back = await s.connect(created.links.member, 'Member 1', { seat: member.seat });
-		expect(back.messages[0]).toEqual({ type: 'waiting' });
+		expect(back.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 	});
 });
 
@@ -179,7 +179,7 @@ describe('restore after a server restart', () => {
 		expect(freshId).not.toBe(old.sessionId);
 		// A member who is back before the restore waits, like anyone in a fresh room.
 		const early = await second.connect(created.links.member, 'x', { seat: m3.seat });
-		expect(early.messages[0]).toEqual({ type: 'waiting' });
+		expect(early.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 
 		leader2.send({ type: 'restore', snapshot: snapshotOf(old) });
 		const restored = await leader2.waitState((st) => st.sessionId === old.sessionId);

@@ -462,7 +462,7 @@ describe('malformed frames', () => {
 
 		// A waiting member's garbage closes it too, before any admission.
 		const waiting = await s.connect(a.created.links.member, 'Wanda');
-		expect(waiting.messages[0]).toEqual({ type: 'waiting' });
+		expect(waiting.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 		waiting.sendText('not json');
 		expect((await waiting.waitClosed()).code).toBe(CloseCode.malformed);
 
@@ -512,6 +512,31 @@ describe('lobby', () => {
 		expect(next.messages[0]).toMatchObject({ type: 'waiting' });
 	});
 
+	it('people in the lobby learn whether a leader is there to let them in, and when that changes', async () => {
+		const s = await startServer();
+		const g = await s.createGroup();
+		const mia = await s.connect(g.links.member, 'Mia Member');
+		expect(mia.messages[0]).toEqual({ type: 'waiting', leaderPresent: false });
+		const carl = await s.connect(g.links.coLeader, 'Carl Co');
+		expect(await mia.next('waiting', (m) => m.leaderPresent)).toEqual({ type: 'waiting', leaderPresent: true });
+		// The co-leader's connection drops: nobody is there to let her in any more.
+		carl.ws.terminate();
+		await mia.next('waiting', (m) => !m.leaderPresent, 2);
+		const lena = await s.connect(g.links.leader, 'Lena Leader');
+		await mia.next('waiting', (m) => m.leaderPresent, 3);
+		// Only the lobby hears of it, and only on a change: admitted people and the leader do not.
+		const otto = await s.connect(g.links.observer, 'Otto Observer');
+		expect(otto.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		lena.send({ type: 'admit', participantId: mia.participantId });
+		await mia.next('admitted');
+		const carlBack = await s.connect(g.links.coLeader, 'Carl Co');
+		await carlBack.waitState((st) => st.participants[carlBack.participantId]?.connected === true);
+		await otto.barrier();
+		expect(otto.of('waiting')).toHaveLength(1);
+		expect(mia.of('waiting')).toHaveLength(4);
+		expect(lena.of('waiting')).toHaveLength(0);
+	});
+
 	it('members and observers wait without any document; leaders see who waits; admit, decline and remove', async () => {
 		const s = await startServer();
 		const g = await s.createGroup();
@@ -519,7 +544,7 @@ describe('lobby', () => {
 		const mia = await s.connect(g.links.member, 'Mia Member');
 		const otto = await s.connect(g.links.observer, 'Otto Observer');
 		const dan = await s.connect(g.links.member, 'Dan Declined');
-		for (const c of [mia, otto, dan]) expect(c.messages[0]).toEqual({ type: 'waiting' });
+		for (const c of [mia, otto, dan]) expect(c.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 
 		// Nothing of the session reaches a waiting socket, even when it asks.
 		leader.send({ type: 'next-phase' });
@@ -570,7 +595,7 @@ describe('lobby', () => {
 		await leader.waitState((st) => !st.participants[otto.participantId]);
 		// A removed person must be admitted again to come back, even with their seat.
 		const ottoAgain = await s.connect(g.links.observer, 'Otto', { seat: otto.seat });
-		expect(ottoAgain.messages[0]).toEqual({ type: 'waiting' });
+		expect(ottoAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
 		// Leaders cannot be removed.
 		leader.send({ type: 'remove', participantId: leader.participantId });
 		expect(await leader.next('refused', (m) => m.action === 'remove')).toMatchObject({ code: 'cannot-remove-leader' });

@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import type { Action } from '../session/actions';
 import { isLeader, entersDirectly } from '../session/roles';
 import { addParticipant, applyAction, mayAct, removeParticipant, restoreSession, setConnected, setInMedia } from '../session/rules';
-import { initialState, publishingFor, type SessionState } from '../session/state';
+import { initialState, leaderPresent, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
@@ -95,7 +95,7 @@ export class Room {
 			phase: this.#state.phase,
 			members: people.filter((p) => p.role === 'member').length,
 			observers: people.filter((p) => p.role === 'observer').length,
-			leaderPresent: people.some((p) => isLeader(p.role)),
+			leaderPresent: leaderPresent(this.#state),
 			waiting: [...this.#connections].filter((c) => !c.admitted).length,
 			startedAt: this.#state.startedAt,
 			plannedMinutes: this.#state.plannedMinutes,
@@ -154,7 +154,7 @@ export class Room {
 
 		if (entersNow) this.#admit(conn);
 		else {
-			this.#send(conn, { type: 'waiting', endedSessionId: this.#options.endedSessionId });
+			this.#send(conn, this.#waitingMessage());
 			this.#sendLobby();
 			this.#options.onChange?.(this);
 		}
@@ -382,7 +382,18 @@ export class Room {
 		this.#state = next;
 		writeState(this.doc, next);
 		this.#syncPublishing(previous, next);
+		if (leaderPresent(previous) !== leaderPresent(next)) this.#tellWaiting();
 		this.#options.onChange?.(this);
+	}
+
+	#waitingMessage(): ServerMessage {
+		return { type: 'waiting', endedSessionId: this.#options.endedSessionId, leaderPresent: leaderPresent(this.#state) };
+	}
+
+	/** People in the lobby learn when a leader arrives or goes: someone is there to let them in, or not yet. */
+	#tellWaiting(): void {
+		const message = this.#waitingMessage();
+		for (const conn of this.#connections) if (!conn.admitted) this.#send(conn, message);
 	}
 
 	/** The media server, not the client, closes the presenter's microphone while they listen. */

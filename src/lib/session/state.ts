@@ -1,5 +1,5 @@
 import type { Phase } from './phases';
-import type { Role } from './roles';
+import { isLeader, type Role } from './roles';
 
 /** One admitted person as everyone sees them. Name and role come from the server's authentication. */
 export interface Participant {
@@ -77,6 +77,11 @@ export function handQueue(state: SessionState): Participant[] {
 export function publishingFor(state: SessionState, participantId: string): { microphone: boolean; camera: boolean } {
 	const listening = state.listening && state.presenterId === participantId;
 	return { microphone: !listening, camera: !(listening && state.cameraOffWhileListening) };
+}
+
+/** Whether a leader or co-leader is in the room now (connected), to let people in. */
+export function leaderPresent(state: SessionState): boolean {
+	return Object.values(state.participants).some((p) => p.connected && isLeader(p.role));
 }
 
 export function presenter(state: SessionState): Participant | null {

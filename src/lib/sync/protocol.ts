@@ -44,6 +44,8 @@ export type ServerMessage =
 			type: 'waiting';
 			/** The group's session that ended in the last minutes, if any (see `endedSessionId`). */
 			endedSessionId?: string;
+			/** Whether a leader is in the room to let people in; sent again when that changes. */
+			leaderPresent: boolean;
 	  }
 	| {
 			type: 'admitted';

@@ -42,6 +42,8 @@ export class RoomClient {
 	status = $state<RoomStatus>('idle');
 	state = $state.raw<SessionState | null>(null);
 	waiting = $state.raw<WaitingPerson[]>([]);
+	/** In the lobby: whether a leader is there to let this person in. */
+	leaderPresent = $state(false);
 	refusal = $state<ShownRefusal | null>(null);
 	/**
 	 * Why the connection failed for good, as a code for the screen to translate (`problemText`
@@ -164,6 +166,7 @@ export class RoomClient {
 			case 'waiting':
 				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
 				this.status = 'waiting';
+				this.leaderPresent = message.leaderPresent;
 				break;
 			case 'admitted':
 				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
@@ -306,6 +309,7 @@ export class RoomClient {
 		this.state = null;
 		this.#previous = null;
 		this.waiting = [];
+		this.leaderPresent = false;
 		this.notices = [];
 		this.refusal = null;
 		this.participantId = null;
