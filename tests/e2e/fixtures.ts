@@ -138,8 +138,11 @@ export interface Agreement {
 	/** The presenter's name, or null when nobody presents. */
 	presenter: string | null;
 	listening: boolean;
-	/** The roster every screen must show: name → role. */
-	roster?: Record<string, Role>;
+	/**
+	 * The roster every screen must show: name → role. Always given: taking it from one screen
+	 * raced that screen's own updates (an admission it had not drawn yet).
+	 */
+	roster: Record<string, Role>;
 	/** Names whose hand is up; when given, everyone else's hand must be down. */
 	hands?: string[];
 }
@@ -154,18 +157,7 @@ const pagesOf = (people: (Page | Person)[]): Page[] => people.map((p) => (isPage
  */
 export async function expectAllAgree(people: (Page | Person)[], want: Agreement): Promise<void> {
 	const pages = pagesOf(people);
-	let roster = want.roster;
-	if (!roster) {
-		// No roster given: the first screen's roster is the reference for all the others.
-		roster = {};
-		const first = pages[0]!;
-		await expect(first.getByTestId('phase')).toHaveAttribute('data-phase', want.phase);
-		for (const entry of await first.getByTestId('participant').evaluateAll((els) =>
-			els.map((el) => [el.getAttribute('data-name') ?? '', el.getAttribute('data-role') ?? ''] as const)
-		)) {
-			roster[entry[0]] = entry[1] as Role;
-		}
-	}
+	const roster = want.roster;
 	const names = Object.keys(roster);
 	if (want.presenter !== null) expect(names, 'the presenter is in the roster').toContain(want.presenter);
 

@@ -288,14 +288,15 @@ test('leaving asks first, and tells the presenter that the group would lose its 
 	const bjorn = await joinAs(browser, links.member, BJORN);
 	for (const name of [ANNA, BJORN]) await admit(leader.page, name);
 	await participant(leader.page, ANNA).getByTestId('make-presenter').click();
-	await expectAllAgree([leader, anna, bjorn], { phase: 'gathering', presenter: ANNA, listening: false });
+	const roster = { [LEADER]: 'leader', [ANNA]: 'member', [BJORN]: 'member' } as const;
+	await expectAllAgree([leader, anna, bjorn], { phase: 'gathering', presenter: ANNA, listening: false, roster });
 
 	// The presenter is told what leaving would do; Cancel changes nothing.
 	await anna.page.getByTestId('leave').click();
 	await expect(anna.page.getByRole('alertdialog')).toContainText('You are presenting the case');
 	await anna.page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
 	await expect(anna.page.getByTestId('leave')).toBeFocused();
-	await expectAllAgree([leader, anna, bjorn], { phase: 'gathering', presenter: ANNA, listening: false });
+	await expectAllAgree([leader, anna, bjorn], { phase: 'gathering', presenter: ANNA, listening: false, roster });
 
 	// Another member gets the plain question; leaving takes effect only once confirmed.
 	await bjorn.page.getByTestId('leave').click();
@@ -328,7 +329,44 @@ test('a member who arrives before the leaders is told nobody is there yet, and t
 	await expect(text).toHaveAttribute('data-leader-present', 'true');
 	await expect(text).toHaveText('The leader will let you in shortly. You can keep this page open.');
 	await admit(leader.page, ANNA);
-	await expectAllAgree([leader, anna], { phase: 'gathering', presenter: null, listening: false });
+	await expectAllAgree([leader, anna], { phase: 'gathering', presenter: null, listening: false, roster: { [LEADER]: 'leader', [ANNA]: 'member' } });
 	for (const p of [leader, anna]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	await closeAll([leader, anna]);
+});
+
+test('a member whose page cannot reach the server is told so, in the lobby too, and gets in once it answers', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Patchy Group');
+	await creatorContext.close();
+	const leader = await joinAs(browser, links.leader, LEADER);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	// The sync socket passes through the test, which can cut it.
+	let socket: { close(options?: { code?: number; reason?: string }): Promise<void> } | null = null;
+	await page.routeWebSocket(/\/sync\//, (ws) => {
+		ws.connectToServer();
+		socket = ws;
+	});
+	await page.goto(links.member);
+	// The server cannot be reached for tickets: the page keeps trying and says so.
+	await page.route('**/api/tickets', (route) => route.abort('internetdisconnected'));
+	await joinOnPage(page, null, ANNA);
+	await expect(page.getByTestId('still-trying')).toHaveText('Still trying to reach the server. Check your internet connection; this page keeps trying by itself.');
+	await page.unroute('**/api/tickets');
+	await expect(page.getByTestId('lobby-waiting')).toBeVisible();
+	await expect(page.getByTestId('still-trying')).toHaveCount(0);
+
+	// In the lobby the connection drops and cannot come back for a while: said there too.
+	await page.route('**/api/tickets', (route) => route.abort('internetdisconnected'));
+	await socket!.close({ code: 4503, reason: 'session closed' });
+	await expect(page.getByTestId('still-trying')).toBeVisible();
+	await expect(page.getByTestId('lobby-waiting')).toBeVisible();
+	await page.unroute('**/api/tickets');
+	await expect(page.getByTestId('still-trying')).toHaveCount(0);
+	await admit(leader.page, ANNA);
+	await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	// The browser reports the aborted ticket requests itself; anything else is an app error.
+	expect(errors.filter((e) => !/net::ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+	await closeAll([leader]);
+	await context.close();
 });

@@ -42,6 +42,8 @@ export class RoomClient {
 	status = $state<RoomStatus>('idle');
 	state = $state.raw<SessionState | null>(null);
 	waiting = $state.raw<WaitingPerson[]>([]);
+	/** Several tries in a row have not reached the server (before admission the page says so). */
+	retrying = $state(false);
 	/** In the lobby: whether a leader is there to let this person in. */
 	leaderPresent = $state(false);
 	refusal = $state<ShownRefusal | null>(null);
@@ -165,12 +167,15 @@ export class RoomClient {
 		switch (message.type) {
 			case 'waiting':
 				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
+				this.#attempts = 0;
+				this.retrying = false;
 				this.status = 'waiting';
 				this.leaderPresent = message.leaderPresent;
 				break;
 			case 'admitted':
 				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
 				this.#attempts = 0;
+				this.retrying = false;
 				this.media = message.media;
 				this.clockOffset = message.now - Date.now();
 				this.#startDoc();
@@ -275,6 +280,7 @@ export class RoomClient {
 		// reconnects after a server restart.
 		const delay = Math.min(250 * 2 ** this.#attempts, 1500) + Math.random() * 250;
 		this.#attempts += 1;
+		this.retrying = this.#attempts >= 3;
 		this.#retryTimer = setTimeout(() => void this.#connect(), delay);
 	}
 
@@ -310,6 +316,7 @@ export class RoomClient {
 		this.#previous = null;
 		this.waiting = [];
 		this.leaderPresent = false;
+		this.retrying = false;
 		this.notices = [];
 		this.refusal = null;
 		this.participantId = null;
