@@ -94,9 +94,15 @@ test('a full two-case session with six people in six browsers', async ({ browser
 
 	// The leader admits three; the co-leader, with the same powers, admits Carmen.
 	await admit(leader.page, ANNA);
+	// Her entry goes; the keyboard focus moves on to the next person's "Admit", not to the page's start.
+	await expect(waitingEntry(leader.page, ANNA)).toHaveCount(0);
+	await expect(leader.page.locator(':focus')).toHaveAttribute('data-testid', 'admit');
 	await admit(leader.page, BJORN);
 	await admit(coLeader.page, CARMEN);
 	await admit(leader.page, OBSERVER);
+	// Nobody left: the focus rests on the waiting list's heading.
+	await expect(leader.page.getByTestId('waiting')).toHaveCount(0);
+	await expect.poll(() => leader.page.evaluate(() => document.activeElement?.tagName)).toBe('H3');
 	for (const guest of guests) {
 		await expect(guest.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 		await expect(guest.page.getByTestId('lobby-waiting')).toHaveCount(0);
@@ -138,8 +144,10 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	await expectAllAgree(people, { ...state, phase: 'case-call', presenter: null, listening: false, hands: [ANNA] });
 	for (const l of leaders) await expectHandQueue(l.page, [ANNA]);
 
-	// The leader chooses Anna to present; choosing her takes her hand down.
+	// The leader chooses Anna to present; choosing her takes her hand down. The button she
+	// pressed gives way to the listening controls, which take the focus.
 	await participant(leader.page, ANNA).getByTestId('make-presenter').click();
+	await expect(participant(leader.page, ANNA).getByTestId('toggle-listening')).toBeFocused();
 	await expectAllAgree(people, { ...state, phase: 'case-call', presenter: ANNA, listening: false, hands: [] });
 	await expect(anna.page.getByTestId('presenter-note')).toHaveText('You are presenting this case.');
 	for (const p of people.filter((p) => p !== anna)) await expect(p.page.getByTestId('presenter-note')).toHaveCount(0);
