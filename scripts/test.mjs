@@ -40,13 +40,23 @@ function countJson(label, file, read) {
 }
 
 step('build', 'npm', ['run', '--silent', 'build']);
+const built = !problems.includes('build');
 step('types (svelte-check)', 'npm', ['run', '--silent', 'check']);
 
 const vitestReport = join(reports, 'vitest.json');
 const vitestOk = run('unit and server tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
-countJson('vitest', vitestReport, (r) => ({ ok: r.numPassedTests, bad: r.numFailedTests + (vitestOk || r.numFailedTests ? 0 : 1) }));
+// A skipped or todo test is not a pass: none is expected, so each one counts as a failure.
+countJson('vitest', vitestReport, (r) => {
+	const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+	if (skipped) problems.push(`vitest: ${skipped} skipped`);
+	return { ok: r.numPassedTests, bad: r.numFailedTests + skipped + (vitestOk || r.numFailedTests ? 0 : 1) };
+});
 
-if (!existsSync(chromium)) {
+if (!built) {
+	// The browser tests run against the build: with a failed build they would test old code.
+	failed += 1;
+	problems.push('browser tests: not run, the build failed');
+} else if (!existsSync(chromium)) {
 	failed += 1;
 	problems.push(`browser tests: no Chromium at ${chromium} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 } else {
@@ -54,7 +64,9 @@ if (!existsSync(chromium)) {
 	const pwOk = run('browser tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwReport });
 	countJson('playwright', pwReport, (r) => {
 		const s = r.stats ?? {};
-		const bad = (s.unexpected ?? 0) + (s.flaky ?? 0);
+		const skipped = s.skipped ?? 0;
+		if (skipped) problems.push(`playwright: ${skipped} skipped`);
+		const bad = (s.unexpected ?? 0) + (s.flaky ?? 0) + skipped;
 		return { ok: s.expected ?? 0, bad: bad + (pwOk || bad ? 0 : 1) };
 	});
 }

@@ -28,4 +28,5 @@ test('a leader creates a group and a member is admitted', async ({ browser }) =>
 	await expect(member.getByTestId('phase')).toHaveAttribute('data-phase', 'opening');
 	await leader.screenshot({ path: 'test-results/leader.png', fullPage: true });
 	await member.screenshot({ path: 'test-results/member.png', fullPage: true });
+	for (const context of [leaderCtx, memberCtx]) await context.close();
 });

@@ -167,9 +167,13 @@ test('the group form checks the planned length and speaks German', async ({ brow
 	await expect(minutes).toHaveAttribute('aria-describedby', 'planned-minutes-problem');
 	await expect(minutes).toBeFocused();
 	for (const wrong of ['5', '601', '90.5']) {
+		// Put right first, so that each wrong value has to bring the hint back by itself.
+		await minutes.fill('90');
+		await expect(problem).toHaveCount(0);
 		await minutes.fill(wrong);
 		await page.getByTestId('create-group').click();
 		await expect(problem, wrong).toBeVisible();
+		await expect(minutes, wrong).toHaveAttribute('aria-invalid', 'true');
 	}
 	expect(posts, 'nothing is sent while the form is wrong').toEqual([]);
 

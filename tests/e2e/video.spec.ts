@@ -514,7 +514,7 @@ test('when the dev livekit-server dies mid-session, everyone in the room gets th
 	const pidFile = join(dir, 'pid');
 	writeFileSync(join(dir, 'livekit-server'), `#!/bin/sh\necho $$ > ${pidFile}\nwhile true; do sleep 0.05; done\n`);
 	chmodSync(join(dir, 'livekit-server'), 0o755);
-	const dev = await startServer({ PATH: `${dir}:${process.env.PATH}` });
+	const dev = await startServer({ PATH: `${dir}:${process.env.PATH}`, DATA_DIR: join(dir, 'data') });
 	try {
 		const created = await fetch(`${dev.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Dev video group' }) });
 		const { links } = (await created.json()) as Created;

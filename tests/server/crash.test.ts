@@ -25,7 +25,7 @@ function raw(port: number, bytes: string): Promise<string> {
 		socket.on('data', (chunk) => (answer += chunk.toString()));
 		socket.on('error', () => undefined);
 		socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
-		setTimeout(() => socket.destroy(), 2000).unref();
+		setTimeout(() => socket.destroy(), 10_000).unref();
 	});
 }
 

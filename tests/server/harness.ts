@@ -28,7 +28,7 @@ const clients = new Set<Client>();
 const sockets = new Set<WebSocket>();
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. Never measures time otherwise. */
-export async function waitFor(check: () => boolean, what = 'condition', timeoutMs = 4000): Promise<void> {
+export async function waitFor(check: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (check()) return;
@@ -277,7 +277,9 @@ export class ServerClient {
 		return new Promise((resolve, reject) => {
 			const finalHeaders: Record<string, string> = { ...headers };
 			if (body !== undefined && !chunked && !('content-length' in finalHeaders)) finalHeaders['content-length'] = String(Buffer.byteLength(body));
+			let answered = false;
 			const req = request(`${this.base}${path}`, { method, headers: finalHeaders, agent: false }, (res) => {
+				answered = true;
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
 				res.on('end', () => {
@@ -291,8 +293,13 @@ export class ServerClient {
 					resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
 				});
 			});
-			// The server may answer (413) and close before it has read everything we send.
-			req.on('error', (error) => setTimeout(() => reject(error), 50));
+			// The server may answer (413) and close before it has read everything we send: a write
+			// error then is no failure. Only a request that ends with no answer at all is one.
+			let failure: Error | null = null;
+			req.on('error', (error) => (failure = error));
+			req.on('close', () => {
+				if (!answered) reject(failure ?? new Error('connection closed without an answer'));
+			});
 			if (body !== undefined && chunked) {
 				const bytes = Buffer.from(body);
 				for (let i = 0; i < bytes.length; i += 4096) req.write(bytes.subarray(i, i + 4096));

@@ -53,13 +53,13 @@ describe('livekit-server on PATH', () => {
 		const { logger, warnings } = recordingLogger();
 		const dev = startDevLiveKit(file, logger);
 		expect(dev.media).toMatchObject({ url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'secret' });
-		for (let i = 0; i < 200 && !existsSync(log); i++) await new Promise((r) => setTimeout(r, 10));
+		// The shell makes the file before echo fills it: wait for the line itself.
+		await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('\n'), 'the stand-in started');
 		expect(readFileSync(log, 'utf8').trim()).toBe('--dev --bind 127.0.0.1');
 		expect(dev.running).toBe(true);
 		expect(dev.media.available()).toBe(true);
 		dev.stop();
-		for (let i = 0; i < 200 && !readFileSync(log, 'utf8').includes('stopped'); i++) await new Promise((r) => setTimeout(r, 10));
-		expect(readFileSync(log, 'utf8')).toContain('stopped');
+		await waitFor(() => readFileSync(log, 'utf8').includes('stopped'), 'the stand-in stopped');
 		await waitFor(() => dev.running === false, 'exit seen');
 		expect(warnings()).toEqual([]); // stopping on purpose is no failure
 	});

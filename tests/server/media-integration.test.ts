@@ -61,7 +61,10 @@ describe('video through the app server', () => {
 		await until(() => client.messages.some((m) => m.type === 'media-token'), 'media token');
 		const answer = client.messages.find((m) => m.type === 'media-token')!;
 		expect(answer.url).toBe(fake.url);
-		return new TokenVerifier(KEY, SECRET).verify(answer.token as string);
+		const claims = await new TokenVerifier(KEY, SECRET).verify(answer.token as string);
+		// The app's own lifetime (docs: ten minutes), not a test's input.
+		expect((claims.exp as number) - (claims.nbf as number)).toBe(600);
+		return claims;
 	}
 
 	it('sizes each media room from its group: 16 seats by default, a conference group its members + 2 leaders + 4 observers', async () => {

@@ -1,4 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** This process's PATH without the folders that hold `program`. */
+function pathWithout(program: string): string {
+	return (process.env.PATH ?? '')
+		.split(delimiter)
+		.filter((dir) => dir && !existsSync(join(dir, program)))
+		.join(delimiter);
+}
 
 export interface ServerProcess {
 	url: string;
@@ -17,6 +27,9 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', 'server/index.ts'], {
 		env: {
 			...process.env,
+			// A livekit-server on this machine's PATH would make every test server start its own
+			// on port 7880 (`npm start` does that): tests that want one put a stand-in on PATH.
+			PATH: pathWithout('livekit-server'),
 			PORT: '0',
 			HOST: '127.0.0.1',
 			EMPTY_ROOM_GRACE_SECONDS: '2',
