@@ -11,10 +11,18 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	// Everything the organiser's browser sends to the server and every API answer, to show
 	// that no media key ever passes through it.
 	const traffic: string[] = [];
+	const bodies: Promise<void>[] = [];
 	organiserContext.on('request', (r) => traffic.push(`${r.url()} ${r.postData() ?? ''}`));
-	organiserContext.on('response', async (r) => {
-		if (new URL(r.url()).pathname.startsWith('/api/')) traffic.push(await r.text().catch(() => ''));
+	organiserContext.on('response', (r) => {
+		if (new URL(r.url()).pathname.startsWith('/api/')) bodies.push(r.text().then((text) => void traffic.push(text), () => undefined));
 	});
+	// The overview socket's frames, both ways, too.
+	organiserContext.on('page', (page) =>
+		page.on('websocket', (ws) => {
+			ws.on('framesent', (f) => traffic.push(String(f.payload)));
+			ws.on('framereceived', (f) => traffic.push(String(f.payload)));
+		})
+	);
 	const organiser = await organiserContext.newPage();
 	await organiser.goto(base + '/');
 	await organiser.getByTestId('conference-link').click();
@@ -52,7 +60,9 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	await organiser.reload();
 	await expect(organiser.getByTestId('overview-group')).toHaveCount(3);
 	expect(keyOf(await link(0, 'member')), 'the same keys after a reload').toBe(keys[0]);
+	await Promise.all(bodies);
 	expect(traffic.length).toBeGreaterThan(5);
+	expect(traffic.some((t) => t.includes('"type":"overview"')), 'overview frames were recorded').toBe(true);
 	for (const secretPart of [secret, ...keys]) expect(traffic.filter((t) => t.includes(secretPart)), 'traffic carrying a media key').toEqual([]);
 
 	// Hand-outs: the CSV has all twelve links; the calendar file has both sessions in UTC.
