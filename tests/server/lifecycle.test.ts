@@ -1,7 +1,8 @@
 import { snapshotOf as offered } from '../../src/lib/sync/snapshot';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ENDED_MEMORY_MS } from '../../src/lib/server/rooms';
 import { handQueue, type SessionState } from '../../src/lib/session/state';
 import { CloseCode, type Snapshot } from '../../src/lib/sync/protocol';
 import { readState } from '../../src/lib/sync/schema';
@@ -64,6 +65,35 @@ describe('ending a session', () => {
 		await leaderAgain.waitFor((c) => c.last('lobby')?.waiting.some((w) => w.participantId === members[0]!.participantId) === true, 'member in lobby again');
 		leaderAgain.send({ type: 'admit', participantId: memberAgain.participantId });
 		expect(await memberAgain.next('admitted')).toMatchObject({ sessionId: fresh.sessionId });
+	});
+
+	it('remembers an ended session for someone away at its end for ten minutes, then forgets it', async () => {
+		// Only Date is faked, so sockets and timers run as usual while the clock jumps.
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			const s = await startServer();
+			const { created, leader, members } = await session(s, { members: 1 });
+			const sessionId = s.app.rooms.get(created.group.id)!.state.sessionId;
+			members[0]!.ws.terminate();
+			await leader.waitState((st) => st.participants[members[0]!.participantId]?.connected === false);
+			leader.send({ type: 'end-session' });
+			await leader.waitClosed();
+			await waitFor(() => s.app.rooms.size === 0, 'room destroyed');
+
+			// Within ten minutes the group's next room still knows which session ended.
+			vi.setSystemTime(Date.now() + ENDED_MEMORY_MS - 60_000);
+			const back = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
+			expect(back.messages[0]).toEqual({ type: 'waiting', leaderPresent: false, endedSessionId: sessionId });
+			back.ws.terminate();
+			await waitFor(() => s.app.rooms.size === 0, 'room destroyed again');
+
+			// After ten minutes nothing of it is left.
+			vi.setSystemTime(Date.now() + 2 * 60_000);
+			const later = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
+			expect(later.messages[0]).toEqual({ type: 'waiting', leaderPresent: false });
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('releases the destroyed document for garbage collection', async () => {
