@@ -37,6 +37,13 @@ test('each link has a QR code that reads as the link, a copy button and a print 
 		await expect(page.getByTestId(`copy-${key}`)).toHaveText('Copied');
 		expect(await page.evaluate(() => navigator.clipboard.readText()), `the copied ${key} link`).toBe(url);
 	}
+	// A browser that refuses the clipboard: the person is told to copy by hand, not left guessing.
+	await page.evaluate(() => {
+		navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+	});
+	await page.getByTestId('copy-member').click();
+	await expect(page.getByTestId('copy-member-failed')).toHaveText('Could not copy: select the link and copy it yourself.');
+	await expect(page.getByTestId('copy-member')).toHaveText('Copy');
 	// The print view: every link and code, no buttons.
 	await page.emulateMedia({ media: 'print' });
 	for (const key of KEYS) {

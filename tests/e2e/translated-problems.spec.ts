@@ -122,6 +122,8 @@ test('a leader’s click while the connection is down is not lost in silence', a
 	// Back again: the click was not applied behind anyone's back, and the next one works.
 	await page.unroute('**/api/tickets');
 	await expect(page.getByTestId('reconnecting')).toHaveCount(0, { timeout: 15_000 });
+	// The "not sent" line described the outage: it goes with it.
+	await expect(page.getByTestId('refusal')).toHaveCount(0);
 	await expect(page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	await expect(mia.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	await page.getByTestId('next-phase').click();

@@ -176,6 +176,8 @@ export class RoomClient {
 				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
 				this.#attempts = 0;
 				this.retrying = false;
+				// "Not sent" described the outage, which is over: it would only confuse now.
+				if (this.refusal === 'not-connected') this.refusal = null;
 				this.media = message.media;
 				this.clockOffset = message.now - Date.now();
 				this.#startDoc();
