@@ -9,7 +9,7 @@ import { HttpError, clientKey, readJson, readText, sendError, sendJson } from '.
 import type { Logger } from './log';
 import type { MediaService } from './media';
 import type { RoomRegistry } from './rooms';
-import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, randomId, type Signer, type TokenProblem } from './links';
+import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, mediaKeyField, randomId, type Signer, type TokenProblem } from './links';
 import type { RateLimiter } from './rate-limit';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 import { handleConferenceApi } from './conference-api';
@@ -32,7 +32,7 @@ const CreateGroupSchema = v.object({
 		v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A group name may not contain control characters.')
 	),
 	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
-	mediaKey: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, 'mediaKey must be 22 to 128 base64url characters.')))
+	mediaKey: v.optional(mediaKeyField('mediaKey'))
 });
 
 const token = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_TOKEN_LENGTH));

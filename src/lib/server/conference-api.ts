@@ -4,7 +4,7 @@ import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, seat
 import { groupMediaKey, newMediaKey } from '../media/media-key';
 import { limit, linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
 import { HttpError, readJson, sendJson } from './http';
-import { MAX_CONFERENCE_TOKEN_LENGTH, randomId, type ConferenceFacts } from './links';
+import { linkFragment, MAX_CONFERENCE_TOKEN_LENGTH, mediaKeyField, randomId, type ConferenceFacts } from './links';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 
@@ -26,7 +26,6 @@ function isTimeZone(zone: string): boolean {
 	}
 }
 
-/** The conference's media secret, from which every group's media key is derived. */
 const START_FORMAT = 'Each session start must be an ISO date-time with offset, e.g. 2026-05-12T09:00:00+02:00.';
 
 /** A date-time Date can read, on a day that exists. */
@@ -37,7 +36,8 @@ function isRealInstant(text: string): boolean {
 	return date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
 }
 
-const MediaSecret = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, 'mediaSecret must be 22 to 128 base64url characters.'));
+/** The conference's media secret, from which every group's media key is derived. */
+const MediaSecret = mediaKeyField('mediaSecret');
 
 const CreateConferenceSchema = v.object({
 	name: text(120, 'A conference name'),
@@ -82,7 +82,7 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 	const plannedMinutes = Math.max(...facts.s.map(([, minutes]) => minutes));
 	return {
 		conference: { id: facts.c, name: facts.n, timeZone: facts.z, membersPerGroup: facts.p, sessions },
-		organiserLink: `${base}/organiser#${new URLSearchParams(mediaSecret ? { t: token, k: mediaSecret } : { t: token })}`,
+		organiserLink: `${base}/organiser#${linkFragment(token, mediaSecret)}`,
 		expiresAt: new Date(facts.x * 1000).toISOString(),
 		groups: await Promise.all(
 			facts.g.map(async ([id, name, leaders]) => ({

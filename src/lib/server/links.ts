@@ -141,6 +141,11 @@ export const LINK_KEYS: Record<Role, 'leader' | 'coLeader' | 'member' | 'observe
 	observer: 'observer'
 };
 
+/** A media key or a conference's media secret as a caller may send one (media-key.ts makes 43 characters). */
+export function mediaKeyField(field: string) {
+	return v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, `${field} must be 22 to 128 base64url characters.`));
+}
+
 /** The fragment of a link: the signed token and, when known here, the media key. */
 export function linkFragment(token: string, mediaKey: string | null): string {
 	return new URLSearchParams(mediaKey ? { t: token, k: mediaKey } : { t: token }).toString();
