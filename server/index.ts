@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError, isLoopback, loadConfig, type Config } from '../src/lib/server/config';
 import { createLogger } from '../src/lib/server/log';
 import { createApp } from '../src/lib/server/app';
-import { devLiveKitFromPath, type DevLiveKit } from '../src/lib/server/livekit-dev';
+import { provideVideo } from '../src/lib/server/video-setup';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const handlerFile = join(root, 'build', 'handler.js');
@@ -35,12 +35,15 @@ const { handler } = (await import(pathToFileURL(handlerFile).href)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 };
 
-let devLiveKit: DevLiveKit | null = null;
-if (!config.media) {
-	devLiveKit = devLiveKitFromPath(logger);
-	// Video is offered only while the process runs; if it dies, rooms show the no-video notice.
-	if (devLiveKit) config.media = devLiveKit.media;
-	else logger.info('video: not configured (set LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET); rooms run without video');
+let localLiveKit: Awaited<ReturnType<typeof provideVideo>> = null;
+try {
+	localLiveKit = await provideVideo(config, logger, root);
+} catch (error) {
+	if (error instanceof ConfigError) {
+		console.error(error.message);
+		process.exit(1);
+	}
+	throw error;
 }
 
 const app = createApp(config, logger);
@@ -54,10 +57,16 @@ server.on('upgrade', (req, socket, head) => {
 	if (!app.handleUpgrade(req, socket, head)) socket.destroy();
 });
 
-server.listen(config.port, config.host, () => {
+server.listen(config.port, config.host, async () => {
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+	if (localLiveKit) {
+		// LiveKit's webhooks come back to this process over loopback (or the one address it listens on).
+		const hookHost = config.host === '0.0.0.0' || config.host === '::' || isLoopback(config.host) ? '127.0.0.1' : shownHost;
+		const started = await localLiveKit.start(`http://${hookHost}:${port}/api/media/webhook`);
+		if (started) console.log(`Video: on (LiveKit ${config.media?.url}, loopback only)`);
+	}
 	if (!config.organiserKey && !isLoopback(config.host)) {
 		logger.warn('ORGANISER_KEY is not set and the server listens beyond loopback: anyone who reaches it can create groups');
 	}
@@ -66,11 +75,12 @@ server.listen(config.port, config.host, () => {
 	console.log(`Balint Room is ready: open ${config.publicOrigin ?? `http://${shownHost === '0.0.0.0' ? 'localhost' : shownHost}:${port}`}/`);
 });
 
-function shutdown() {
+async function shutdown() {
 	app.close();
-	devLiveKit?.stop();
+	setTimeout(() => process.exit(0), 4000).unref();
+	// LiveKit first: a child left running would hold its ports for the next start.
+	await localLiveKit?.stop();
 	server.close(() => process.exit(0));
-	setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -82,14 +82,27 @@ describe('video through the app server', () => {
 		expect(seats(`balint-${g.id}`)).toEqual([18]);
 	});
 
-	it('gives admitted people a token for this room only, and observers nothing to publish', async () => {
+	it('gives admitted people a token for this room only with no right to publish; once in, the session grants it (observers: nothing)', async () => {
 		const { groupId, member, observer } = await group();
 		const memberClaims = await tokenOf(member);
 		expect(memberClaims.sub).toBe(member.participantId);
 		expect(memberClaims.name).toBe('Mia');
-		expect(memberClaims.video).toMatchObject({ room: `balint-${groupId}`, roomJoin: true, canPublish: true, canPublishSources: ['camera', 'microphone'] });
+		expect(memberClaims.video).toMatchObject({ room: `balint-${groupId}`, roomJoin: true, canSubscribe: true, canPublish: false });
 		const observerClaims = await tokenOf(observer);
 		expect(observerClaims.video).toMatchObject({ canPublish: false, canSubscribe: true });
+		// In the media room, each browser asks for its rights; the session decides them.
+		const updates = () => fake.calls.filter((c) => c.method === 'UpdateParticipant');
+		member.send({ type: 'media-joined' });
+		await until(() => updates().length === 1, 'member granted');
+		expect(updates()[0]!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
+		observer.send({ type: 'media-joined' });
+		await until(() => updates().length === 2, 'observer answered');
+		expect(updates()[1]!.body).toEqual({ room: `balint-${groupId}`, identity: observer.participantId, permission: { canSubscribe: true } });
+		// Asking again at once buys no more LiveKit calls; the next real join (seconds later) does.
+		for (let i = 0; i < 20; i++) member.send({ type: 'media-joined' });
+		member.send({ type: 'raise-hand' });
+		await until(() => readState(member.doc)?.participants[member.participantId]?.handRaisedAt != null, 'a later message processed');
+		expect(updates()).toHaveLength(2);
 		// CreateRoom before every token (idempotent at LiveKit): a room LiveKit closed comes back.
 		const creates = fake.calls.filter((c) => c.method === 'CreateRoom');
 		expect(creates.length).toBeGreaterThanOrEqual(1);
@@ -161,12 +174,17 @@ describe('video through the app server', () => {
 		expect(fake.calls).toHaveLength(0);
 	});
 
-	it('a presenter who joins video while listening gets a token without microphone', async () => {
-		const { leader, member } = await group();
+	it('a presenter who enters video while listening is granted the camera only', async () => {
+		const { groupId, leader, member } = await group();
 		leader.send({ type: 'make-presenter', participantId: member.participantId });
 		leader.send({ type: 'set-phase', phase: 'reflection' });
 		await until(() => readState(member.doc)?.listening === true, 'listening');
-		expect((await tokenOf(member)).video?.canPublishSources).toEqual(['camera']);
+		expect((await tokenOf(member)).video).toMatchObject({ canPublish: false });
+		const updates = () => fake.calls.filter((c) => c.method === 'UpdateParticipant' && c.body.identity === member.participantId);
+		const before = updates().length;
+		member.send({ type: 'media-joined' });
+		await until(() => updates().length === before + 1, 'granted');
+		expect(updates().at(-1)!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] } });
 	});
 
 	it('closes and reopens the presenter’s microphone, and the camera too when the group asks', async () => {

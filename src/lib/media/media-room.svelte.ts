@@ -2,6 +2,18 @@ import type { Room, Track } from 'livekit-client';
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
+export interface MediaGrant {
+	url: string;
+	token: string;
+}
+
+/** What the media room needs from the session: tokens, and a word once it is in. */
+export interface MediaSession {
+	token(): Promise<MediaGrant>;
+	/** Asks the server for this person's publishing rights (the token carries none). */
+	joined(): void;
+}
+
 export interface MediaChoices {
 	micOn: boolean;
 	cameraOn: boolean;
@@ -30,8 +42,19 @@ export class MediaRoom {
 	/** The browser holds the group's sound back until the person clicks (autoplay rules). */
 	audioBlocked = $state(false);
 
+	/** Remote people who publish something, by identity (participant id). */
+	publishers = $state.raw<ReadonlySet<string>>(new Set());
+	/** Remote people whose media this browser cannot decrypt (a different media key). */
+	undecryptable = $state.raw<ReadonlySet<string>>(new Set());
+
+	#lk: typeof import('livekit-client') | null = null;
 	#room: Room | null = null;
 	#worker: Worker | null = null;
+	#session: MediaSession | null = null;
+	#mediaKey = '';
+	#choices: MediaChoices | null = null;
+	#attempts = 0;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	#audio = new Map<string, HTMLMediaElement>();
 	#audioHost: HTMLElement;
 	/** What the person chose; restored when the server gives the permission back. */
@@ -42,55 +65,128 @@ export class MediaRoom {
 		this.#audioHost = audioHost;
 	}
 
-	async connect(url: string, token: string, mediaKey: string, choices: MediaChoices): Promise<void> {
+	/**
+	 * Enters the media room. Afterwards the room stays in it by itself: when LiveKit drops the
+	 * connection for good (its server restarted, the network was gone too long), a fresh token
+	 * is asked for and the room entered again, with backoff, until the person leaves.
+	 */
+	async connect(session: MediaSession, mediaKey: string, choices: MediaChoices): Promise<void> {
+		this.#session = session;
+		this.#mediaKey = mediaKey;
+		this.#wantMic = choices.micOn;
+		this.#wantCamera = choices.cameraOn;
+		this.#choices = choices;
 		this.status = 'connecting';
 		try {
-			const lk = await import('livekit-client');
-			const { default: E2EEWorker } = await import('livekit-client/e2ee-worker?worker');
-			const keyProvider = new lk.ExternalE2EEKeyProvider();
-			await keyProvider.setKey(mediaKey);
-			this.#worker = new E2EEWorker();
-			const room = new lk.Room({
-				adaptiveStream: true,
-				dynacast: true,
-				encryption: { keyProvider, worker: this.#worker },
-				audioCaptureDefaults: choices.audioInput ? { deviceId: choices.audioInput } : undefined,
-				videoCaptureDefaults: choices.videoInput ? { deviceId: choices.videoInput } : undefined
-			});
-			this.#room = room;
-			const E = lk.RoomEvent;
-			room
-				.on(E.TrackSubscribed, () => this.#refresh())
-				.on(E.TrackUnsubscribed, () => this.#refresh())
-				.on(E.TrackMuted, () => this.#refresh())
-				.on(E.TrackUnmuted, () => this.#refresh())
-				.on(E.LocalTrackPublished, () => this.#refresh())
-				.on(E.LocalTrackUnpublished, () => this.#refresh())
-				.on(E.ParticipantDisconnected, () => this.#refresh())
-				.on(E.ActiveSpeakersChanged, (speakers) => (this.speaking = new Set(speakers.map((s) => s.identity))))
-				.on(E.Reconnecting, () => (this.status = 'reconnecting'))
-				.on(E.Reconnected, () => (this.status = 'connected'))
-				.on(E.Disconnected, () => {
-					if (this.status !== 'closed') this.status = 'failed';
-				})
-				.on(E.AudioPlaybackStatusChanged, () => (this.audioBlocked = !room.canPlaybackAudio))
-				.on(E.ParticipantEncryptionStatusChanged, () => (this.encrypted = room.isE2EEEnabled))
-				.on(E.ParticipantPermissionsChanged, () => void this.#onPermissions());
-			await room.setE2EEEnabled(true);
-			await room.connect(url, token);
-			this.status = 'connected';
-			this.encrypted = room.isE2EEEnabled;
-			this.#wantMic = choices.micOn;
-			this.#wantCamera = choices.cameraOn;
-			this.micAllowed = this.#mayPublish('microphone');
-			this.cameraAllowed = this.#mayPublish('camera');
-			if (choices.cameraOn && this.cameraAllowed) await room.localParticipant.setCameraEnabled(true);
-			if (choices.micOn && this.micAllowed) await room.localParticipant.setMicrophoneEnabled(true);
-			this.#refresh();
+			await this.#enter();
+			if (!this.#closed()) this.status = 'connected';
 		} catch (error) {
+			if (this.#closed()) return;
 			this.problem = (error as Error)?.message ?? String(error);
 			this.status = 'failed';
 		}
+	}
+
+	/** Read through a method so that TypeScript does not narrow it across an await. */
+	#closed(): boolean {
+		return this.status === 'closed';
+	}
+
+	/** One attempt: a fresh token, a fresh Room and E2EE worker, then what the person wants published. */
+	async #enter(): Promise<void> {
+		const { url, token } = await this.#session!.token();
+		if (this.#closed()) return;
+		const lk = (this.#lk ??= await import('livekit-client'));
+		const { default: E2EEWorker } = await import('livekit-client/e2ee-worker?worker');
+		const keyProvider = new lk.ExternalE2EEKeyProvider();
+		await keyProvider.setKey(this.#mediaKey);
+		const choices = this.#choices!;
+		const worker = new E2EEWorker();
+		const room = new lk.Room({
+			adaptiveStream: true,
+			dynacast: true,
+			encryption: { keyProvider, worker },
+			audioCaptureDefaults: choices.audioInput ? { deviceId: choices.audioInput } : undefined,
+			// 540p is plenty for a gallery of eight faces, and spares a clinic laptop's CPU.
+			videoCaptureDefaults: { resolution: lk.VideoPresets.h540.resolution, ...(choices.videoInput ? { deviceId: choices.videoInput } : {}) }
+		});
+		this.#release();
+		this.#room = room;
+		this.#worker = worker;
+		const E = lk.RoomEvent;
+		room
+			.on(E.TrackSubscribed, () => this.#refresh())
+			.on(E.TrackUnsubscribed, () => this.#refresh())
+			.on(E.TrackMuted, () => this.#refresh())
+			.on(E.TrackUnmuted, () => this.#refresh())
+			.on(E.LocalTrackPublished, () => this.#refresh())
+			.on(E.LocalTrackUnpublished, () => this.#refresh())
+			.on(E.ParticipantDisconnected, () => this.#refresh())
+			.on(E.ActiveSpeakersChanged, (speakers) => (this.speaking = new Set(speakers.map((s) => s.identity))))
+			.on(E.Reconnecting, () => (this.status = 'reconnecting'))
+			.on(E.Reconnected, () => (this.status = 'connected'))
+			.on(E.Disconnected, (reason) => {
+				if (this.#room === room) this.#lost(reason);
+			})
+			.on(E.AudioPlaybackStatusChanged, () => (this.audioBlocked = !room.canPlaybackAudio))
+			.on(E.ParticipantEncryptionStatusChanged, () => (this.encrypted = room.isE2EEEnabled))
+			.on(E.EncryptionError, (error, participant) => this.#undecryptable(error, participant?.identity))
+			.on(E.ParticipantPermissionsChanged, () => void this.#onPermissions());
+		await room.setE2EEEnabled(true);
+		await room.connect(url, token);
+		if (this.#closed()) return void room.disconnect();
+		this.#attempts = 0;
+		this.encrypted = room.isE2EEEnabled;
+		// Publishing rights come from the session, after joining (the token carries none): they
+		// arrive as a permission change, which #onPermissions follows.
+		this.#session!.joined();
+		await this.#onPermissions();
+	}
+
+	/**
+	 * LiveKit gave up on the connection. Leaving, being removed, another tab with the same
+	 * person, or the room's end are final; anything else (a restarted media server, a long
+	 * network cut) is entered again with a fresh token.
+	 */
+	#lost(reason: number | undefined): void {
+		// Only a room we were in: a first attempt that fails is the caller's to report.
+		if (this.status !== 'connected' && this.status !== 'reconnecting') return;
+		const R = this.#lk!.DisconnectReason;
+		const final = [R.CLIENT_INITIATED, R.DUPLICATE_IDENTITY, R.PARTICIPANT_REMOVED, R.ROOM_DELETED];
+		if (reason !== undefined && final.includes(reason)) {
+			this.status = 'failed';
+			return;
+		}
+		this.status = 'reconnecting';
+		this.#retry();
+	}
+
+	#retry(): void {
+		if (this.#retryTimer) return;
+		const delay = Math.min(10_000, 500 * 2 ** this.#attempts++);
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			if (this.status === 'closed') return;
+			this.#enter().then(
+				() => {
+					if (this.status !== 'closed') this.status = 'connected';
+				},
+				() => {
+					if (this.status !== 'closed') this.#retry();
+				}
+			);
+		}, delay);
+	}
+
+	/**
+	 * A frame that could not be decrypted. When nobody's media can be read, this person's key
+	 * is the wrong one (a link with a different key); when only one person's cannot, theirs is.
+	 */
+	#undecryptable(error: Error, identity: string | undefined): void {
+		// CryptorErrorReason.InvalidKey is 0, MissingKey 1; an internal error says nothing about keys.
+		const reason = (error as Error & { reason?: number }).reason;
+		if (!identity || (reason !== 0 && reason !== 1) || this.undecryptable.has(identity)) return;
+		this.undecryptable = new Set([...this.undecryptable, identity]);
 	}
 
 	#mayPublish(source: 'camera' | 'microphone'): boolean {
@@ -158,12 +254,16 @@ export class MediaRoom {
 			if (!mic || mic.isMuted) muted.add(p.identity);
 		}
 		const heard = new Set<string>();
+		const publishers = new Set<string>();
 		for (const p of room.remoteParticipants.values()) {
+			if (p.trackPublications.size > 0) publishers.add(p.identity);
 			for (const pub of p.trackPublications.values()) {
 				if (pub.kind !== 'audio' || !pub.track) continue;
 				heard.add(pub.trackSid);
 				if (!this.#audio.has(pub.trackSid)) {
 					const element = pub.track.attach();
+					// Whose voice this is, for the media tests' receive statistics (an id, never a name).
+					element.dataset.participantId = p.identity;
 					this.#audioHost.append(element);
 					this.#audio.set(pub.trackSid, element);
 				}
@@ -176,19 +276,33 @@ export class MediaRoom {
 			}
 		}
 		this.videos = videos;
+		this.publishers = publishers;
 		this.micMuted = muted;
 		this.micOn = !!local.isMicrophoneEnabled;
 		this.cameraOn = !!local.isCameraEnabled;
 	}
 
-	async destroy(): Promise<void> {
-		this.status = 'closed';
+	/** Lets go of the current Room (a new attempt replaces it, or the person left). */
+	#release(): void {
 		for (const element of this.#audio.values()) element.remove();
 		this.#audio.clear();
 		const room = this.#room;
+		const worker = this.#worker;
 		this.#room = null;
-		await room?.disconnect().catch(() => undefined);
-		this.#worker?.terminate();
 		this.#worker = null;
+		void room
+			?.disconnect()
+			.catch(() => undefined)
+			.finally(() => worker?.terminate());
+		if (!room) worker?.terminate();
+	}
+
+	async destroy(): Promise<void> {
+		this.status = 'closed';
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = null;
+		const room = this.#room;
+		this.#release();
+		await room?.disconnect().catch(() => undefined);
 	}
 }

@@ -33,6 +33,13 @@ export interface Config {
 	 * the moment it does, so that people already in a room are told too.
 	 */
 	media: { url: string; apiKey: string; apiSecret: string; available?: () => boolean; whenGone?: (listener: () => void) => void } | null;
+	/**
+	 * Without LIVEKIT_*: `auto` runs the project's own LiveKit when it can (building it once
+	 * when Go is there), `on` refuses to start without video, `off` never offers video.
+	 */
+	video: 'auto' | 'on' | 'off';
+	/** Signalling port of the LiveKit the app runs itself; RTC uses the next two. */
+	localLiveKitPort: number;
 }
 
 export class ConfigError extends Error {}
@@ -62,7 +69,9 @@ const EnvSchema = v.object({
 	LOG_LEVEL: v.optional(v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'silent']), 'info'),
 	LIVEKIT_URL: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^(wss?|https?):\/\/[^\s/]+\/?$/, 'must be a LiveKit address such as wss://media.example.org'))),
 	LIVEKIT_API_KEY: v.optional(v.pipe(v.string(), v.trim(), v.minLength(3))),
-	LIVEKIT_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters')))
+	LIVEKIT_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
+	VIDEO: v.optional(v.picklist(['auto', 'on', 'off'], 'must be auto, on or off'), 'auto'),
+	LIVEKIT_PORT: v.optional(intIn(1, 65533), '7880')
 });
 
 /** Reads the signing key file, creating it (mode 0600) on first start so links survive restarts. */
@@ -122,7 +131,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		media:
 			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
 				? { url: e.LIVEKIT_URL.replace(/^http/, 'ws').replace(/\/$/, ''), apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
-				: null
+				: null,
+		video: e.VIDEO,
+		localLiveKitPort: e.LIVEKIT_PORT
 	};
 }
 

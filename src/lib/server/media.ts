@@ -131,16 +131,20 @@ export class MediaService {
 		return result;
 	}
 
-	/** A join token for one admitted person: this room only, never admin, record or hidden. */
-	async token(grantee: MediaGrantee, publishing: Publishing, seats?: number): Promise<string> {
+	/**
+	 * A join token for one admitted person: this room only, never admin, record or hidden, and
+	 * no right to publish. What a person may publish comes only from the session, live, as an
+	 * UpdateParticipant once they are in (`setPublishing`): a token, which stays valid for its
+	 * whole lifetime and is reused when LiveKit restarts, can never reopen a closed microphone.
+	 */
+	async token(grantee: MediaGrantee, seats?: number): Promise<string> {
 		await this.ensureRoom(grantee.groupId, seats);
-		const permission = permissionFor(grantee.role, publishing);
 		const grant: VideoGrant = {
 			roomJoin: true,
 			room: mediaRoomName(grantee.groupId),
 			canSubscribe: true,
-			canPublish: permission.canPublish,
-			canPublishSources: permission.canPublishSources,
+			canPublish: false,
+			canPublishSources: [],
 			canPublishData: false,
 			canUpdateOwnMetadata: false,
 			roomCreate: false,

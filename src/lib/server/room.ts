@@ -27,6 +27,8 @@ interface Connection {
 	admitted: boolean;
 	/** Closed because the same person connected again: they are not away, so nobody is told so. */
 	replaced?: boolean;
+	/** When this socket last asked for its publishing rights (one LiveKit call each; see media-joined). */
+	grantAskedAt?: number;
 }
 
 export interface RoomOptions {
@@ -234,6 +236,13 @@ export class Room {
 		if (!conn.admitted) return this.#refuse(conn, message.type, 'not-allowed');
 		if (message.type === 'restore') return this.#restore(conn, message.snapshot);
 		if (message.type === 'media-token') return this.#mediaToken(conn);
+		if (message.type === 'media-joined') {
+			// A browser enters the media room a few times a session at most: more often buys no more LiveKit calls.
+			const now = Date.now();
+			if (conn.grantAskedAt !== undefined && now - conn.grantAskedAt < 2000) return;
+			conn.grantAskedAt = now;
+			return this.#grantPublishing(conn.identity.participantId);
+		}
 		this.#act(conn, message as Action);
 	}
 
@@ -264,13 +273,13 @@ export class Room {
 		if (action.type === 'end-session') this.end();
 	}
 
-	/** A media token only for an admitted person, with what they may publish right now. */
+	/** A media token only for an admitted person; it carries no right to publish (see `token`). */
 	#mediaToken(conn: Connection): void {
 		const media = this.#media();
 		if (!media) return this.#refuse(conn, 'media-token', 'media-unavailable');
 		const { participantId, name, role } = conn.identity;
 		media
-			.token({ groupId: this.groupId, participantId, name, role }, publishingFor(this.#state, participantId), this.#options.seats)
+			.token({ groupId: this.groupId, participantId, name, role }, this.#options.seats)
 			.then((token) => this.#send(conn, { type: 'media-token', url: media.url, token }))
 			.catch(() => this.#refuse(conn, 'media-token', 'media-unavailable'));
 	}
@@ -293,9 +302,20 @@ export class Room {
 			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, participantId));
 			return;
 		}
+		this.#grantPublishing(participantId);
+		this.#commit(setInMedia(this.#state, participantId, true));
+	}
+
+	/**
+	 * Gives someone in the media room what the session lets them publish now. Called by the
+	 * webhook and by the person's own browser once it is in (so a lost webhook costs nobody
+	 * their voice); repeating it is harmless, and an observer's rights stay "nothing".
+	 */
+	#grantPublishing(participantId: string): void {
+		const person = this.#state.participants[participantId];
+		if (!person || !this.#admitted.has(participantId)) return;
 		const publishing = publishingFor(this.#state, participantId);
 		this.#mediaCall('set publishing', (m) => m.setPublishing(this.groupId, participantId, person.role, publishing));
-		this.#commit(setInMedia(this.#state, participantId, true));
 	}
 
 	/** LiveKit, while it is configured and running. */

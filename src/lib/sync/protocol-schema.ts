@@ -38,6 +38,8 @@ export const ClientMessageSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('mute'), participantId: id }),
 	v.strictObject({ type: v.literal('ask-help'), on: v.boolean() }),
 	v.strictObject({ type: v.literal('media-token') }),
+	// Sent once in the media room: the server then grants what the session allows (see Room).
+	v.strictObject({ type: v.literal('media-joined') }),
 	v.strictObject({ type: v.literal('admit'), participantId: id }),
 	v.strictObject({ type: v.literal('decline'), participantId: id }),
 	v.strictObject({ type: v.literal('remove'), participantId: id }),

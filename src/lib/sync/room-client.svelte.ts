@@ -107,6 +107,11 @@ export class RoomClient {
 		});
 	}
 
+	/** Once in the media room: the server grants what this person may publish (tokens carry nothing). */
+	mediaJoined(): void {
+		this.#sendJson({ type: 'media-joined' });
+	}
+
 	#settleTokens(result: { url: string; token: string } | Error): void {
 		const waiters = this.#tokenWaiters;
 		this.#tokenWaiters = [];

@@ -1,0 +1,106 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/**
+ * Where the app's own LiveKit server comes from. One version, pinned here: the newest tag
+ * whose go.mod has no `replace` directive (later 1.13 tags have three, and `go install`
+ * refuses a module with replacements). It is built from LiveKit's Go module into a
+ * git-ignored tool folder of the project, once, and reused after.
+ */
+export const LIVEKIT_VERSION = 'v1.13.5';
+export const LIVEKIT_MODULE = 'github.com/livekit/livekit-server/cmd/server';
+/** The oldest Go that builds this version (its go.mod says `go 1.26`). */
+const GO_MINIMUM = [1, 26] as const;
+
+/** The binary the build puts in the project: `.tools/livekit-<version>/livekit-server`. */
+export function toolBinary(projectRoot: string): string {
+	return join(projectRoot, '.tools', `livekit-${LIVEKIT_VERSION}`, 'livekit-server');
+}
+
+function executable(file: string): boolean {
+	try {
+		accessSync(file, constants.X_OK);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export function findOnPath(command: string, path = process.env.PATH ?? ''): string | null {
+	for (const dir of path.split(delimiter)) {
+		if (dir && executable(join(dir, command))) return join(dir, command);
+	}
+	return null;
+}
+
+/** A `livekit-server` on PATH first (the operator's choice), else the project's own build. */
+export function findLiveKit(projectRoot: string, path = process.env.PATH ?? ''): string | null {
+	const onPath = findOnPath('livekit-server', path);
+	if (onPath) return onPath;
+	const built = toolBinary(projectRoot);
+	return executable(built) ? built : null;
+}
+
+/** Go's version as [major, minor], or null when there is no Go (or `go` fails). */
+export function goVersion(): [number, number] | null {
+	const result = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+	const match = /^go(\d+)\.(\d+)/.exec(result.stdout?.trim() ?? '');
+	return result.status === 0 && match ? [Number(match[1]), Number(match[2])] : null;
+}
+
+export function goCanBuild(version = goVersion()): boolean {
+	if (!version) return false;
+	const [major, minor] = version;
+	return major > GO_MINIMUM[0] || (major === GO_MINIMUM[0] && minor >= GO_MINIMUM[1]);
+}
+
+export interface BuildProgress {
+	/** Called for each package Go compiles (its name), with how many so far. */
+	onPackage?: (name: string, count: number) => void;
+}
+
+/**
+ * Builds the pinned LiveKit server with `go install` into the tool folder. `-v` prints each
+ * package as it is built, which is the progress shown. The first build on a fresh machine
+ * downloads and compiles about a thousand packages; Go's caches make the next one quick.
+ */
+export function buildLiveKit(projectRoot: string, progress: BuildProgress = {}): Promise<string> {
+	const target = toolBinary(projectRoot);
+	const folder = join(target, '..');
+	mkdirSync(folder, { recursive: true });
+	const gobin = mkdtempSync(join(folder, 'build-'));
+	return new Promise((resolve, reject) => {
+		const child = spawn('go', ['install', '-v', `${LIVEKIT_MODULE}@${LIVEKIT_VERSION}`], {
+			env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', GOFLAGS: '-trimpath' },
+			stdio: ['ignore', 'ignore', 'pipe']
+		});
+		let count = 0;
+		let tail = '';
+		let partial = '';
+		child.stderr.on('data', (chunk: Buffer) => {
+			const lines = (partial + chunk.toString()).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines) {
+				tail = (tail + line + '\n').slice(-4000);
+				// Package lines are bare import paths; "go: downloading …" and errors are not.
+				if (/^[\w.-]+(\/[\w.@+-]+)+$/.test(line.trim())) progress.onPackage?.(line.trim(), ++count);
+			}
+		});
+		child.on('error', (error) => {
+			rmSync(gobin, { recursive: true, force: true });
+			reject(new Error(`could not run go: ${error.message}`));
+		});
+		child.on('exit', (code) => {
+			if (code !== 0) {
+				rmSync(gobin, { recursive: true, force: true });
+				reject(new Error(`go install ${LIVEKIT_MODULE}@${LIVEKIT_VERSION} failed (exit ${code}):\n${tail.trim()}`));
+				return;
+			}
+			// Go names the binary after its folder (`server`); the app and operators know it as livekit-server.
+			renameSync(join(gobin, 'server'), target);
+			rmSync(gobin, { recursive: true, force: true });
+			resolve(target);
+		});
+	});
+}

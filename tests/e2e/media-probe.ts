@@ -1,0 +1,127 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect } from './fixtures';
+
+/**
+ * What really arrives in a browser, read from WebRTC's own statistics rather than from what
+ * the UI claims. An init script keeps every RTCPeerConnection the page makes; each inbound
+ * RTP stream is tied to a person through the element the app plays it in: a tile's <video>
+ * (`data-participant-id`) or a hidden <audio> the media room tags with the same id.
+ */
+export interface Received {
+	/** Video frames decoded from this person, over all their tracks so far. */
+	framesDecoded: number;
+	/** Audio bytes received from this person. */
+	audioBytes: number;
+	/** Audio energy played out from this person (rises only while audio is decoded and played). */
+	audioEnergy: number;
+	/** Inbound audio tracks from this person (one per publication). */
+	audioTracks: number;
+}
+
+export async function recordPeerConnections(context: BrowserContext): Promise<void> {
+	await context.addInitScript(() => {
+		const Native = window.RTCPeerConnection;
+		const all: RTCPeerConnection[] = [];
+		(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = all;
+		window.RTCPeerConnection = class extends Native {
+			constructor(config?: RTCConfiguration) {
+				super(config);
+				all.push(this);
+			}
+		} as typeof RTCPeerConnection;
+	});
+}
+
+/**
+ * Per person (participant id): what this page has received from them. Streams whose element
+ * is gone (an unpublished track) still count, by the track ids seen before: bytes that keep
+ * arriving on a removed element would show.
+ */
+export async function receivedBy(page: Page): Promise<Record<string, Received>> {
+	return page.evaluate(async () => {
+		const w = window as unknown as { __pcs: RTCPeerConnection[]; __owner?: Map<string, string> };
+		const owner = (w.__owner ??= new Map<string, string>());
+		for (const video of document.querySelectorAll<HTMLVideoElement>('[data-testid="video-tile"] video')) {
+			const id = video.closest<HTMLElement>('[data-participant-id]')?.dataset.participantId;
+			for (const track of (video.srcObject as MediaStream | null)?.getTracks() ?? []) if (id) owner.set(track.id, id);
+		}
+		for (const audio of document.querySelectorAll<HTMLAudioElement>('audio[data-participant-id]')) {
+			for (const track of (audio.srcObject as MediaStream | null)?.getTracks() ?? []) owner.set(track.id, audio.dataset.participantId!);
+		}
+		const out: Record<string, Received> = {};
+		for (const pc of w.__pcs) {
+			if (pc.connectionState === 'closed') continue;
+			const stats = await pc.getStats();
+			stats.forEach((r: Record<string, unknown>) => {
+				if (r.type !== 'inbound-rtp') return;
+				const id = owner.get(r.trackIdentifier as string) ?? `unknown:${String(r.trackIdentifier)}`;
+				const entry = (out[id] ??= { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 });
+				if (r.kind === 'video') entry.framesDecoded += Number(r.framesDecoded ?? 0);
+				else {
+					entry.audioBytes += Number(r.bytesReceived ?? 0);
+					entry.audioEnergy += Number(r.totalAudioEnergy ?? 0);
+					entry.audioTracks += 1;
+				}
+			});
+		}
+		return out;
+	});
+}
+
+const none: Received = { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 };
+
+/** What arrived from each person during `ms` (the growth of every counter). */
+export async function arrivingDuring(page: Page, ms: number): Promise<Record<string, Received>> {
+	const before = await receivedBy(page);
+	await page.waitForTimeout(ms);
+	const after = await receivedBy(page);
+	const out: Record<string, Received> = {};
+	for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
+		const a = before[id] ?? none;
+		const b = after[id] ?? none;
+		out[id] = {
+			framesDecoded: b.framesDecoded - a.framesDecoded,
+			audioBytes: b.audioBytes - a.audioBytes,
+			audioEnergy: b.audioEnergy - a.audioEnergy,
+			audioTracks: b.audioTracks
+		};
+	}
+	return out;
+}
+
+/** The participant id behind a name, from the page's own gallery. */
+export async function participantId(page: Page, name: string): Promise<string> {
+	const id = await page.locator(`[data-testid="video-tile"][data-name="${name}"]`).getAttribute('data-participant-id');
+	expect(id, `${name}'s tile has a participant id`).toBeTruthy();
+	return id!;
+}
+
+/** Waits until `page` decodes video from `from` and plays their audio with energy. */
+export async function expectSeesAndHears(page: Page, from: string, what: { video?: boolean; audio?: boolean } = { video: true, audio: true }): Promise<void> {
+	let last: Record<string, Received> = {};
+	const ok = async () => {
+		last = await arrivingDuring(page, 500);
+		const r = last[from] ?? none;
+		return (what.video === false || r.framesDecoded > 0) && (what.audio === false || (r.audioBytes > 0 && r.audioEnergy > 0));
+	};
+	await expect.poll(ok, { timeout: 20_000, intervals: [250] }).toBe(true).catch(async (error: Error) => {
+		const pcs = await page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => `${pc.connectionState}/${pc.iceConnectionState}`));
+		throw new Error(`${page.url().split('#')[0]} does not see and hear ${from}: last 500 ms ${JSON.stringify(last)}; peer connections ${pcs.join(', ')}\n${error.message}`);
+	});
+}
+
+/**
+ * Waits until nothing of the kind arrives from `from` any more, then holds it for `holdMs`:
+ * not a byte of audio (or not a frame of video), on any track, old or new.
+ */
+export async function expectNothingFrom(page: Page, from: string, kind: 'audio' | 'video', holdMs = 2000): Promise<void> {
+	const quiet = async (ms: number) => {
+		const r = (await arrivingDuring(page, ms))[from] ?? none;
+		return kind === 'audio' ? r.audioBytes === 0 : r.framesDecoded === 0;
+	};
+	await expect.poll(() => quiet(300), { message: `${kind} from ${from} stops arriving`, timeout: 10_000, intervals: [0] }).toBe(true);
+	expect(await quiet(holdMs), `no ${kind} from ${from} for ${holdMs} ms`).toBe(true);
+	// Nothing arrives that the page could not attribute to a person, either.
+	const unknown = Object.entries(await arrivingDuring(page, 300)).filter(([id, r]) => id.startsWith('unknown:') && (kind === 'audio' ? r.audioBytes : r.framesDecoded) > 0);
+	expect(unknown, 'media from no known person').toEqual([]);
+}
