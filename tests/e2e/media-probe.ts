@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { expect } from './fixtures';
 
 /**
@@ -96,9 +97,18 @@ export async function participantId(page: Page, name: string): Promise<string> {
 	return id!;
 }
 
+/**
+ * Brings a person's tile into view: livekit-client's adaptive stream pauses video that is off
+ * screen, so "no frames" from a tile scrolled away would prove nothing, and "frames" would fail.
+ */
+async function showTile(page: Page, id: string): Promise<void> {
+	await page.locator(`[data-testid="video-tile"][data-participant-id="${id}"]`).scrollIntoViewIfNeeded();
+}
+
 /** Waits until `page` decodes video from `from` and plays their audio with energy. */
 export async function expectSeesAndHears(page: Page, from: string, what: { video?: boolean; audio?: boolean } = { video: true, audio: true }): Promise<void> {
 	let last: Record<string, Received> = {};
+	await showTile(page, from);
 	const ok = async () => {
 		last = await arrivingDuring(page, 500);
 		const r = last[from] ?? none;
@@ -115,6 +125,7 @@ export async function expectSeesAndHears(page: Page, from: string, what: { video
  * not a byte of audio (or not a frame of video), on any track, old or new.
  */
 export async function expectNothingFrom(page: Page, from: string, kind: 'audio' | 'video', holdMs = 2000): Promise<void> {
+	await showTile(page, from);
 	const quiet = async (ms: number) => {
 		const r = (await arrivingDuring(page, ms))[from] ?? none;
 		return kind === 'audio' ? r.audioBytes === 0 : r.framesDecoded === 0;
@@ -124,4 +135,62 @@ export async function expectNothingFrom(page: Page, from: string, kind: 'audio' 
 	// Nothing arrives that the page could not attribute to a person, either.
 	const unknown = Object.entries(await arrivingDuring(page, 300)).filter(([id, r]) => id.startsWith('unknown:') && (kind === 'audio' ? r.audioBytes : r.framesDecoded) > 0);
 	expect(unknown, 'media from no known person').toEqual([]);
+}
+
+/** The built files of livekit-client and its E2EE worker (from Vite's manifest). */
+export function livekitFiles(): string[] {
+	const manifest = JSON.parse(readFileSync('.svelte-kit/output/client/.vite/manifest.json', 'utf8')) as Record<string, { file: string }>;
+	return Object.entries(manifest)
+		.filter(([key]) => key.includes('livekit-client'))
+		.map(([, entry]) => entry.file);
+}
+
+/**
+ * Prepares what an attacker with the page would do: livekit-client's own check of the
+ * permissions it was given is switched off (on request), so a publish reaches the media
+ * server, which must refuse it. Loads the app's own livekit-client module (the same instance
+ * the app uses) and wraps two LocalParticipant methods, which also hands the test the
+ * participant the app's Room holds.
+ */
+export async function armPublishBypass(page: Page): Promise<void> {
+	const chunks = livekitFiles().filter((file) => file.endsWith('.js') && !/worker/i.test(file));
+	const found = await page.evaluate(async (urls) => {
+		type Proto = { hasPermissionsToPublish: (t: unknown) => boolean; setMicrophoneEnabled: unknown; updateInfo: (...a: unknown[]) => unknown };
+		const w = window as unknown as { __lp?: unknown; __bypass?: boolean };
+		let patched = 0;
+		for (const url of urls) {
+			const mod = (await import(/* @vite-ignore */ `/${url}`)) as Record<string, unknown>;
+			for (const value of Object.values(mod)) {
+				const proto = (typeof value === 'function' ? value.prototype : null) as Proto | null;
+				if (!proto || !Object.hasOwn(proto, 'hasPermissionsToPublish') || typeof proto.setMicrophoneEnabled !== 'function') continue;
+				const check = proto.hasPermissionsToPublish;
+				const update = proto.updateInfo;
+				proto.hasPermissionsToPublish = function (this: unknown, track: unknown) {
+					w.__lp = this;
+					return w.__bypass ? true : check.call(this, track);
+				};
+				proto.updateInfo = function (this: unknown, ...args: unknown[]) {
+					w.__lp = this;
+					return update.apply(this, args);
+				};
+				patched += 1;
+			}
+		}
+		return patched;
+	}, chunks);
+	expect(found, 'livekit-client’s LocalParticipant found in the app’s chunks').toBe(1);
+}
+
+/** Publishes the microphone (or camera) straight through livekit-client, past its own permission check. */
+export async function publishBypassingTheApp(page: Page, source: 'microphone' | 'camera'): Promise<void> {
+	await page.evaluate((what) => {
+		const w = window as unknown as { __lp?: { setMicrophoneEnabled(on: boolean): Promise<unknown>; setCameraEnabled(on: boolean): Promise<unknown> }; __bypass?: boolean; __attack?: Promise<string> };
+		if (!w.__lp) throw new Error('no LocalParticipant captured: was armPublishBypass called before entering video?');
+		w.__bypass = true;
+		const call = what === 'microphone' ? w.__lp.setMicrophoneEnabled(true) : w.__lp.setCameraEnabled(true);
+		w.__attack = call.then(
+			() => 'published',
+			(error: Error) => `refused: ${error.message}`
+		);
+	}, source);
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
-import { admit, attr, expect, joinOnPage, test, watchErrors, type Person } from './fixtures';
-import { expectNothingFrom, expectSeesAndHears, participantId, recordPeerConnections } from './media-probe';
+import { admit, attr, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
+import { armPublishBypass, expectNothingFrom, expectSeesAndHears, participantId, publishBypassingTheApp, recordPeerConnections } from './media-probe';
 
 /**
  * Media through the real LiveKit server (the pinned build, `npm run livekit`), with real
@@ -99,4 +99,57 @@ test('a leader, two members and an observer: every browser decodes every publish
 	expect(inRoom.map((p) => p.identity).sort()).toEqual([...ids.values()].sort());
 	expect(inRoom.find((p) => p.identity === ids.get(olle.name))!.tracks).toEqual([]);
 	for (const person of everyone) await expect(person.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Anna Member')}`)).toBeVisible();
+});
+
+async function setPhase(leader: Page, phase: string): Promise<void> {
+	await leader.locator(`[data-testid="set-phase"]${attr('data-phase', phase)}`).click();
+	await expect(leader.getByTestId('phase')).toHaveAttribute('data-phase', phase);
+}
+
+/** LiveKit's own view: the sources a person publishes now (1 camera, 2 microphone). */
+async function publishedSources(groupId: string, identity: string): Promise<number[]> {
+	const person = await livekit.rooms.getParticipant(`balint-${groupId}`, identity);
+	return person.tracks.map((t) => t.source).sort();
+}
+
+test('the presenter’s silence: closed by the media server for every listener, refused even past the app, and back by itself at return, twice; the camera too when the group asks', async ({ browser }) => {
+	const group = await createGroup('Silence group');
+	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
+	const pia = await joinWithMedia(browser, group.links.member, 'Pia Presenter');
+	const bo = await joinWithMedia(browser, group.links.member, 'Bo Member');
+	for (const name of ['Pia Presenter', 'Bo Member']) await admit(leader.page, name);
+	// What an attacker holding the presenter's page could do, prepared before the room is entered.
+	await armPublishBypass(pia.page);
+	for (const person of [leader, pia, bo]) await enterVideo(person.page);
+	const piaId = await participantId(leader.page, 'Pia Presenter');
+	const listeners = [leader, bo];
+	for (const l of listeners) await expectSeesAndHears(l.page, piaId);
+
+	for (const round of [1, 2]) {
+		await participant(leader.page, 'Pia Presenter').getByTestId('make-presenter').click();
+		if (round === 2) await leader.page.getByTestId('camera-rule').check();
+		await setPhase(leader.page, 'reflection');
+		// Every listener: not one more byte of her voice, on any track.
+		for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
+		await expect(pia.page.getByTestId('mic-closed')).toBeVisible();
+		await expect(pia.page.getByTestId('mic-toggle')).toBeDisabled();
+		expect(await publishedSources(group.id, piaId), 'LiveKit holds no microphone of hers').not.toContain(2);
+		// The group's camera rule: her picture stops too.
+		if (round === 2) for (const l of listeners) await expectNothingFrom(l.page, piaId, 'video');
+		await setPhase(leader.page, 'return');
+		// She is seen and heard again without touching anything: decrypted, with energy, at every listener.
+		for (const l of listeners) await expectSeesAndHears(l.page, piaId);
+		await expect(pia.page.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'true');
+		expect(await publishedSources(group.id, piaId)).toEqual([1, 2]);
+		if (round === 1) await leader.page.getByTestId('second-case').click();
+	}
+
+	// Listening once more, and now straight through livekit-client, past the app and the
+	// library's own check: LiveKit refuses, and nothing of hers arrives anywhere.
+	await setPhase(leader.page, 'reflection');
+	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
+	await publishBypassingTheApp(pia.page, 'microphone');
+	await expect.poll(() => livekit.output.some((line) => line.includes('no permission to publish track'))).toBe(true);
+	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
+	expect(await publishedSources(group.id, piaId)).not.toContain(2);
 });

@@ -206,11 +206,13 @@ export class MediaRoom {
 		const room = this.#room;
 		if (!room) return;
 		const local = room.localParticipant;
-		this.micAllowed = this.#mayPublish('microphone');
-		if (this.micAllowed && this.#wantMic) await local.setMicrophoneEnabled(true).catch(() => undefined);
+		const micAllowed = (this.micAllowed = this.#mayPublish('microphone'));
 		const cameraAllowed = (this.cameraAllowed = this.#mayPublish('camera'));
-		if (!cameraAllowed && local.isCameraEnabled) await local.setCameraEnabled(false).catch(() => undefined);
-		if (cameraAllowed && this.#wantCamera && !local.isCameraEnabled) await local.setCameraEnabled(true).catch(() => undefined);
+		// Each on its own: a publish that hangs (LiveKit never answered) must not hold the other back.
+		const mic = micAllowed && this.#wantMic && !local.isMicrophoneEnabled ? local.setMicrophoneEnabled(true) : null;
+		const camera =
+			!cameraAllowed && local.isCameraEnabled ? local.setCameraEnabled(false) : cameraAllowed && this.#wantCamera && !local.isCameraEnabled ? local.setCameraEnabled(true) : null;
+		for (const change of [mic, camera]) void change?.then(() => this.#refresh()).catch(() => undefined);
 		this.#refresh();
 	}
 
