@@ -194,3 +194,48 @@ export async function publishBypassingTheApp(page: Page, source: 'microphone' | 
 		);
 	}, source);
 }
+
+/** Every media token the page's session socket received, newest last: what an attacker with the page holds. */
+export function recordMediaTokens(page: Page): { url: string; token: string }[] {
+	const tokens: { url: string; token: string }[] = [];
+	page.on('websocket', (ws) => {
+		ws.on('framereceived', ({ payload }) => {
+			if (typeof payload !== 'string' || !payload.includes('"media-token"')) return;
+			const message = JSON.parse(payload) as { type: string; url?: string; token?: string };
+			if (message.type === 'media-token' && message.url && message.token) tokens.push({ url: message.url, token: message.token });
+		});
+	});
+	return tokens;
+}
+
+/**
+ * Joins the media room from this page with a token, through the app's own livekit-client,
+ * outside the app. Says how it went and, if the media server put it out within a few
+ * seconds, LiveKit's reason (4 is PARTICIPANT_REMOVED, 5 ROOM_DELETED).
+ */
+export async function joinWithToken(page: Page, grant: { url: string; token: string }): Promise<{ outcome: string; disconnected: number | null }> {
+	const chunks = livekitFiles().filter((file) => file.endsWith('.js') && !/worker/i.test(file));
+	return page.evaluate(
+		async ({ urls, url, token }) => {
+			for (const chunk of urls) {
+				const mod = (await import(/* @vite-ignore */ `/${chunk}`)) as Record<string, unknown>;
+				for (const value of Object.values(mod)) {
+					// livekit-client's Room: the one class with the static getLocalDevices and a hasE2EESetup getter.
+					if (typeof value !== 'function' || !Object.hasOwn(value, 'getLocalDevices') || !Object.getOwnPropertyDescriptor(value.prototype, 'hasE2EESetup')) continue;
+					const room = new (value as new () => { connect(u: string, t: string): Promise<void>; on(e: string, f: (reason: number) => void): void })();
+					let disconnected: number | null = null;
+					room.on('disconnected', (reason) => (disconnected = reason ?? -1));
+					const outcome = await room.connect(url, token).then(
+						() => 'joined',
+						(error: Error) => `refused: ${error.message}`
+					);
+					const until = Date.now() + 5000;
+					while (disconnected === null && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+					return { outcome, disconnected };
+				}
+			}
+			return { outcome: 'no Room class found', disconnected: null };
+		},
+		{ urls: chunks, url: grant.url, token: grant.token }
+	);
+}

@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
 import { admit, attr, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
-import { armPublishBypass, expectNothingFrom, expectSeesAndHears, participantId, publishBypassingTheApp, recordPeerConnections } from './media-probe';
+import {
+	armPublishBypass,
+	expectNothingFrom,
+	expectSeesAndHears,
+	joinWithToken,
+	participantId,
+	publishBypassingTheApp,
+	receivedBy,
+	recordMediaTokens,
+	recordPeerConnections
+} from './media-probe';
 
 /**
  * Media through the real LiveKit server (the pinned build, `npm run livekit`), with real
@@ -59,13 +69,15 @@ async function createGroup(name: string): Promise<{ id: string; links: Links }> 
 }
 
 /** Joins in a new context that records its peer connections and may use camera and microphone. */
-async function joinWithMedia(browser: Browser, url: string, name: string): Promise<Person> {
+async function joinWithMedia(browser: Browser, url: string, name: string): Promise<Person & { tokens: { url: string; token: string }[] }> {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
 	await recordPeerConnections(context);
 	const page = await context.newPage();
 	const errors = watchErrors(page);
+	// The media tokens this person's session socket receives: what an attacker with the page holds.
+	const tokens = recordMediaTokens(page);
 	await joinOnPage(page, url, name);
-	return { name, page, context, errors };
+	return { name, page, context, errors, tokens };
 }
 
 async function enterVideo(page: Page): Promise<void> {
@@ -152,4 +164,80 @@ test('the presenter’s silence: closed by the media server for every listener, 
 	await expect.poll(() => livekit.output.some((line) => line.includes('no permission to publish track'))).toBe(true);
 	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 	expect(await publishedSources(group.id, piaId)).not.toContain(2);
+});
+
+test('encryption is real: a link with another media key decodes no frame and says why; the others see whose media they cannot read', async ({ browser }) => {
+	const group = await createGroup('Key group');
+	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
+	const anna = await joinWithMedia(browser, group.links.member, 'Anna Member');
+	// The member link with a different, well-formed key in its fragment.
+	const other = group.links.member.replace(/([#&]k=)[^&]+/, (_, prefix: string) => prefix + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'));
+	expect(other).not.toBe(group.links.member);
+	const eve = await joinWithMedia(browser, other, 'Eve Wrongkey');
+	for (const name of ['Anna Member', 'Eve Wrongkey']) await admit(leader.page, name);
+	for (const person of [leader, anna, eve]) await enterVideo(person.page);
+	const ids = { lea: await participantId(leader.page, 'Lea Leader'), anna: await participantId(leader.page, 'Anna Member'), eve: await participantId(leader.page, 'Eve Wrongkey') };
+
+	// Leader and Anna share the key: they see and hear each other.
+	await expectSeesAndHears(leader.page, ids.anna);
+	await expectSeesAndHears(anna.page, ids.lea);
+	// Eve's browser gets the packets but decodes not one frame and plays no sound from anyone.
+	await expect(eve.page.getByTestId('e2ee-key-mismatch')).toBeVisible({ timeout: 20_000 });
+	await expect(eve.page.getByTestId('e2ee-key-mismatch')).toContainText('media key');
+	await expectNothingFrom(eve.page, ids.lea, 'video');
+	await expectNothingFrom(eve.page, ids.anna, 'video');
+	const atEve = await receivedBy(eve.page);
+	expect(atEve[ids.lea]?.audioEnergy ?? 0, 'no sound decoded from the leader').toBe(0);
+	// The others cannot read Eve either, and are told on her tile only.
+	await expectNothingFrom(leader.page, ids.eve, 'video');
+	await expect(leader.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Eve Wrongkey')} [data-testid="tile-undecryptable"]`)).toBeVisible({ timeout: 20_000 });
+	await expect(leader.page.getByTestId('e2ee-key-mismatch')).toHaveCount(0);
+});
+
+test('an observer cannot publish even through livekit-client; a leader’s mute silences a member who may unmute; webhooks drive "in video"; removal and the end reach the media room, and an old token brings nothing back', async ({ browser }) => {
+	const group = await createGroup('Rights group');
+	const room = `balint-${group.id}`;
+	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
+	const mia = await joinWithMedia(browser, group.links.member, 'Mia Member');
+	const olle = await joinWithMedia(browser, group.links.observer, 'Olle Observer');
+	for (const name of ['Mia Member', 'Olle Observer']) await admit(leader.page, name);
+	await armPublishBypass(olle.page);
+	for (const person of [leader, mia, olle]) await enterVideo(person.page);
+	const ids = { mia: await participantId(leader.page, 'Mia Member'), olle: await participantId(leader.page, 'Olle Observer') };
+
+	// LiveKit's webhooks tell the app who is in the media room: the roster says "in video".
+	for (const name of ['Lea Leader', 'Mia Member', 'Olle Observer']) await expect(participant(leader.page, name).getByTestId('in-video')).toBeVisible();
+
+	// The observer, straight through livekit-client past its own check: LiveKit refuses both.
+	await publishBypassingTheApp(olle.page, 'microphone');
+	await publishBypassingTheApp(olle.page, 'camera');
+	await expect.poll(() => livekit.output.filter((line) => line.includes('no permission to publish track')).length).toBeGreaterThanOrEqual(2);
+	await expectNothingFrom(leader.page, ids.olle, 'audio');
+	await expectNothingFrom(leader.page, ids.olle, 'video');
+	expect((await livekit.rooms.getParticipant(room, ids.olle)).tracks).toEqual([]);
+
+	// A leader mutes Mia: her voice stops arriving; she unmutes herself and is heard again.
+	await expectSeesAndHears(leader.page, ids.mia);
+	await leader.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Mia Member')} [data-testid="mute"]`).click();
+	await expectNothingFrom(leader.page, ids.mia, 'audio');
+	await expect(mia.page.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'false');
+	await mia.page.getByTestId('mic-toggle').click();
+	await expectSeesAndHears(leader.page, ids.mia, { audio: true, video: false });
+
+	// Removed, Mia is out of the media room too; her old token, used again, is put out at once.
+	await participant(leader.page, 'Mia Member').getByTestId('remove').click();
+	await leader.page.getByTestId('confirm-remove').click();
+	await expect.poll(async () => (await livekit.rooms.listParticipants(room)).map((p) => p.identity)).not.toContain(ids.mia);
+	expect(mia.tokens.length).toBeGreaterThan(0);
+	// Her token still passes LiveKit's door; the app hears of it and has her removed at once.
+	expect(await joinWithToken(olle.page, mia.tokens.at(-1)!)).toMatchObject({ disconnected: 4 });
+	expect((await livekit.rooms.listParticipants(room)).map((p) => p.identity)).not.toContain(ids.mia);
+
+	// The end deletes the media room, and a token from before the end cannot make it again.
+	await leader.page.getByTestId('end-session').click();
+	await leader.page.getByTestId('confirm-end-session').click();
+	await expect(leader.page.getByTestId('session-ended')).toBeVisible();
+	await expect.poll(async () => (await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(room);
+	expect((await joinWithToken(leader.page, leader.tokens.at(-1)!)).outcome).toMatch(/^refused/);
+	expect((await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(room);
 });

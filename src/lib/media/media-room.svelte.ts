@@ -183,9 +183,9 @@ export class MediaRoom {
 	 * is the wrong one (a link with a different key); when only one person's cannot, theirs is.
 	 */
 	#undecryptable(error: Error, identity: string | undefined): void {
-		// CryptorErrorReason.InvalidKey is 0, MissingKey 1; an internal error says nothing about keys.
-		const reason = (error as Error & { reason?: number }).reason;
-		if (!identity || (reason !== 0 && reason !== 1) || this.undecryptable.has(identity)) return;
+		// The E2EE worker sends its reason as the message's first word ("InvalidKey: Decryption
+		// failed…", "MissingKey: …"); an internal error says nothing about keys.
+		if (!identity || !/^(InvalidKey|MissingKey):/.test(error?.message ?? '') || this.undecryptable.has(identity)) return;
 		this.undecryptable = new Set([...this.undecryptable, identity]);
 	}
 
