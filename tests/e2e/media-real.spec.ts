@@ -1,12 +1,14 @@
 import type { Browser, Page } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../support/server-process';
-import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
+import { freeLiveKitPorts, freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
+import { containing, filesUnder } from '../support/traces';
 import { admit, attr, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
 import {
 	armPublishBypass,
+	arrivingDuring,
 	expectNothingFrom,
 	expectSeesAndHears,
 	joinWithToken,
@@ -111,6 +113,8 @@ test('a leader, two members and an observer: every browser decodes every publish
 	expect(inRoom.map((p) => p.identity).sort()).toEqual([...ids.values()].sort());
 	expect(inRoom.find((p) => p.identity === ids.get(olle.name))!.tracks).toEqual([]);
 	for (const person of everyone) await expect(person.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Anna Member')}`)).toBeVisible();
+	// LiveKit knows the names (they are in the tokens) but prints none of them.
+	for (const person of everyone) expect(livekit.output.join('\n')).not.toContain(person.name);
 });
 
 async function setPhase(leader: Page, phase: string): Promise<void> {
@@ -240,4 +244,90 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	await expect.poll(async () => (await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(room);
 	expect((await joinWithToken(leader.page, leader.tokens.at(-1)!)).outcome).toMatch(/^refused/);
 	expect((await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(room);
+});
+
+test('LiveKit killed mid-reflection and started again: everyone is back in video by themselves, the presenter silent from the first moment, the session untouched', async ({ browser }) => {
+	const group = await createGroup('Restart group');
+	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
+	const pia = await joinWithMedia(browser, group.links.member, 'Pia Presenter');
+	const bo = await joinWithMedia(browser, group.links.member, 'Bo Member');
+	for (const name of ['Pia Presenter', 'Bo Member']) await admit(leader.page, name);
+	for (const person of [leader, pia, bo]) await enterVideo(person.page);
+	const ids = { lea: await participantId(bo.page, 'Lea Leader'), pia: await participantId(leader.page, 'Pia Presenter'), bo: await participantId(leader.page, 'Bo Member') };
+	await participant(leader.page, 'Pia Presenter').getByTestId('make-presenter').click();
+	await setPhase(leader.page, 'reflection');
+	for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');
+	const startsBefore = livekit.server.starts;
+
+	livekit.kill();
+	await expect.poll(() => livekit.server.starts, { message: 'LiveKit started again by its owner', timeout: 20_000 }).toBe(startsBefore + 1);
+	await expect.poll(() => livekit.server.running, { timeout: 20_000 }).toBe(true);
+
+	// Until everyone sees and hears the others again, every half second: not a byte of Pia's voice.
+	const listeners = [
+		{ page: leader.page, other: ids.bo },
+		{ page: bo.page, other: ids.lea }
+	];
+	const heardPia: number[] = [];
+	await expect
+		.poll(
+			async () => {
+				let back = true;
+				for (const l of listeners) {
+					const got = await arrivingDuring(l.page, 500);
+					heardPia.push(got[ids.pia]?.audioBytes ?? 0);
+					const other = got[l.other];
+					if (!other || other.framesDecoded === 0 || other.audioBytes === 0) back = false;
+				}
+				return back;
+			},
+			{ message: 'everyone back in video', timeout: 60_000, intervals: [0] }
+		)
+		.toBe(true);
+	expect(heardPia.filter((bytes) => bytes > 0), 'audio from the listening presenter at any moment').toEqual([]);
+	// Her picture is back, her voice is not.
+	for (const l of [leader, bo]) await expectSeesAndHears(l.page, ids.pia, { video: true, audio: false });
+	for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');
+	// The shared session never noticed.
+	for (const person of [leader, pia, bo]) {
+		await expect(person.page.getByTestId('phase')).toHaveAttribute('data-phase', 'reflection');
+		await expect(participant(person.page, 'Pia Presenter')).toHaveAttribute('data-listening', 'true');
+	}
+	await setPhase(leader.page, 'return');
+	for (const l of [leader, bo]) await expectSeesAndHears(l.page, ids.pia);
+});
+
+test('npm start’s own LiveKit: video on with no set-up, and after a session with distinctive names, neither LiveKit’s output nor any file holds a name', async ({ browser }) => {
+	const GROUP = 'Cinnabar Lantern Fellowship';
+	const NAMES = ['Ottoline Wexbridge', 'Thaddeus Quorndon'];
+	const started = Date.now();
+	const ownData = mkdtempSync(join(tmpdir(), 'balint-media-own-'));
+	// As `npm start` on a fresh machine: no LIVEKIT_*, the project's build of livekit-server found and run.
+	const own = await startServer({ DATA_DIR: ownData, VIDEO: 'on', LIVEKIT_PORT: String(await freeLiveKitPorts()) });
+	try {
+		expect(own.output()).toContain('Video: on');
+		const response = await fetch(`${own.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: GROUP }) });
+		const { links } = (await response.json()) as { links: Links };
+		const leader = await joinWithMedia(browser, links.leader, NAMES[0]!);
+		const member = await joinWithMedia(browser, links.member, NAMES[1]!);
+		await admit(leader.page, NAMES[1]!);
+		for (const person of [leader, member]) await enterVideo(person.page);
+		const ids = [await participantId(leader.page, NAMES[0]!), await participantId(leader.page, NAMES[1]!)];
+		await expectSeesAndHears(leader.page, ids[1]!);
+		await expectSeesAndHears(member.page, ids[0]!);
+		await leader.page.getByTestId('end-session').click();
+		await leader.page.getByTestId('confirm-end-session').click();
+		await expect(member.page.getByTestId('session-ended')).toBeVisible();
+		for (const person of [leader, member]) await person.context.close();
+	} finally {
+		await own.stop();
+	}
+	// LiveKit's lines go to the app's output: no name, no group name there.
+	for (const needle of [GROUP, ...NAMES]) expect(own.output(), `output holds ${needle}`).not.toContain(needle);
+	// No file anywhere LiveKit or the app could write (the project, the temporary folder, the data folder) holds one.
+	const skip = /^(node_modules|\.git|test-results|playwright-report|\.svelte-kit|build|\.tools)(\/|$)|playwright|chromium|\.org\.chromium/;
+	const written = [...filesUnder(process.cwd(), started, skip), ...filesUnder(tmpdir(), started, skip)];
+	expect(containing(written, [GROUP, ...NAMES])).toEqual([]);
+	expect(readdirSync(ownData)).toEqual(['link-signing-key']);
+	rmSync(ownData, { recursive: true, force: true });
 });

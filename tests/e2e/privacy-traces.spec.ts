@@ -1,8 +1,9 @@
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startServer } from '../support/server-process';
+import { containing, filesUnder } from '../support/traces';
 import config from '../../playwright.config';
 
 /**
@@ -12,30 +13,6 @@ import config from '../../playwright.config';
  */
 const GROUP = 'Heliotrope Circle Quinquagesima';
 const NAMES = ['Zebulon Quixfeather', 'Marisol Vantongeren'];
-
-function filesUnder(dir: string, since = 0, skip: RegExp = /^$/): string[] {
-	const out: string[] = [];
-	const walk = (d: string) => {
-		for (const entry of readdirSync(d, { withFileTypes: true })) {
-			const path = join(d, entry.name);
-			// Matched against the path below `dir`, so that where the project itself lies
-			// (a CI checkout under /builds/...) cannot make every file look skipped.
-			if (skip.test(relative(dir, path))) continue;
-			if (entry.isDirectory()) walk(path);
-			else if (entry.isFile() && statSync(path).mtimeMs >= since) out.push(path);
-		}
-	};
-	walk(dir);
-	return out;
-}
-
-function containing(files: string[], needles: string[]): string[] {
-	return files.filter((file) => {
-		const bytes = readFileSync(file);
-		// Names may be stored as UTF-8 or UTF-16 (Chromium's storage does both).
-		return needles.some((n) => bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le')));
-	});
-}
 
 test('no name, group name or token is left in server output, files or browser profiles', async () => {
 	const started = Date.now();

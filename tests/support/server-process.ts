@@ -27,9 +27,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 	const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', 'server/index.ts'], {
 		env: {
 			...process.env,
-			// A livekit-server on this machine's PATH would make every test server start its own
-			// on port 7880 (`npm start` does that): tests that want one put a stand-in on PATH.
+			// `npm start` runs a livekit-server it finds (on PATH or the project's own build) on
+			// port 7880: test servers never do unless a test asks (VIDEO=on and a free LIVEKIT_PORT).
 			PATH: pathWithout('livekit-server'),
+			VIDEO: 'off',
 			PORT: '0',
 			HOST: '127.0.0.1',
 			EMPTY_ROOM_GRACE_SECONDS: '2',
