@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every check a reviewer would: build, types (svelte-check), unit and server tests
+// Runs every check a reviewer would: the LiveKit build, the app's build, types (svelte-check), unit and server tests
 // (Vitest), browser tests (Playwright on Debian's Chromium). Ends with one summary line:
 // "N passed, M failed".
 import { spawnSync } from 'node:child_process';
@@ -39,6 +39,8 @@ function countJson(label, file, read) {
 	if (bad) problems.push(`${label}: ${bad} failed`);
 }
 
+// The real LiveKit server the media tests run: built once from its Go module, then reused.
+step('media server (npm run livekit)', 'npm', ['run', '--silent', 'livekit']);
 step('build', 'npm', ['run', '--silent', 'build']);
 const built = !problems.includes('build');
 step('types (svelte-check)', 'npm', ['run', '--silent', 'check']);

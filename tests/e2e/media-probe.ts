@@ -19,17 +19,50 @@ export interface Received {
 	audioTracks: number;
 }
 
+/**
+ * Installs, before the app's scripts: a record of every RTCPeerConnection the page makes, and
+ * `window.__mediaStats()`, which sums what has arrived per person (see `receivedBy`). In the
+ * page so that a benchmark can sample it in a tight loop without a round trip each time.
+ */
 export async function recordPeerConnections(context: BrowserContext): Promise<void> {
 	await context.addInitScript(() => {
 		const Native = window.RTCPeerConnection;
 		const all: RTCPeerConnection[] = [];
-		(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = all;
+		const owner = new Map<string, string>();
 		window.RTCPeerConnection = class extends Native {
 			constructor(config?: RTCConfiguration) {
 				super(config);
 				all.push(this);
 			}
 		} as typeof RTCPeerConnection;
+		const w = window as unknown as { __pcs: RTCPeerConnection[]; __mediaStats: () => Promise<Record<string, Received>> };
+		w.__pcs = all;
+		w.__mediaStats = async () => {
+			for (const video of document.querySelectorAll<HTMLVideoElement>('[data-testid="video-tile"] video')) {
+				const id = video.closest<HTMLElement>('[data-participant-id]')?.dataset.participantId;
+				for (const track of (video.srcObject as MediaStream | null)?.getTracks() ?? []) if (id) owner.set(track.id, id);
+			}
+			for (const audio of document.querySelectorAll<HTMLAudioElement>('audio[data-participant-id]')) {
+				for (const track of (audio.srcObject as MediaStream | null)?.getTracks() ?? []) owner.set(track.id, audio.dataset.participantId!);
+			}
+			const out: Record<string, Received> = {};
+			for (const pc of all) {
+				if (pc.connectionState === 'closed') continue;
+				const stats = await pc.getStats();
+				stats.forEach((r: Record<string, unknown>) => {
+					if (r.type !== 'inbound-rtp') return;
+					const id = owner.get(r.trackIdentifier as string) ?? `unknown:${String(r.trackIdentifier)}`;
+					const entry = (out[id] ??= { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 });
+					if (r.kind === 'video') entry.framesDecoded += Number(r.framesDecoded ?? 0);
+					else {
+						entry.audioBytes += Number(r.bytesReceived ?? 0);
+						entry.audioEnergy += Number(r.totalAudioEnergy ?? 0);
+						entry.audioTracks += 1;
+					}
+				});
+			}
+			return out;
+		};
 	});
 }
 
@@ -38,35 +71,8 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
  * is gone (an unpublished track) still count, by the track ids seen before: bytes that keep
  * arriving on a removed element would show.
  */
-export async function receivedBy(page: Page): Promise<Record<string, Received>> {
-	return page.evaluate(async () => {
-		const w = window as unknown as { __pcs: RTCPeerConnection[]; __owner?: Map<string, string> };
-		const owner = (w.__owner ??= new Map<string, string>());
-		for (const video of document.querySelectorAll<HTMLVideoElement>('[data-testid="video-tile"] video')) {
-			const id = video.closest<HTMLElement>('[data-participant-id]')?.dataset.participantId;
-			for (const track of (video.srcObject as MediaStream | null)?.getTracks() ?? []) if (id) owner.set(track.id, id);
-		}
-		for (const audio of document.querySelectorAll<HTMLAudioElement>('audio[data-participant-id]')) {
-			for (const track of (audio.srcObject as MediaStream | null)?.getTracks() ?? []) owner.set(track.id, audio.dataset.participantId!);
-		}
-		const out: Record<string, Received> = {};
-		for (const pc of w.__pcs) {
-			if (pc.connectionState === 'closed') continue;
-			const stats = await pc.getStats();
-			stats.forEach((r: Record<string, unknown>) => {
-				if (r.type !== 'inbound-rtp') return;
-				const id = owner.get(r.trackIdentifier as string) ?? `unknown:${String(r.trackIdentifier)}`;
-				const entry = (out[id] ??= { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 });
-				if (r.kind === 'video') entry.framesDecoded += Number(r.framesDecoded ?? 0);
-				else {
-					entry.audioBytes += Number(r.bytesReceived ?? 0);
-					entry.audioEnergy += Number(r.totalAudioEnergy ?? 0);
-					entry.audioTracks += 1;
-				}
-			});
-		}
-		return out;
-	});
+export function receivedBy(page: Page): Promise<Record<string, Received>> {
+	return page.evaluate(() => (window as unknown as { __mediaStats: () => Promise<Record<string, Received>> }).__mediaStats());
 }
 
 const none: Received = { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 };

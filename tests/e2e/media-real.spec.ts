@@ -113,6 +113,14 @@ test('a leader, two members and an observer: every browser decodes every publish
 	expect(inRoom.map((p) => p.identity).sort()).toEqual([...ids.values()].sort());
 	expect(inRoom.find((p) => p.identity === ids.get(olle.name))!.tracks).toEqual([]);
 	for (const person of everyone) await expect(person.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Anna Member')}`)).toBeVisible();
+	// No ICE server outside this machine: STUN to a third party would escape the page's CSP.
+	for (const person of everyone) {
+		const servers = await person.page.evaluate(() =>
+			(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.flatMap((pc) => (pc.getConfiguration().iceServers ?? []).flatMap((s) => [s.urls].flat()))
+		);
+		expect(servers.length, 'ICE servers seen').toBeGreaterThan(0);
+		for (const url of servers) expect(url).toMatch(/^stuns?:127\.0\.0\.1:\d+$/);
+	}
 	// LiveKit knows the names (they are in the tokens) but prints none of them.
 	for (const person of everyone) expect(livekit.output.join('\n')).not.toContain(person.name);
 });

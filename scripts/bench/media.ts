@@ -1,0 +1,194 @@
+/**
+ * `npm run bench:media` (after `npm run build` and `npm run livekit`): the presenter's silence
+ * and the room's media, timed through the real LiveKit server with real browsers on loopback.
+ * A measurement that prints figures against their targets, never a pass/fail test; it stops
+ * by itself. For groups of 4 and 8 people, in repeated rounds:
+ *
+ * - silenced: the leader's click on Reflection until the last packet of the presenter's audio
+ *   at each receiver (target p95 <= 300 ms);
+ * - heard again: the click on "The presenter returns" until the first decoded, played audio
+ *   from the presenter at each receiver (target p95 <= 1 s);
+ * - first picture: a person's "Enter the room" until their first decoded remote frame
+ *   (target p95 <= 2 s);
+ * - CPU and memory of livekit-server and of the browser, per person.
+ *
+ * Times are read in each receiver's page, sampling WebRTC's statistics every few
+ * milliseconds, and compared with the click's time on the same machine's clock: a sample
+ * sees a packet a little after it came, so the figures lean long, never short.
+ */
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import config from '../../playwright.config';
+import { admit, joinOnPage } from '../../tests/e2e/fixtures';
+import { participantId, recordPeerConnections, type Received } from '../../tests/e2e/media-probe';
+import { freePort, startLiveKit } from '../../tests/support/livekit';
+import { startServer } from '../../tests/support/server-process';
+
+const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 5);
+const SIZES = (process.env.BENCH_MEDIA_SIZES ?? '4,8').split(',').map(Number);
+const hardStop = setTimeout(() => {
+	console.error('bench:media: stopped after 15 minutes');
+	process.exit(2);
+}, 15 * 60_000);
+hardStop.unref();
+
+const percentile = (values: number[], p: number) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
+};
+const ms = (v: number) => `${Math.round(v)} ms`;
+function line(label: string, values: number[], targetMs: number): void {
+	const p95 = percentile(values, 0.95);
+	console.log(`  ${label.padEnd(48)} p50 ${ms(percentile(values, 0.5)).padStart(7)}  p95 ${ms(p95).padStart(7)}  (n=${values.length})  target p95 <= ${ms(targetMs)}  ${p95 <= targetMs ? '✓' : '✗ MISSED'}`);
+}
+
+/**
+ * In the page: samples what arrives until the probe's moment (or `limitMs`), and returns that
+ * moment on the page's clock (epoch ms): the last change of the presenter's audio bytes within
+ * `forMs`, the first new decoded audio from them, or the first decoded remote frame.
+ */
+type Probe = { kind: 'last-audio'; from: string; forMs: number } | { kind: 'first-audio'; from: string } | { kind: 'first-frame' };
+function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | null> {
+	return page.evaluate(
+		async ({ probe, limitMs }) => {
+			const stats = (window as unknown as { __mediaStats: () => Promise<Record<string, Received>> }).__mediaStats;
+			const now = () => performance.timeOrigin + performance.now();
+			const start = now();
+			let lastBytes = -1;
+			let lastChange: number | null = null;
+			let before: Received | null = null;
+			while (now() - start < (probe.kind === 'last-audio' ? probe.forMs : limitMs)) {
+				const got = await stats();
+				const at = now();
+				if (probe.kind === 'last-audio') {
+					const bytes = got[probe.from]?.audioBytes ?? 0;
+					if (bytes !== lastBytes) {
+						if (lastBytes !== -1) lastChange = at;
+						lastBytes = bytes;
+					}
+				} else if (probe.kind === 'first-audio') {
+					// New sound: more bytes than when the watch began, decoded and played (energy rising).
+					const r = got[probe.from] ?? { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 };
+					before ??= r;
+					if (r.audioBytes > before.audioBytes && r.audioEnergy > before.audioEnergy) return at;
+				} else if (Object.entries(got).some(([id, r]) => !id.startsWith('unknown:') && r.framesDecoded > 0)) return at;
+				await new Promise((r) => setTimeout(r, 5));
+			}
+			return probe.kind === 'last-audio' ? (lastChange ?? start) : null;
+		},
+		{ probe, limitMs }
+	);
+}
+
+/** CPU seconds and resident memory (MB) of a process and all its descendants. */
+function usage(rootPid: number): { cpu: number; rssMb: number } {
+	const pids = [rootPid];
+	try {
+		const children = execSync(`pgrep -P ${rootPid} -d ' '`, { encoding: 'utf8' }).trim();
+		for (const child of children.split(/\s+/).filter(Boolean)) pids.push(...collect(Number(child)));
+	} catch {
+		// no children
+	}
+	let ticks = 0;
+	let rss = 0;
+	for (const pid of pids) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+			ticks += Number(stat[11]) + Number(stat[12]);
+			rss += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return { cpu: ticks / 100, rssMb: rss / 1024 };
+}
+function collect(pid: number): number[] {
+	const out = [pid];
+	try {
+		for (const child of execSync(`pgrep -P ${pid} -d ' '`, { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean)) out.push(...collect(Number(child)));
+	} catch {
+		// leaf
+	}
+	return out;
+}
+
+const browserPid = (browser: Browser): number => {
+	// Playwright does not expose the pid; the newest chromium whose parent is this process is it.
+	const found = execSync(`pgrep -n -P ${process.pid} -f chrom`, { encoding: 'utf8' }).trim();
+	void browser;
+	return Number(found);
+};
+
+const appPort = await freePort();
+const livekit = await startLiveKit(`http://127.0.0.1:${appPort}/api/media/webhook`);
+const dataDir = mkdtempSync(join(tmpdir(), 'balint-bench-media-'));
+const app = await startServer({ ...livekit.env, PORT: String(appPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+const launch = config.use?.launchOptions ?? {};
+const browser = await chromium.launch({ ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'], headless: true });
+const silenced: number[] = [];
+try {
+	console.log(`bench:media: ${ROUNDS} rounds for groups of ${SIZES.join(' and ')} (real LiveKit ${livekit.env.LIVEKIT_URL}, Chromium's fake camera and microphone)\n`);
+	for (const size of SIZES) {
+		const created = await (await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Bench ${size}` }) })).json();
+		const links = created.links as Record<string, string>;
+		const pages: Page[] = [];
+		const names = ['Lea Leader', 'Pia Presenter', ...Array.from({ length: size - 2 }, (_, i) => `Member ${i + 1}`)];
+		for (const [i, name] of names.entries()) {
+			const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 900 } });
+			await recordPeerConnections(context);
+			const page = await context.newPage();
+			await joinOnPage(page, i === 0 ? links.leader! : links.member!, name);
+			if (i > 0) await admit(pages[0]!, name);
+			pages.push(page);
+		}
+		const [leader] = pages;
+		const firstFrame: number[] = [];
+		for (const page of pages) {
+			await page.getByTestId('prejoin').waitFor();
+			const clicked = Date.now();
+			const seen = watch(page, { kind: 'first-frame' }, 20_000);
+			await page.getByTestId('enter-room').click();
+			const at = await seen;
+			if (at !== null && page !== leader) firstFrame.push(at - clicked);
+		}
+		const presenter = await participantId(leader!, 'Pia Presenter');
+		const receivers = pages.filter((_, i) => i !== 1);
+		// Everyone hears the presenter before the first round.
+		await Promise.all(receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 30_000)));
+		await leader!.locator('[data-testid="participant"][data-name="Pia Presenter"] [data-testid="make-presenter"]').click();
+		const cpuStart = { lk: usage(livekit.server.pid!), browser: usage(browserPid(browser)), at: Date.now() };
+		const off: number[] = [];
+		const on: number[] = [];
+		for (let round = 0; round < ROUNDS; round++) {
+			let clicked = Date.now();
+			const lastPackets = receivers.map((page) => watch(page, { kind: 'last-audio', from: presenter, forMs: 2500 }));
+			await leader!.locator('[data-testid="set-phase"][data-phase="reflection"]').click();
+			for (const at of await Promise.all(lastPackets)) off.push(Math.max(0, (at ?? clicked) - clicked));
+			clicked = Date.now();
+			const firstAudio = receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 10_000));
+			await leader!.locator('[data-testid="set-phase"][data-phase="return"]').click();
+			for (const at of await Promise.all(firstAudio)) on.push(at === null ? 10_000 : at - clicked);
+		}
+		const seconds = (Date.now() - cpuStart.at) / 1000;
+		const lk = usage(livekit.server.pid!);
+		const br = usage(browserPid(browser));
+		console.log(`${size} people (${ROUNDS} rounds, ${receivers.length} receivers each):`);
+		line('click on Reflection → last presenter audio', off, 300);
+		line('click on Return → first decoded presenter audio', on, 1000);
+		line('Enter the room → first decoded remote frame', firstFrame, 2000);
+		console.log(`  livekit-server: ${(((lk.cpu - cpuStart.lk.cpu) / seconds) * 100).toFixed(0)}% of one core, ${lk.rssMb.toFixed(0)} MB resident`);
+		console.log(`  browser, per person: ${((((br.cpu - cpuStart.browser.cpu) / seconds) * 100) / size).toFixed(0)}% of one core, ${(br.rssMb / size).toFixed(0)} MB resident\n`);
+		silenced.push(...off);
+		for (const page of pages) await page.context().close();
+	}
+	console.log(`presenter silenced at every receiver: p95 ${Math.round(percentile(silenced, 0.95))} ms`);
+} finally {
+	await browser.close();
+	await app.stop();
+	await livekit.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);
