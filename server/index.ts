@@ -36,6 +36,10 @@ const { handler } = (await import(pathToFileURL(handlerFile).href)) as {
 };
 
 let localLiveKit: Awaited<ReturnType<typeof provideVideo>> = null;
+// Until the server runs, a stop ends the process at once (a LiveKit build in progress with it).
+const stopEarly = () => process.exit(0);
+process.once('SIGTERM', stopEarly);
+process.once('SIGINT', stopEarly);
 try {
 	localLiveKit = await provideVideo(config, logger, root);
 } catch (error) {
@@ -62,8 +66,10 @@ server.listen(config.port, config.host, async () => {
 	const port = typeof address === 'object' && address ? address.port : config.port;
 	const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 	if (localLiveKit) {
-		// LiveKit's webhooks come back to this process over loopback (or the one address it listens on).
-		const hookHost = config.host === '0.0.0.0' || config.host === '::' || isLoopback(config.host) ? '127.0.0.1' : shownHost;
+		// LiveKit's webhooks come back to the address this process really listens on (`localhost`
+		// may be ::1 only); a wildcard is reached on loopback.
+		const bound = typeof address === 'object' && address ? address.address : '127.0.0.1';
+		const hookHost = bound === '0.0.0.0' ? '127.0.0.1' : bound === '::' ? '[::1]' : bound.includes(':') ? `[${bound}]` : bound;
 		const started = await localLiveKit.start(`http://${hookHost}:${port}/api/media/webhook`);
 		if (started) console.log(`Video: on (LiveKit ${config.media?.url}, loopback only)`);
 	}
@@ -82,5 +88,7 @@ async function shutdown() {
 	await localLiveKit?.stop();
 	server.close(() => process.exit(0));
 }
+process.off('SIGTERM', stopEarly);
+process.off('SIGINT', stopEarly);
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import pino from 'pino';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { findLiveKit, findOnPath, toolBinary } from '../../src/lib/server/livekit-binary';
@@ -42,22 +43,23 @@ function script(body: string): string {
 }
 
 describe('finding livekit-server', () => {
-	it('takes one on PATH first, else the project’s own build of the pinned version, else none', () => {
+	it('takes the project’s own build of the pinned version first, else one on PATH, else none', () => {
 		const project = tempDir('lk-project-');
 		const onPath = tempDir('lk-path-');
 		expect(findLiveKit(project, onPath)).toBeNull();
+		const operators = join(onPath, 'livekit-server');
+		writeFileSync(operators, '#!/bin/sh\n');
+		expect(findLiveKit(project, onPath), 'not executable').toBeNull();
+		chmodSync(operators, 0o755);
+		expect(findOnPath('livekit-server', `/nonexistent:${onPath}`)).toBe(operators);
+		expect(findLiveKit(project, onPath)).toBe(operators);
+		// The configuration is written for the pinned version: its build wins when it is there.
 		const built = toolBinary(project);
 		expect(built).toMatch(/\.tools\/livekit-v\d+\.\d+\.\d+\/livekit-server$/);
 		mkdirSync(join(built, '..'), { recursive: true });
 		writeFileSync(built, '#!/bin/sh\n');
-		expect(findLiveKit(project, onPath), 'not executable').toBeNull();
 		chmodSync(built, 0o755);
 		expect(findLiveKit(project, onPath)).toBe(built);
-		const operators = join(onPath, 'livekit-server');
-		writeFileSync(operators, '#!/bin/sh\n');
-		chmodSync(operators, 0o755);
-		expect(findOnPath('livekit-server', `/nonexistent:${onPath}`)).toBe(operators);
-		expect(findLiveKit(project, onPath)).toBe(operators);
 	});
 });
 
@@ -109,6 +111,48 @@ describe('the real livekit-server, run by the app', () => {
 		expect(warnings()).toEqual([]);
 	});
 
+	it('stopped between a crash and its restart, it stays stopped', async () => {
+		const port = await freeLiveKitPorts();
+		const lk = own(localLiveKit({ binary: liveKitBinary(), port, restartDelayMs: 5000 }));
+		expect(await lk.start('http://127.0.0.1:9/api/media/webhook')).toBe(true);
+		process.kill(lk.pid!, 'SIGKILL');
+		await waitFor(() => !lk.running, 'exit seen');
+		await lk.stop();
+		// Past the restart that was due: nothing comes back.
+		await new Promise((r) => setTimeout(r, 5500));
+		expect(lk.starts).toBe(1);
+		expect(lk.running).toBe(false);
+	});
+
+	it('dies with the app, even when the app is killed with SIGKILL', async () => {
+		const port = await freeLiveKitPorts();
+		// An app of its own that runs a LiveKit and prints its pid, then is killed outright.
+		const script = `import { localLiveKit } from './src/lib/server/livekit-local.ts';
+			const lk = localLiveKit({ binary: ${JSON.stringify(liveKitBinary())}, port: ${port} });
+			if (await lk.start('http://127.0.0.1:9/')) console.log('pid ' + lk.pid);
+			setInterval(() => {}, 1000);`;
+		const app = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const pid = await new Promise<number>((resolve, reject) => {
+			let out = '';
+			app.stdout!.on('data', (c: Buffer) => {
+				out += c.toString();
+				const m = /pid (\d+)/.exec(out);
+				if (m) resolve(Number(m[1]));
+			});
+			app.once('exit', () => reject(new Error(`the app exited first: ${out}`)));
+		});
+		expect(() => process.kill(pid, 0), 'LiveKit runs').not.toThrow();
+		app.kill('SIGKILL');
+		await waitFor(() => {
+			try {
+				process.kill(pid, 0);
+				return false;
+			} catch {
+				return true;
+			}
+		}, 'LiveKit gone with its app', 10_000);
+	});
+
 	it('killed, it is started again by itself, with the same keys, and video stays on', async () => {
 		const port = await freeLiveKitPorts();
 		const { logger, warnings } = recordingLogger();
@@ -138,7 +182,9 @@ describe('when the app’s LiveKit cannot run', () => {
 		const { logger, warnings } = recordingLogger();
 		const lk = own(localLiveKit({ binary: script('#!/bin/sh\necho "port already in use" >&2\nexit 1\n'), port: await freeLiveKitPorts(), logger, maxRestarts: 1 }));
 		const h = await startServer({}, (config) => void (config.media = lk.media));
+		// The first start's answer is known at once; tries go on until given up.
 		expect(await lk.start('http://127.0.0.1:9/')).toBe(false);
+		await waitFor(() => !lk.media.available(), 'given up', 10_000);
 		expect(lk.starts).toBe(2);
 		expect(warnings().at(-1)).toBe('video: livekit-server is not running; rooms now run without video');
 

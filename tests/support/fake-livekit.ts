@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { TokenVerifier, type ClaimGrants } from 'livekit-server-sdk';
 
 /**
- * A local stand-in for LiveKit's Twirp room API (no LiveKit server can be installed here).
+ * A local stand-in for LiveKit's Twirp room API, for what the real server cannot be made to show
+ * on demand (held answers, the exact bodies, an egress starting; see docs/media.md).
  * It checks each request's bearer JWT with the SDK's own TokenVerifier, records the exact
  * JSON body the real livekit-server-sdk sends, and answers as LiveKit does.
  */

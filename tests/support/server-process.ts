@@ -43,7 +43,11 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 	});
 	let output = '';
 	const url = await new Promise<string>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+		const timer = setTimeout(() => {
+			// Not left running (with a LiveKit of its own, perhaps) after the test gave up on it.
+			child.kill('SIGKILL');
+			reject(new Error(`server did not start:\n${output}`));
+		}, 30_000);
 		const onData = (chunk: Buffer) => {
 			output += chunk.toString();
 			const match = /ready: open (http:\/\/[^\s/]+)/.exec(output);

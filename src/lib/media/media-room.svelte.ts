@@ -60,6 +60,8 @@ export class MediaRoom {
 	/** What the person chose; restored when the server gives the permission back. */
 	#wantMic = false;
 	#wantCamera = false;
+	/** The session says this person listens (the presenter in reflection); see `setListening`. */
+	#listening = false;
 
 	constructor(audioHost: HTMLElement) {
 		this.#audioHost = audioHost;
@@ -95,11 +97,12 @@ export class MediaRoom {
 	/** One attempt: a fresh token, a fresh Room and E2EE worker, then what the person wants published. */
 	async #enter(): Promise<void> {
 		const { url, token } = await this.#session!.token();
-		if (this.#closed()) return;
 		const lk = (this.#lk ??= await import('livekit-client'));
 		const { default: E2EEWorker } = await import('livekit-client/e2ee-worker?worker');
 		const keyProvider = new lk.ExternalE2EEKeyProvider();
 		await keyProvider.setKey(this.#mediaKey);
+		// The person may have left while the token and the library were on their way.
+		if (this.#closed()) return;
 		const choices = this.#choices!;
 		const worker = new E2EEWorker();
 		const room = new lk.Room({
@@ -113,18 +116,28 @@ export class MediaRoom {
 		this.#release();
 		this.#room = room;
 		this.#worker = worker;
+		this.undecryptable = new Set();
 		const E = lk.RoomEvent;
 		room
 			.on(E.TrackSubscribed, () => this.#refresh())
 			.on(E.TrackUnsubscribed, () => this.#refresh())
-			.on(E.TrackMuted, () => this.#refresh())
+			.on(E.TrackMuted, (publication, participant) => {
+				// A leader muted us (LiveKit mutes the published track): that is what we want now, so a
+				// later permission change (the presenter's return) does not open the microphone again.
+				if (participant === room.localParticipant && publication.source === lk.Track.Source.Microphone && this.micAllowed && !this.#listening) this.#wantMic = false;
+				this.#refresh();
+			})
 			.on(E.TrackUnmuted, () => this.#refresh())
 			.on(E.LocalTrackPublished, () => this.#refresh())
 			.on(E.LocalTrackUnpublished, () => this.#refresh())
 			.on(E.ParticipantDisconnected, () => this.#refresh())
 			.on(E.ActiveSpeakersChanged, (speakers) => (this.speaking = new Set(speakers.map((s) => s.identity))))
 			.on(E.Reconnecting, () => (this.status = 'reconnecting'))
-			.on(E.Reconnected, () => (this.status = 'connected'))
+			.on(E.Reconnected, () => {
+				this.status = 'connected';
+				// A reconnect may be a new join at LiveKit: ask for this person's rights again.
+				this.#session?.joined();
+			})
 			.on(E.Disconnected, (reason) => {
 				if (this.#room === room) this.#lost(reason);
 			})
@@ -134,7 +147,9 @@ export class MediaRoom {
 			.on(E.ParticipantPermissionsChanged, () => void this.#onPermissions());
 		await room.setE2EEEnabled(true);
 		await room.connect(url, token);
-		if (this.#closed()) return void room.disconnect();
+		if (this.#closed()) return this.#release();
+		// From here a drop is a loss to recover from (see #lost), not a failed first attempt.
+		this.status = 'connected';
 		this.#attempts = 0;
 		this.encrypted = room.isE2EEEnabled;
 		// Publishing rights come from the session, after joining (the token carries none): they
@@ -189,6 +204,16 @@ export class MediaRoom {
 		this.undecryptable = new Set([...this.undecryptable, identity]);
 	}
 
+	/**
+	 * This browser's own key is the wrong one: at least two others publish, and nobody's media
+	 * can be decrypted. With only one other person, either key could be the wrong one, so only
+	 * their tile says so.
+	 */
+	get keyMismatch(): boolean {
+		const others = [...this.publishers];
+		return others.length >= 2 && others.every((id) => this.undecryptable.has(id));
+	}
+
 	#mayPublish(source: 'camera' | 'microphone'): boolean {
 		const permissions = this.#room?.localParticipant.permissions;
 		if (!permissions) return true;
@@ -209,16 +234,32 @@ export class MediaRoom {
 		const micAllowed = (this.micAllowed = this.#mayPublish('microphone'));
 		const cameraAllowed = (this.cameraAllowed = this.#mayPublish('camera'));
 		// Each on its own: a publish that hangs (LiveKit never answered) must not hold the other back.
-		const mic = micAllowed && this.#wantMic && !local.isMicrophoneEnabled ? local.setMicrophoneEnabled(true) : null;
+		const mic = micAllowed && this.#wantMic && !this.#listening && !local.isMicrophoneEnabled ? local.setMicrophoneEnabled(true) : null;
 		const camera =
 			!cameraAllowed && local.isCameraEnabled ? local.setCameraEnabled(false) : cameraAllowed && this.#wantCamera && !local.isCameraEnabled ? local.setCameraEnabled(true) : null;
 		for (const change of [mic, camera]) void change?.then(() => this.#refresh()).catch(() => undefined);
 		this.#refresh();
 	}
 
+	/**
+	 * The shared session says this person now listens (or no longer does). The browser closes
+	 * its own microphone at once, because the session's update reaches it before the media
+	 * server's closing does; the media server's closing is what holds, whatever the browser
+	 * does. At the end of listening the microphone comes back with the media server's
+	 * permission (`#onPermissions`), or here if it was never taken away.
+	 */
+	setListening(listening: boolean): void {
+		if (listening === this.#listening) return;
+		this.#listening = listening;
+		const microphone = this.#room?.localParticipant.getTrackPublication(this.#lk!.Track.Source.Microphone);
+		if (!microphone?.track) return;
+		if (listening && !microphone.isMuted) void microphone.mute().catch(() => undefined);
+		if (!listening && microphone.isMuted && this.#wantMic && this.micAllowed) void microphone.unmute().catch(() => undefined);
+	}
+
 	async setMic(on: boolean): Promise<void> {
 		this.#wantMic = on;
-		if (on && !this.micAllowed) return;
+		if (on && (!this.micAllowed || this.#listening)) return;
 		await this.#room?.localParticipant.setMicrophoneEnabled(on);
 		this.#refresh();
 	}
@@ -279,6 +320,8 @@ export class MediaRoom {
 		}
 		this.videos = videos;
 		this.publishers = publishers;
+		// Someone who left is no longer a reason for a warning.
+		if ([...this.undecryptable].some((id) => !room.remoteParticipants.has(id))) this.undecryptable = new Set([...this.undecryptable].filter((id) => room.remoteParticipants.has(id)));
 		this.micMuted = muted;
 		this.micOn = !!local.isMicrophoneEnabled;
 		this.cameraOn = !!local.isCameraEnabled;

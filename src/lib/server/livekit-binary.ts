@@ -18,7 +18,7 @@ export function toolBinary(projectRoot: string): string {
 	return join(projectRoot, '.tools', `livekit-${LIVEKIT_VERSION}`, 'livekit-server');
 }
 
-function executable(file: string): boolean {
+export function executable(file: string): boolean {
 	try {
 		accessSync(file, constants.X_OK);
 		return true;
@@ -34,12 +34,23 @@ export function findOnPath(command: string, path = process.env.PATH ?? ''): stri
 	return null;
 }
 
-/** A `livekit-server` on PATH first (the operator's choice), else the project's own build. */
+/**
+ * The project's own build of the pinned version first (the configuration is written for it),
+ * else a `livekit-server` on PATH.
+ */
 export function findLiveKit(projectRoot: string, path = process.env.PATH ?? ''): string | null {
-	const onPath = findOnPath('livekit-server', path);
-	if (onPath) return onPath;
 	const built = toolBinary(projectRoot);
-	return executable(built) ? built : null;
+	return executable(built) ? built : findOnPath('livekit-server', path);
+}
+
+/** Calls `each` with every whole line a child's output stream prints. */
+export function forEachLine(stream: NodeJS.ReadableStream | null, each: (line: string) => void): void {
+	let partial = '';
+	stream?.on('data', (chunk: Buffer) => {
+		const lines = (partial + chunk.toString()).split('\n');
+		partial = lines.pop() ?? '';
+		for (const line of lines) if (line.trim()) each(line);
+	});
 }
 
 /** Go's version as [major, minor], or null when there is no Go (or `go` fails). */
@@ -63,7 +74,7 @@ export interface BuildProgress {
 /**
  * Builds the pinned LiveKit server with `go install` into the tool folder. `-v` prints each
  * package as it is built, which is the progress shown. The first build on a fresh machine
- * downloads and compiles about a thousand packages; Go's caches make the next one quick.
+ * downloads and compiles about 900 packages; Go's caches make the next one quick.
  */
 export function buildLiveKit(projectRoot: string, progress: BuildProgress = {}): Promise<string> {
 	const target = toolBinary(projectRoot);
@@ -77,15 +88,14 @@ export function buildLiveKit(projectRoot: string, progress: BuildProgress = {}):
 		});
 		let count = 0;
 		let tail = '';
-		let partial = '';
-		child.stderr.on('data', (chunk: Buffer) => {
-			const lines = (partial + chunk.toString()).split('\n');
-			partial = lines.pop() ?? '';
-			for (const line of lines) {
-				tail = (tail + line + '\n').slice(-4000);
-				// Package lines are bare import paths; "go: downloading …" and errors are not.
-				if (/^[\w.-]+(\/[\w.@+-]+)+$/.test(line.trim())) progress.onPackage?.(line.trim(), ++count);
-			}
+		// Go builds for minutes: if the app stops meanwhile, the build stops with it.
+		const reap = () => child.kill('SIGKILL');
+		process.once('exit', reap);
+		child.once('exit', () => process.off('exit', reap));
+		forEachLine(child.stderr, (line) => {
+			tail = (tail + line + '\n').slice(-4000);
+			// Package lines are bare import paths; "go: downloading …" and errors are not.
+			if (/^[\w.-]+(\/[\w.@+-]+)+$/.test(line.trim())) progress.onPackage?.(line.trim(), ++count);
 		});
 		child.on('error', (error) => {
 			rmSync(gobin, { recursive: true, force: true });
@@ -97,10 +107,15 @@ export function buildLiveKit(projectRoot: string, progress: BuildProgress = {}):
 				reject(new Error(`go install ${LIVEKIT_MODULE}@${LIVEKIT_VERSION} failed (exit ${code}):\n${tail.trim()}`));
 				return;
 			}
-			// Go names the binary after its folder (`server`); the app and operators know it as livekit-server.
-			renameSync(join(gobin, 'server'), target);
-			rmSync(gobin, { recursive: true, force: true });
-			resolve(target);
+			try {
+				// Go names the binary after its folder (`server`); the app and operators know it as livekit-server.
+				renameSync(join(gobin, 'server'), target);
+				resolve(target);
+			} catch (error) {
+				reject(new Error(`the built LiveKit could not be put in place: ${(error as Error).message}`));
+			} finally {
+				rmSync(gobin, { recursive: true, force: true });
+			}
 		});
 	});
 }

@@ -23,7 +23,7 @@ export interface MediaSettings {
 	/** Token lifetime; clients ask for a new one when they (re)connect. */
 	tokenTtlSeconds: number;
 	maxParticipants: number;
-	/** False while the media server is known to be gone (the dev livekit-server died). */
+	/** False once the media server is known to be gone (the app's own livekit-server gave up). */
 	available?: () => boolean;
 }
 
@@ -134,8 +134,10 @@ export class MediaService {
 	/**
 	 * A join token for one admitted person: this room only, never admin, record or hidden, and
 	 * no right to publish. What a person may publish comes only from the session, live, as an
-	 * UpdateParticipant once they are in (`setPublishing`): a token, which stays valid for its
-	 * whole lifetime and is reused when LiveKit restarts, can never reopen a closed microphone.
+	 * UpdateParticipant once they are in (`setPublishing`): a token of ours, valid for minutes,
+	 * reopens no microphone. (LiveKit refreshes a connected person's token with their current
+	 * rights; one refreshed before listening began could rejoin a restarted LiveKit with a
+	 * microphone until the webhook's grant closes it again: docs/media.md.)
 	 */
 	async token(grantee: MediaGrantee, seats?: number): Promise<string> {
 		await this.ensureRoom(grantee.groupId, seats);

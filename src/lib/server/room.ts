@@ -236,13 +236,7 @@ export class Room {
 		if (!conn.admitted) return this.#refuse(conn, message.type, 'not-allowed');
 		if (message.type === 'restore') return this.#restore(conn, message.snapshot);
 		if (message.type === 'media-token') return this.#mediaToken(conn);
-		if (message.type === 'media-joined') {
-			// A browser enters the media room a few times a session at most: more often buys no more LiveKit calls.
-			const now = Date.now();
-			if (conn.grantAskedAt !== undefined && now - conn.grantAskedAt < 2000) return;
-			conn.grantAskedAt = now;
-			return this.#grantPublishing(conn.identity.participantId);
-		}
+		if (message.type === 'media-joined') return this.#mediaJoined(conn);
 		this.#act(conn, message as Action);
 	}
 
@@ -284,16 +278,27 @@ export class Room {
 			.catch(() => this.#refuse(conn, 'media-token', 'media-unavailable'));
 	}
 
+	/**
+	 * A browser says it is in the media room now. It enters a few times a session at most (and
+	 * LiveKit's webhook says the same): asking more often than every 2 s buys no more LiveKit calls.
+	 */
+	#mediaJoined(conn: Connection): void {
+		const now = Date.now();
+		if (conn.grantAskedAt !== undefined && now - conn.grantAskedAt < 2000) return;
+		conn.grantAskedAt = now;
+		this.#grantPublishing(conn.identity.participantId);
+	}
+
 	/** The media server reports who is in the media room. */
 	setInMedia(participantId: string, inMedia: boolean): void {
 		if (!this.#destroyed) this.#commit(setInMedia(this.#state, participantId, inMedia));
 	}
 
 	/**
-	 * Someone joined the media room. Only people admitted to this session may stay: a removed
-	 * person's token stays valid for minutes. Everyone else gets the rights the session gives
-	 * them now, because a permission change sent before they joined failed at LiveKit and the
-	 * token they hold may predate it (the presenter's microphone during listening).
+	 * LiveKit's webhook: someone joined the media room. Only people admitted to this session
+	 * may stay: a removed person's token stays valid for minutes. Everyone else gets the rights
+	 * the session gives them now (their token carries none, and a change sent before they were
+	 * in failed at LiveKit).
 	 */
 	joinedMedia(participantId: string): void {
 		if (this.#destroyed) return;
@@ -308,8 +313,8 @@ export class Room {
 
 	/**
 	 * Gives someone in the media room what the session lets them publish now. Called by the
-	 * webhook and by the person's own browser once it is in (so a lost webhook costs nobody
-	 * their voice); repeating it is harmless, and an observer's rights stay "nothing".
+	 * webhook and by the person's own browser once it is in or back (either alone is enough);
+	 * repeating it is harmless, and an observer's rights stay "nothing".
 	 */
 	#grantPublishing(participantId: string): void {
 		const person = this.#state.participants[participantId];

@@ -64,7 +64,7 @@ export type ServerMessage =
 			endedSessionId?: string;
 	  }
 	| { type: 'media-token'; url: string; token: string }
-	/** The media server went away while the session runs (a dev livekit-server died): no video from now on. */
+	/** The media server went away while the session runs (the app's own livekit-server gave up): no video from now on. */
 	| { type: 'media'; available: boolean }
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */
 	| { type: 'notice'; text: string }
