@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import config from '../../playwright.config';
 import { admit, joinOnPage } from '../../tests/e2e/fixtures';
-import { participantId, recordPeerConnections, type Received } from '../../tests/e2e/media-probe';
+import { participantId, recordPeerConnections, type Stream } from '../../tests/e2e/media-probe';
 import { freePort, startLiveKit } from '../../tests/support/livekit';
 import { startServer } from '../../tests/support/server-process';
 
@@ -35,9 +35,14 @@ const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 5);
  * are about audio anyway.
  */
 const SIZES = (process.env.BENCH_MEDIA_GROUPS ?? '4,8-audio').split(',').map((g) => ({ size: Number.parseInt(g, 10), cameras: !g.endsWith('-audio') }));
+/** What the run started, stopped on the way out, also when the hard stop below fires. */
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanUp(): Promise<void> {
+	for (const stop of cleanups.splice(0).reverse()) await stop().catch(() => undefined);
+}
 const hardStop = setTimeout(() => {
 	console.error('bench:media: stopped after 15 minutes');
-	process.exit(2);
+	void cleanUp().finally(() => process.exit(2));
 }, 15 * 60_000);
 hardStop.unref();
 
@@ -52,55 +57,58 @@ function line(label: string, values: number[], targetMs: number): void {
 }
 
 /**
- * In the page: samples what arrives until the probe's moment (or `limitMs`), and returns that
- * moment on the page's clock (epoch ms): the last change of the presenter's audio bytes within
- * `forMs`, the first new decoded audio from them, or the first decoded remote frame.
+ * In the page, on the page's clock (epoch ms). `last-audio`: waits `forMs`, then reads when the
+ * last packet of the presenter's audio came (WebRTC's own lastPacketReceivedTimestamp, so no
+ * sampling loop loads the machine). `first-audio` / `first-frame`: samples every 50 ms until
+ * new decoded, played audio from the presenter, or a first decoded remote frame, arrives.
  */
 type Probe = { kind: 'last-audio'; from: string; forMs: number } | { kind: 'first-audio'; from: string } | { kind: 'first-frame' };
 function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | null> {
 	return page.evaluate(
 		async ({ probe, limitMs }) => {
-			const stats = (window as unknown as { __mediaStats: () => Promise<Record<string, Received>> }).__mediaStats;
 			// No local functions in here: tsx wraps named ones in a helper the page does not have.
+			const stats = (window as unknown as { __mediaStats: () => Promise<Record<string, Stream>> }).__mediaStats;
 			const start = performance.timeOrigin + performance.now();
-			let lastBytes = -1;
-			let lastChange: number | null = null;
-			let before: Received | null = null;
-			while (performance.timeOrigin + performance.now() - start < (probe.kind === 'last-audio' ? probe.forMs : limitMs)) {
-				const got = await stats();
-				const at = performance.timeOrigin + performance.now();
-				if (probe.kind === 'last-audio') {
-					const bytes = got[probe.from]?.audioBytes ?? 0;
-					if (bytes !== lastBytes) {
-						if (lastBytes !== -1) lastChange = at;
-						lastBytes = bytes;
-					}
-				} else if (probe.kind === 'first-audio') {
-					// New sound: more bytes than when the watch began, decoded and played (energy rising).
-					const r = got[probe.from] ?? { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 };
-					before ??= r;
-					if (r.audioBytes > before.audioBytes && r.audioEnergy > before.audioEnergy) return at;
-				} else if (Object.entries(got).some(([id, r]) => !id.startsWith('unknown:') && r.framesDecoded > 0)) return at;
-				await new Promise((r) => setTimeout(r, 5));
+			if (probe.kind === 'last-audio') {
+				await new Promise((r) => setTimeout(r, probe.forMs));
+				const last = Object.values(await stats()).filter((s) => s.owner === probe.from && s.kind === 'audio');
+				return Math.max(0, ...last.map((s) => s.lastPacketAt));
 			}
-			return probe.kind === 'last-audio' ? (lastChange ?? start) : null;
+			let before: { bytes: number; energy: number } | null = null;
+			while (performance.timeOrigin + performance.now() - start < limitMs) {
+				const streams = Object.values(await stats());
+				const at = performance.timeOrigin + performance.now();
+				if (probe.kind === 'first-audio') {
+					// New sound: more bytes than when the watch began, decoded and played (energy rising).
+					const mine = streams.filter((s) => s.owner === probe.from && s.kind === 'audio');
+					const now = { bytes: mine.reduce((n, s) => n + s.bytes, 0), energy: mine.reduce((n, s) => n + s.energy, 0) };
+					before ??= now;
+					if (now.bytes > before.bytes && now.energy > before.energy) return at;
+				} else if (streams.some((s) => !s.owner.startsWith('unknown:') && s.kind === 'video' && s.framesDecoded > 0)) return at;
+				await new Promise((r) => setTimeout(r, 50));
+			}
+			return null;
 		},
 		{ probe, limitMs }
 	);
 }
 
-/** CPU seconds and resident memory (MB) of a process and all its descendants. */
-function usage(rootPid: number): { cpu: number; rssMb: number } {
-	const pids = [rootPid];
+/** A process and all its descendants. */
+function tree(pid: number): number[] {
+	let children: string[] = [];
 	try {
-		const children = execSync(`pgrep -P ${rootPid} -d ' '`, { encoding: 'utf8' }).trim();
-		for (const child of children.split(/\s+/).filter(Boolean)) pids.push(...collect(Number(child)));
+		children = execSync(`pgrep -P ${pid} -d ' '`, { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
 	} catch {
 		// no children
 	}
+	return [pid, ...children.flatMap((child) => tree(Number(child)))];
+}
+
+/** CPU seconds and resident memory (MB) of a process and all its descendants. */
+function usage(rootPid: number): { cpu: number; rssMb: number } {
 	let ticks = 0;
 	let rss = 0;
-	for (const pid of pids) {
+	for (const pid of tree(rootPid)) {
 		try {
 			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 			ticks += Number(stat[11]) + Number(stat[12]);
@@ -111,25 +119,20 @@ function usage(rootPid: number): { cpu: number; rssMb: number } {
 	}
 	return { cpu: ticks / 100, rssMb: rss / 1024 };
 }
-function collect(pid: number): number[] {
-	const out = [pid];
-	try {
-		for (const child of execSync(`pgrep -P ${pid} -d ' '`, { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean)) out.push(...collect(Number(child)));
-	} catch {
-		// leaf
-	}
-	return out;
-}
 
 /** Playwright does not expose the browser's pid: it is this process's child named chromium. */
 const browserPid = (): number => Number(execSync(`pgrep -n -x -P ${process.pid} chromium`, { encoding: 'utf8' }).trim());
 
 const appPort = await freePort();
 const livekit = await startLiveKit(`http://127.0.0.1:${appPort}/api/media/webhook`);
+cleanups.push(() => livekit.stop());
 const dataDir = mkdtempSync(join(tmpdir(), 'balint-bench-media-'));
+cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
 const app = await startServer({ ...livekit.env, PORT: String(appPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+cleanups.push(() => app.stop());
 const launch = config.use?.launchOptions ?? {};
 const browser = await chromium.launch({ ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'], headless: true });
+cleanups.push(() => browser.close());
 const silenced: number[] = [];
 try {
 	console.log(`bench:media: ${ROUNDS} rounds per group (real LiveKit ${livekit.env.LIVEKIT_URL}, Chromium's fake camera and microphone, ${process.env.BENCH_MEDIA_GROUPS ?? '4,8-audio'})\n`);
@@ -170,7 +173,7 @@ try {
 			let clicked = Date.now();
 			const lastPackets = receivers.map((page) => watch(page, { kind: 'last-audio', from: presenter, forMs: 2500 }));
 			await leader!.locator('[data-testid="set-phase"][data-phase="reflection"]').click();
-			for (const at of await Promise.all(lastPackets)) off.push(Math.max(0, (at ?? clicked) - clicked));
+			for (const at of await Promise.all(lastPackets)) off.push(Math.max(0, (at || clicked) - clicked));
 			clicked = Date.now();
 			const firstAudio = receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 10_000));
 			await leader!.locator('[data-testid="set-phase"][data-phase="return"]').click();
@@ -190,9 +193,6 @@ try {
 	}
 	console.log(`presenter silenced at every receiver: p95 ${Math.round(percentile(silenced, 0.95))} ms`);
 } finally {
-	await browser.close();
-	await app.stop();
-	await livekit.stop();
-	rmSync(dataDir, { recursive: true, force: true });
+	await cleanUp();
 }
 process.exit(0);

@@ -24,6 +24,35 @@ export interface Received {
  * `window.__mediaStats()`, which sums what has arrived per person (see `receivedBy`). In the
  * page so that a benchmark can sample it in a tight loop without a round trip each time.
  */
+/** One inbound RTP stream as the page's statistics give it, with the person it belongs to. */
+export interface Stream {
+	owner: string;
+	kind: 'audio' | 'video';
+	framesDecoded: number;
+	bytes: number;
+	energy: number;
+	/** When its last packet came, on the page's clock (epoch ms, as Chromium's statistics give it). */
+	lastPacketAt: number;
+}
+
+function perPerson(streams: Iterable<Stream>): Record<string, Received> {
+	const out: Record<string, Received> = {};
+	for (const s of streams) {
+		const entry = (out[s.owner] ??= { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 });
+		if (s.kind === 'video') entry.framesDecoded += s.framesDecoded;
+		else {
+			entry.audioBytes += s.bytes;
+			entry.audioEnergy += s.energy;
+			entry.audioTracks += 1;
+		}
+	}
+	return out;
+}
+
+function streamsOf(page: Page): Promise<Record<string, Stream>> {
+	return page.evaluate(() => (window as unknown as { __mediaStats: () => Promise<Record<string, Stream>> }).__mediaStats());
+}
+
 export async function recordPeerConnections(context: BrowserContext): Promise<void> {
 	await context.addInitScript(() => {
 		const Native = window.RTCPeerConnection;
@@ -35,7 +64,7 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
 				all.push(this);
 			}
 		} as typeof RTCPeerConnection;
-		const w = window as unknown as { __pcs: RTCPeerConnection[]; __mediaStats: () => Promise<Record<string, Received>> };
+		const w = window as unknown as { __pcs: RTCPeerConnection[]; __mediaStats: () => Promise<Record<string, Stream>> };
 		w.__pcs = all;
 		w.__mediaStats = async () => {
 			for (const video of document.querySelectorAll<HTMLVideoElement>('[data-testid="video-tile"] video')) {
@@ -45,20 +74,21 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
 			for (const audio of document.querySelectorAll<HTMLAudioElement>('audio[data-participant-id]')) {
 				for (const track of (audio.srcObject as MediaStream | null)?.getTracks() ?? []) owner.set(track.id, audio.dataset.participantId!);
 			}
-			const out: Record<string, Received> = {};
-			for (const pc of all) {
+			const out: Record<string, Stream> = {};
+			for (const [index, pc] of all.entries()) {
 				if (pc.connectionState === 'closed') continue;
 				const stats = await pc.getStats();
 				stats.forEach((r: Record<string, unknown>) => {
 					if (r.type !== 'inbound-rtp') return;
-					const id = owner.get(r.trackIdentifier as string) ?? `unknown:${String(r.trackIdentifier)}`;
-					const entry = (out[id] ??= { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 });
-					if (r.kind === 'video') entry.framesDecoded += Number(r.framesDecoded ?? 0);
-					else {
-						entry.audioBytes += Number(r.bytesReceived ?? 0);
-						entry.audioEnergy += Number(r.totalAudioEnergy ?? 0);
-						entry.audioTracks += 1;
-					}
+					const track = String(r.trackIdentifier);
+					out[`${index}/${String(r.id)}`] = {
+						owner: owner.get(track) ?? `unknown:${track}`,
+						kind: r.kind === 'video' ? 'video' : 'audio',
+						framesDecoded: Number(r.framesDecoded ?? 0),
+						bytes: Number(r.bytesReceived ?? 0),
+						energy: Number(r.totalAudioEnergy ?? 0),
+						lastPacketAt: Number(r.lastPacketReceivedTimestamp ?? 0)
+					};
 				});
 			}
 			return out;
@@ -71,29 +101,30 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
  * is gone (an unpublished track) still count, by the track ids seen before: bytes that keep
  * arriving on a removed element would show.
  */
-export function receivedBy(page: Page): Promise<Record<string, Received>> {
-	return page.evaluate(() => (window as unknown as { __mediaStats: () => Promise<Record<string, Received>> }).__mediaStats());
+export async function receivedBy(page: Page): Promise<Record<string, Received>> {
+	return perPerson(Object.values(await streamsOf(page)));
 }
 
 const none: Received = { framesDecoded: 0, audioBytes: 0, audioEnergy: 0, audioTracks: 0 };
 
-/** What arrived from each person during `ms` (the growth of every counter). */
+/**
+ * What arrived from each person during `ms`: each stream's own growth (a stream that ended
+ * meanwhile counts nothing, and cannot hide another's bytes), summed per person.
+ */
 export async function arrivingDuring(page: Page, ms: number): Promise<Record<string, Received>> {
-	const before = await receivedBy(page);
+	const before = await streamsOf(page);
 	await page.waitForTimeout(ms);
-	const after = await receivedBy(page);
-	const out: Record<string, Received> = {};
-	for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
-		const a = before[id] ?? none;
-		const b = after[id] ?? none;
-		out[id] = {
-			framesDecoded: b.framesDecoded - a.framesDecoded,
-			audioBytes: b.audioBytes - a.audioBytes,
-			audioEnergy: b.audioEnergy - a.audioEnergy,
-			audioTracks: b.audioTracks
+	const after = await streamsOf(page);
+	const grown: Stream[] = Object.entries(after).map(([key, b]) => {
+		const a = before[key];
+		return {
+			...b,
+			framesDecoded: Math.max(0, b.framesDecoded - (a?.framesDecoded ?? 0)),
+			bytes: Math.max(0, b.bytes - (a?.bytes ?? 0)),
+			energy: Math.max(0, b.energy - (a?.energy ?? 0))
 		};
-	}
-	return out;
+	});
+	return perPerson(grown);
 }
 
 /** The participant id behind a name, from the page's own gallery. */
@@ -132,14 +163,12 @@ export async function expectSeesAndHears(page: Page, from: string, what: { video
  */
 export async function expectNothingFrom(page: Page, from: string, kind: 'audio' | 'video', holdMs = 2000): Promise<void> {
 	await showTile(page, from);
-	const quiet = async (ms: number) => {
-		const r = (await arrivingDuring(page, ms))[from] ?? none;
-		return kind === 'audio' ? r.audioBytes === 0 : r.framesDecoded === 0;
-	};
-	await expect.poll(() => quiet(300), { message: `${kind} from ${from} stops arriving`, timeout: 10_000, intervals: [0] }).toBe(true);
-	expect(await quiet(holdMs), `no ${kind} from ${from} for ${holdMs} ms`).toBe(true);
-	// Nothing arrives that the page could not attribute to a person, either.
-	const unknown = Object.entries(await arrivingDuring(page, 300)).filter(([id, r]) => id.startsWith('unknown:') && (kind === 'audio' ? r.audioBytes : r.framesDecoded) > 0);
+	const amount = (r: Received | undefined) => (kind === 'audio' ? (r?.audioBytes ?? 0) : (r?.framesDecoded ?? 0));
+	await expect.poll(async () => amount((await arrivingDuring(page, 300))[from]), { message: `${kind} from ${from} stops arriving`, timeout: 10_000, intervals: [0] }).toBe(0);
+	const held = await arrivingDuring(page, holdMs);
+	expect(amount(held[from]), `no ${kind} from ${from} for ${holdMs} ms`).toBe(0);
+	// Nor, in the same time, anything the page could not attribute to a person.
+	const unknown = Object.entries(held).filter(([id, r]) => id.startsWith('unknown:') && amount(r) > 0);
 	expect(unknown, 'media from no known person').toEqual([]);
 }
 
