@@ -12,9 +12,9 @@
  *   (target p95 <= 2 s);
  * - CPU and memory of livekit-server and of the browser, per person.
  *
- * Times are read in each receiver's page, sampling WebRTC's statistics every few
- * milliseconds, and compared with the click's time on the same machine's clock: a sample
- * sees a packet a little after it came, so the figures lean long, never short.
+ * Times are read in each receiver's page from WebRTC's statistics and compared with the
+ * moment the leader's page received the click, on the same machine's clock. The last packet is WebRTC's own time for it; a first sound or
+ * frame is seen by a 50 ms sample, so those lean long by up to 50 ms.
  */
 import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,9 +57,9 @@ function line(label: string, values: number[], targetMs: number): void {
 }
 
 /**
- * In the page, on the page's clock (epoch ms). `last-audio`: waits `forMs`, then reads when the
- * last packet of the presenter's audio came (WebRTC's own lastPacketReceivedTimestamp, so no
- * sampling loop loads the machine). `first-audio` / `first-frame`: samples every 50 ms until
+ * In the page, on the page's clock (epoch ms, the clock WebRTC's statistics use). `last-audio`:
+ * for `forMs`, when the last packet of the presenter's audio came (WebRTC's own
+ * lastPacketReceivedTimestamp). `first-audio` / `first-frame`: samples every 50 ms until
  * new decoded, played audio from the presenter, or a first decoded remote frame, arrives.
  */
 type Probe = { kind: 'last-audio'; from: string; forMs: number } | { kind: 'first-audio'; from: string } | { kind: 'first-frame' };
@@ -70,9 +70,14 @@ function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | nul
 			const stats = (window as unknown as { __mediaStats: () => Promise<Record<string, Stream>> }).__mediaStats;
 			const start = performance.timeOrigin + performance.now();
 			if (probe.kind === 'last-audio') {
-				await new Promise((r) => setTimeout(r, probe.forMs));
-				const last = Object.values(await stats()).filter((s) => s.owner === probe.from && s.kind === 'audio');
-				return Math.max(0, ...last.map((s) => s.lastPacketAt));
+				// A stream's statistics vanish once LiveKit unpublishes it: keep the newest last-packet
+				// time seen, read every 20 ms (so at most the final 20 ms of packets could be missed).
+				let last = 0;
+				while (performance.timeOrigin + performance.now() - start < probe.forMs) {
+					for (const s of Object.values(await stats())) if (s.owner === probe.from && s.kind === 'audio') last = Math.max(last, s.lastPacketAt);
+					await new Promise((r) => setTimeout(r, 20));
+				}
+				return last;
 			}
 			let before: { bytes: number; energy: number } | null = null;
 			while (performance.timeOrigin + performance.now() - start < limitMs) {
@@ -91,6 +96,14 @@ function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | nul
 		},
 		{ probe, limitMs }
 	);
+}
+
+/** Clicks a phase button and returns when the leader's page received the click (its clock, epoch ms). */
+async function clickAt(leader: Page, phase: string): Promise<number> {
+	const button = leader.locator(`[data-testid="set-phase"][data-phase="${phase}"]`);
+	await button.evaluate((el) => el.addEventListener('click', () => ((window as unknown as { __clickedAt: number }).__clickedAt = performance.timeOrigin + performance.now()), { once: true, capture: true }));
+	await button.click();
+	return leader.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
 }
 
 /** A process and all its descendants. */
@@ -164,19 +177,19 @@ try {
 		const presenter = await participantId(leader!, 'Pia Presenter');
 		const receivers = pages.filter((_, i) => i !== 1);
 		// Everyone hears the presenter before the first round.
-		await Promise.all(receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 30_000)));
+		const hearing = await Promise.all(receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 30_000)));
+		const deaf = hearing.filter((at) => at === null).length;
+		if (deaf) console.log(`  (${deaf} of ${receivers.length} receivers never heard the presenter before the first round)`);
 		await leader!.locator('[data-testid="participant"][data-name="Pia Presenter"] [data-testid="make-presenter"]').click();
 		const cpuStart = { lk: usage(livekit.server.pid!), browser: usage(browserPid()), at: Date.now() };
 		const off: number[] = [];
 		const on: number[] = [];
 		for (let round = 0; round < ROUNDS; round++) {
-			let clicked = Date.now();
 			const lastPackets = receivers.map((page) => watch(page, { kind: 'last-audio', from: presenter, forMs: 2500 }));
-			await leader!.locator('[data-testid="set-phase"][data-phase="reflection"]').click();
+			let clicked = await clickAt(leader!, 'reflection');
 			for (const at of await Promise.all(lastPackets)) off.push(Math.max(0, (at || clicked) - clicked));
-			clicked = Date.now();
 			const firstAudio = receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 10_000));
-			await leader!.locator('[data-testid="set-phase"][data-phase="return"]').click();
+			clicked = await clickAt(leader!, 'return');
 			for (const at of await Promise.all(firstAudio)) on.push(at === null ? 10_000 : at - clicked);
 		}
 		const seconds = (Date.now() - cpuStart.at) / 1000;

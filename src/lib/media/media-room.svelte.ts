@@ -110,6 +110,9 @@ export class MediaRoom {
 			dynacast: true,
 			encryption: { keyProvider, worker },
 			audioCaptureDefaults: choices.audioInput ? { deviceId: choices.audioInput } : undefined,
+			// A muted microphone is released, not just silenced: no packet leaves (the presenter
+			// falls silent the moment listening begins) and the device's light goes off.
+			publishDefaults: { stopMicTrackOnMute: true },
 			// 540p is plenty for a gallery of eight faces, and spares a clinic laptop's CPU.
 			videoCaptureDefaults: { resolution: lk.VideoPresets.h540.resolution, ...(choices.videoInput ? { deviceId: choices.videoInput } : {}) }
 		});
