@@ -216,13 +216,24 @@ export async function armPublishBypass(page: Page): Promise<void> {
 	expect(found, 'livekit-client’s LocalParticipant found in the app’s chunks').toBe(1);
 }
 
-/** Publishes the microphone (or camera) straight through livekit-client, past its own permission check. */
-export async function publishBypassingTheApp(page: Page, source: 'microphone' | 'camera'): Promise<void> {
+/**
+ * Publishes straight through livekit-client, past its own permission check: the microphone,
+ * the camera, or the microphone's sound declared as the camera (LiveKit checks the declared
+ * source, not the kind of track).
+ */
+export async function publishBypassingTheApp(page: Page, source: 'microphone' | 'camera' | 'microphone-as-camera'): Promise<void> {
 	await page.evaluate((what) => {
-		const w = window as unknown as { __lp?: { setMicrophoneEnabled(on: boolean): Promise<unknown>; setCameraEnabled(on: boolean): Promise<unknown> }; __bypass?: boolean; __attack?: Promise<string> };
+		type Lp = { setMicrophoneEnabled(on: boolean): Promise<unknown>; setCameraEnabled(on: boolean): Promise<unknown>; publishTrack(t: MediaStreamTrack, o: object): Promise<unknown> };
+		const w = window as unknown as { __lp?: Lp; __bypass?: boolean; __attack?: Promise<string> };
 		if (!w.__lp) throw new Error('no LocalParticipant captured: was armPublishBypass called before entering video?');
 		w.__bypass = true;
-		const call = what === 'microphone' ? w.__lp.setMicrophoneEnabled(true) : w.__lp.setCameraEnabled(true);
+		const lp = w.__lp;
+		const call =
+			what === 'microphone'
+				? lp.setMicrophoneEnabled(true)
+				: what === 'camera'
+					? lp.setCameraEnabled(true)
+					: navigator.mediaDevices.getUserMedia({ audio: true }).then((stream) => lp.publishTrack(stream.getAudioTracks()[0]!, { source: 'camera', name: 'camera' }));
 		w.__attack = call.then(
 			() => 'published',
 			(error: Error) => `refused: ${error.message}`

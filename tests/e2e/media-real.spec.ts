@@ -157,14 +157,22 @@ test('the presenter’s silence: closed by the media server for every listener, 
 		if (round === 1) await leader.page.getByTestId('second-case').click();
 	}
 
-	// Listening once more, and now straight through livekit-client, past the app and the
-	// library's own check: LiveKit refuses, and nothing of hers arrives anywhere.
+	// Listening once more, her camera on (the group's camera rule off again), and now straight
+	// through livekit-client, past the app and the library's own check: LiveKit refuses, and
+	// nothing of hers arrives anywhere.
+	await leader.page.getByTestId('camera-rule').uncheck();
 	await setPhase(leader.page, 'reflection');
 	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 	await publishBypassingTheApp(pia.page, 'microphone');
 	await expect.poll(() => livekit.output.some((line) => line.includes('no permission to publish track') && line.includes(piaId))).toBe(true);
 	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 	expect(await publishedSources(group.id, piaId)).not.toContain(2);
+
+	// Her microphone's sound declared as her camera, which she may still publish: LiveKit would
+	// let it through (it checks the declared source), so the app puts her out of the media room.
+	await publishBypassingTheApp(pia.page, 'microphone-as-camera');
+	await expect.poll(async () => (await livekit.rooms.listParticipants(`balint-${group.id}`)).map((p) => p.identity), { timeout: 10_000 }).not.toContain(piaId);
+	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 });
 
 test('encryption is real: a link with another media key decodes no frame and says why; the others see whose media they cannot read', async ({ browser }) => {

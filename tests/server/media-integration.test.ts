@@ -245,6 +245,17 @@ describe('video through the app server', () => {
 		expect(await hook(left.body, left.auth)).toBe(200);
 		for (const c of [leader, member]) await until(() => readState(c.doc)?.participants[member.participantId]?.inMedia === false, 'out of media');
 
+		// A camera track and a microphone's sound are fine; sound declared as the camera is put out.
+		const removals = () => fake.calls.filter((c) => c.method === 'RemoveParticipant' && c.body.identity === member.participantId);
+		for (const [id, type, source] of [['EV_4', 'VIDEO', 'CAMERA'], ['EV_5', 'AUDIO', 'MICROPHONE'], ['EV_6', 'AUDIO', 'CAMERA']] as const) {
+			const published = await signed({ event: 'track_published', id, createdAt: '4', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId }, track: { sid: `TR_${id}`, type, source } });
+			expect(await hook(published.body, published.auth)).toBe(200);
+		}
+		await until(() => removals().length === 1, 'the disguised track’s publisher put out');
+		leader.send({ type: 'mute', participantId: member.participantId });
+		await until(() => fake.calls.some((c) => c.method === 'GetParticipant'), 'a later call arrived');
+		expect(removals()).toHaveLength(1);
+
 		const egress = await signed({ event: 'egress_started', id: 'EV_2', createdAt: '2', egressInfo: { egressId: 'EG_secret_recording', roomName: `balint-${groupId}` } });
 		expect(await hook(egress.body, egress.auth)).toBe(200);
 		await until(() => fake.calls.some((c) => c.method === 'StopEgress'), 'stop egress');

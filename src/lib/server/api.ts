@@ -58,8 +58,8 @@ export interface ApiDeps {
 
 /**
  * LiveKit's webhook: keeps "in the media room" in step, puts out anyone the session has not
- * admitted, re-applies each joiner's publishing rights, and stops any recording (egress) the
- * moment it starts. The signature is checked by the SDK's receiver.
+ * admitted, re-applies each joiner's publishing rights, puts out anyone who publishes sound
+ * disguised as another source, and stops any recording (egress) the moment it starts. The signature is checked by the SDK's receiver.
  */
 async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> {
 	const media = deps.media;
@@ -75,6 +75,7 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 	const room = roomName.startsWith('balint-') ? deps.rooms.get(roomName.slice('balint-'.length)) : undefined;
 	const identity = event.participant?.identity;
 	if (event.event === 'participant_joined' && identity) room?.joinedMedia(identity);
+	if (event.event === 'track_published' && identity && event.track) room?.publishedMedia(identity, event.track);
 	if ((event.event === 'participant_left' || event.event === 'participant_connection_aborted') && identity) room?.setInMedia(identity, false);
 	const egressId = event.egressInfo?.egressId;
 	if (event.event === 'egress_started' && egressId) {

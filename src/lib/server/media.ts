@@ -3,6 +3,7 @@ import {
 	EgressClient,
 	RoomServiceClient,
 	TrackSource,
+	TrackType,
 	WebhookReceiver,
 	type ParticipantPermission,
 	type VideoGrant
@@ -59,6 +60,15 @@ export function permissionFor(role: Role, publishing: Publishing): Partial<Parti
 		hidden: false,
 		recorder: false
 	};
+}
+
+/**
+ * LiveKit checks a track's declared source against the permission, not its kind: an audio
+ * track declared as the camera would pass a listening presenter's "camera only". Sound may
+ * only ever come as the microphone, which the permission does check.
+ */
+export function disguisedTrack(track: { type: TrackType; source: TrackSource }): boolean {
+	return track.type === TrackType.AUDIO && track.source !== TrackSource.MICROPHONE;
 }
 
 export function mediaRoomName(groupId: string): string {

@@ -12,7 +12,8 @@ import { initialState, leaderPresent, publishingFor, type SessionState } from '.
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
-import type { MediaService } from './media';
+import { disguisedTrack, type MediaService } from './media';
+import type { TrackSource, TrackType } from 'livekit-server-sdk';
 import type { Identity } from './tickets';
 import type { GroupSummary } from '../conference/types';
 
@@ -321,6 +322,16 @@ export class Room {
 		if (!person || !this.#admitted.has(participantId)) return;
 		const publishing = publishingFor(this.#state, participantId);
 		this.#mediaCall('set publishing', (m) => m.setPublishing(this.groupId, participantId, person.role, publishing));
+	}
+
+	/**
+	 * LiveKit's webhook: someone published a track. Sound disguised as another source (see
+	 * `disguisedTrack`) is how a listening presenter could speak past the media server's check:
+	 * whoever does it is put out of the media room at once.
+	 */
+	publishedMedia(participantId: string, track: { type: TrackType; source: TrackSource }): void {
+		if (this.#destroyed || !disguisedTrack(track)) return;
+		this.#mediaCall('remove for a disguised track', (m) => m.removeParticipant(this.groupId, participantId));
 	}
 
 	/** LiveKit, while it is configured and running. */
