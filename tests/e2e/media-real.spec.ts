@@ -146,6 +146,8 @@ test('the presenter’s silence: closed by the media server for every listener, 
 		for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 		await expect(pia.page.getByTestId('mic-closed')).toBeVisible();
 		await expect(pia.page.getByTestId('mic-toggle')).toBeDisabled();
+		// Nothing to mute: the leader is not offered a button that suggests her microphone is open.
+		await expect(leader.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Pia Presenter')} [data-testid="mute"]`)).toHaveCount(0);
 		expect(await publishedSources(group.id, piaId), 'LiveKit holds no microphone of hers').not.toContain(2);
 		// The group's camera rule: her picture stops too.
 		if (round === 2) for (const l of listeners) await expectNothingFrom(l.page, piaId, 'video');
@@ -153,6 +155,7 @@ test('the presenter’s silence: closed by the media server for every listener, 
 		// She is seen and heard again without touching anything: decrypted, with energy, at every listener.
 		for (const l of listeners) await expectSeesAndHears(l.page, piaId);
 		await expect(pia.page.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'true');
+		await expect(pia.page.getByTestId('mic-back')).toBeVisible();
 		expect(await publishedSources(group.id, piaId)).toEqual([1, 2]);
 		if (round === 1) await leader.page.getByTestId('second-case').click();
 	}

@@ -55,6 +55,8 @@ export async function freeLiveKitPorts(): Promise<number> {
 
 export interface TestLiveKit {
 	server: LocalLiveKit;
+	/** Signalling port; RTC over TCP is the next one, over UDP the one after. */
+	port: number;
 	/** LIVEKIT_* for an app server that should use this LiveKit. */
 	env: Record<string, string>;
 	/** LiveKit's own Twirp API, with its keys. */
@@ -76,6 +78,7 @@ export async function startLiveKit(webhookUrl: string): Promise<TestLiveKit> {
 	const { url, apiKey, apiSecret } = server.media;
 	return {
 		server,
+		port,
 		env: { LIVEKIT_URL: url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret },
 		rooms: new RoomServiceClient(url.replace(/^ws/, 'http'), apiKey, apiSecret),
 		output,
