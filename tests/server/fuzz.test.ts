@@ -31,7 +31,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 type Kind = 'waiting' | 'member' | 'observer' | 'leader';
 const MESSAGE_TYPES = [
 	'next-phase', 'set-phase', 'make-presenter', 'set-listening', 'raise-hand', 'lower-hand', 'share-timers', 'set-camera-rule',
-	'mute', 'ask-help', 'media-token', 'admit', 'decline', 'remove', 'end-session', 'restore', 'leave', 'unknown', '', '__proto__'
+	'mute', 'ask-help', 'media-token', 'media-joined', 'admit', 'decline', 'remove', 'end-session', 'restore', 'leave', 'unknown', '', '__proto__'
 ];
 
 /** A sync step 1 with a real state vector, cut short somewhere. */
@@ -64,7 +64,7 @@ function controlMessage(ids: string[]): fc.Arbitrary<unknown> {
 		hands: fc.array(id, { maxLength: 70 })
 	});
 	const shaped = fc.oneof(
-		fc.constantFrom('next-phase', 'raise-hand', 'media-token', 'end-session', 'leave').map((type) => ({ type })),
+		fc.constantFrom('next-phase', 'raise-hand', 'media-token', 'media-joined', 'end-session', 'leave').map((type) => ({ type })),
 		fc.oneof(fc.constantFrom(...PHASES), fc.string({ maxLength: 40 })).map((phase) => ({ type: 'set-phase', phase })),
 		fc.oneof(fc.constant(null), id).map((participantId) => ({ type: 'make-presenter', participantId })),
 		fc.boolean().map((listening) => ({ type: 'set-listening', listening })),

@@ -41,6 +41,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	// A test or bench that dies mid-way takes its server with it (and the server its LiveKit).
+	const reap = () => child.kill('SIGKILL');
+	process.once('exit', reap);
+	child.once('exit', () => process.off('exit', reap));
 	let output = '';
 	const url = await new Promise<string>((resolve, reject) => {
 		const timer = setTimeout(() => {
