@@ -293,8 +293,11 @@ export class MediaRoom {
 		const videos = new Map<string, Track>();
 		const muted = new Set<string>();
 		const local = room.localParticipant;
+		const Source = this.#lk!.Track.Source;
 		for (const p of [local, ...room.remoteParticipants.values()]) {
-			const video = [...p.trackPublications.values()].find((t) => t.kind === 'video' && t.track && !t.isMuted);
+			// Only a real picture from a camera goes on a tile: a track's declared kind is the
+			// sender's word, its MediaStreamTrack's kind is what it carries.
+			const video = [...p.trackPublications.values()].find((t) => t.source === Source.Camera && t.track?.mediaStreamTrack.kind === 'video' && !t.isMuted);
 			if (video?.track) videos.set(p.identity, video.track);
 			const mic = [...p.trackPublications.values()].find((t) => t.kind === 'audio');
 			if (!mic || mic.isMuted) muted.add(p.identity);
@@ -304,7 +307,8 @@ export class MediaRoom {
 		for (const p of room.remoteParticipants.values()) {
 			if (p.trackPublications.size > 0) publishers.add(p.identity);
 			for (const pub of p.trackPublications.values()) {
-				if (pub.kind !== 'audio' || !pub.track) continue;
+				// Sound is played only from a microphone: the one source the media server checks for it.
+				if (pub.source !== Source.Microphone || pub.track?.mediaStreamTrack.kind !== 'audio') continue;
 				heard.add(pub.trackSid);
 				if (!this.#audio.has(pub.trackSid)) {
 					const element = pub.track.attach();

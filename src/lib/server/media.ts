@@ -3,7 +3,6 @@ import {
 	EgressClient,
 	RoomServiceClient,
 	TrackSource,
-	TrackType,
 	WebhookReceiver,
 	type ParticipantPermission,
 	type VideoGrant
@@ -60,15 +59,6 @@ export function permissionFor(role: Role, publishing: Publishing): Partial<Parti
 		hidden: false,
 		recorder: false
 	};
-}
-
-/**
- * LiveKit checks a track's declared source against the permission, not its kind: an audio
- * track declared as the camera would pass a listening presenter's "camera only". Sound may
- * only ever come as the microphone, which the permission does check.
- */
-export function disguisedTrack(track: { type: TrackType; source: TrackSource }): boolean {
-	return track.type === TrackType.AUDIO && track.source !== TrackSource.MICROPHONE;
 }
 
 export function mediaRoomName(groupId: string): string {
@@ -180,6 +170,12 @@ export class MediaService {
 	async setPublishing(groupId: string, participantId: string, role: Role, publishing: Publishing): Promise<void> {
 		const room = mediaRoomName(groupId);
 		await this.#inOrder(room, () => this.#rooms.updateParticipant(room, participantId, { permission: permissionFor(role, publishing) }));
+	}
+
+	/** Who LiveKit has in the room now, with their tracks (none when the room is gone). */
+	async participants(groupId: string): Promise<{ identity: string; tracks: { type: number; source: number; mimeType: string }[] }[]> {
+		const room = mediaRoomName(groupId);
+		return this.#inOrder(room, () => this.#rooms.listParticipants(room));
 	}
 
 	async removeParticipant(groupId: string, participantId: string): Promise<void> {

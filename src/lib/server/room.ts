@@ -12,8 +12,8 @@ import { initialState, leaderPresent, publishingFor, type SessionState } from '.
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
-import { disguisedTrack, type MediaService } from './media';
-import type { TrackSource, TrackType } from 'livekit-server-sdk';
+import type { MediaService } from './media';
+import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
 import type { Identity } from './tickets';
 import type { GroupSummary } from '../conference/types';
 
@@ -68,6 +68,8 @@ export class Room {
 	/** Raised hands from a restored replica, for people not back yet: given back on admission. */
 	readonly #restoredHands = new Map<string, number>();
 	#graceTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Holds LiveKit's participant list against the session once video is in use (`#watchMedia`). */
+	#mediaWatch: ReturnType<typeof setInterval> | null = null;
 	#destroyed = false;
 	readonly #options: RoomOptions;
 	readonly #now: () => number;
@@ -273,6 +275,7 @@ export class Room {
 		const media = this.#media();
 		if (!media) return this.#refuse(conn, 'media-token', 'media-unavailable');
 		const { participantId, name, role } = conn.identity;
+		this.#watchMedia();
 		media
 			.token({ groupId: this.groupId, participantId, name, role }, this.#options.seats)
 			.then((token) => this.#send(conn, { type: 'media-token', url: media.url, token }))
@@ -329,9 +332,37 @@ export class Room {
 	 * `disguisedTrack`) is how a listening presenter could speak past the media server's check:
 	 * whoever does it is put out of the media room at once.
 	 */
-	publishedMedia(participantId: string, track: { type: TrackType; source: TrackSource }): void {
+	publishedMedia(participantId: string, track: MediaTrackInfo): void {
 		if (this.#destroyed || !disguisedTrack(track)) return;
 		this.#mediaCall('remove for a disguised track', (m) => m.removeParticipant(this.groupId, participantId));
+	}
+
+	/**
+	 * Once the group uses video, LiveKit's own list of who is in the media room is held against
+	 * the session every second (`reconcileMedia`): what the webhooks miss is caught within that.
+	 */
+	#watchMedia(): void {
+		if (this.#mediaWatch || this.#destroyed) return;
+		let busy = false;
+		this.#mediaWatch = setInterval(() => {
+			const media = this.#media();
+			if (!media || busy) return;
+			busy = true;
+			media
+				.participants(this.groupId)
+				.then((participants) => {
+					if (this.#destroyed) return;
+					const admitted = (id: string) => (this.#admitted.has(id) && this.#state.participants[id] ? publishingFor(this.#state, id) : null);
+					for (const effect of reconcileMedia(participants, admitted)) {
+						if (effect.type === 'remove') this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, effect.participantId));
+						else this.#grantPublishing(effect.participantId);
+					}
+				})
+				// No room at LiveKit (nobody entered yet, or it closed itself): nothing to hold.
+				.catch(() => undefined)
+				.finally(() => (busy = false));
+		}, 1000);
+		this.#mediaWatch.unref?.();
 	}
 
 	/** LiveKit, while it is configured and running. */
@@ -369,8 +400,11 @@ export class Room {
 
 	#leave(conn: Connection): void {
 		if (conn.admitted) {
-			this.#admitted.delete(conn.identity.participantId);
-			this.#commit(removeParticipant(this.#state, conn.identity.participantId));
+			const { participantId } = conn.identity;
+			this.#admitted.delete(participantId);
+			this.#commit(removeParticipant(this.#state, participantId));
+			// Leaving the session is leaving its media room too.
+			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, participantId));
 		}
 		this.#drop(conn, 1000, 'left');
 	}
@@ -402,6 +436,8 @@ export class Room {
 		if (this.#destroyed) return;
 		this.#destroyed = true;
 		this.#cancelGrace();
+		if (this.#mediaWatch) clearInterval(this.#mediaWatch);
+		this.#mediaWatch = null;
 		for (const conn of [...this.#connections]) conn.ws.close(code, reason);
 		this.#connections.clear();
 		this.#admitted.clear();
