@@ -22,7 +22,7 @@ import type { Logger } from './log';
  */
 export interface LocalLiveKitOptions {
 	binary: string;
-	/** Signalling port; RTC over UDP uses the port two above it (the one between stays free). */
+	/** Signalling port; RTC over TCP uses the next port and over UDP the one after. */
 	port: number;
 	logger?: Logger;
 	/** Each line LiveKit prints (tests read them; the app logs them at warn). */
@@ -58,9 +58,10 @@ export function liveKitConfig(options: { port: number; apiKey: string; apiSecret
 		port,
 		bind_addresses: ['127.0.0.1'],
 		rtc: {
-			// No ICE over TCP: LiveKit would listen for it on every address, not only loopback, and
-			// browsers on this machine use UDP on 127.0.0.1.
-			tcp_port: 0,
+			// LiveKit listens for ICE over TCP on every address (its code takes no address for it);
+			// it answers only ICE checks with this room's credentials. Turning it off (0) stops
+			// media altogether in this version.
+			tcp_port: port + 1,
 			udp_port: port + 2,
 			use_external_ip: false,
 			node_ip: '127.0.0.1',
