@@ -294,6 +294,8 @@ test('LiveKit killed mid-reflection and started again: everyone is back in video
 		)
 		.toBe(true);
 	expect(heardPia.filter((bytes) => bytes > 0), 'audio from the listening presenter at any moment').toEqual([]);
+	// The room says "reconnecting" no longer once media is back.
+	for (const person of [leader, pia, bo]) await expect(person.page.getByTestId('gallery')).toHaveAttribute('aria-busy', 'false');
 	// Her picture is back, her voice is not.
 	for (const l of [leader, bo]) await expectSeesAndHears(l.page, ids.pia, { video: true, audio: false });
 	for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');

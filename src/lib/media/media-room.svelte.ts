@@ -55,6 +55,9 @@ export class MediaRoom {
 	#choices: MediaChoices | null = null;
 	#attempts = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Back in after a loss, waiting for the others' media before saying "connected" (`#back`). */
+	#awaitingMedia = false;
+	#awaitTimer: ReturnType<typeof setTimeout> | null = null;
 	#audio = new Map<string, HTMLMediaElement>();
 	#audioHost: HTMLElement;
 	/** What the person chose; restored when the server gives the permission back. */
@@ -137,7 +140,7 @@ export class MediaRoom {
 			.on(E.ActiveSpeakersChanged, (speakers) => (this.speaking = new Set(speakers.map((s) => s.identity))))
 			.on(E.Reconnecting, () => (this.status = 'reconnecting'))
 			.on(E.Reconnected, () => {
-				this.status = 'connected';
+				this.#back();
 				// A reconnect may be a new join at LiveKit: ask for this person's rights again.
 				this.#session?.joined();
 			})
@@ -179,6 +182,32 @@ export class MediaRoom {
 		this.#retry();
 	}
 
+	/**
+	 * Connected again after a loss. Until the others' media arrives once more the room still says
+	 * "reconnecting": frozen tiles and silence with no words would read as everyone having turned
+	 * their camera off. Fifteen seconds at most, then the room says what it has.
+	 */
+	#back(): void {
+		const room = this.#room;
+		const others = room ? [...room.remoteParticipants.values()].some((p) => p.trackPublications.size > 0) : false;
+		if (!others) {
+			this.status = 'connected';
+			return;
+		}
+		this.status = 'reconnecting';
+		this.#awaitingMedia = true;
+		if (this.#awaitTimer) clearTimeout(this.#awaitTimer);
+		this.#awaitTimer = setTimeout(() => this.#mediaBack(), 15_000);
+		this.#refresh();
+	}
+
+	#mediaBack(): void {
+		if (this.#awaitTimer) clearTimeout(this.#awaitTimer);
+		this.#awaitTimer = null;
+		this.#awaitingMedia = false;
+		if (this.status === 'reconnecting') this.status = 'connected';
+	}
+
 	#retry(): void {
 		if (this.#retryTimer) return;
 		const delay = Math.min(10_000, 500 * 2 ** this.#attempts++);
@@ -187,7 +216,7 @@ export class MediaRoom {
 			if (this.status === 'closed') return;
 			this.#enter().then(
 				() => {
-					if (this.status !== 'closed') this.status = 'connected';
+					if (this.status !== 'closed') this.#back();
 				},
 				() => {
 					if (this.status !== 'closed') this.#retry();
@@ -327,6 +356,7 @@ export class MediaRoom {
 		}
 		this.videos = videos;
 		this.publishers = publishers;
+		if (this.#awaitingMedia && (heard.size > 0 || [...videos.keys()].some((id) => id !== local.identity))) this.#mediaBack();
 		// Someone who left is no longer a reason for a warning.
 		if ([...this.undecryptable].some((id) => !room.remoteParticipants.has(id))) this.undecryptable = new Set([...this.undecryptable].filter((id) => room.remoteParticipants.has(id)));
 		this.micMuted = muted;
@@ -353,6 +383,8 @@ export class MediaRoom {
 		this.status = 'closed';
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);
 		this.#retryTimer = null;
+		if (this.#awaitTimer) clearTimeout(this.#awaitTimer);
+		this.#awaitTimer = null;
 		const room = this.#room;
 		this.#release();
 		await room?.disconnect().catch(() => undefined);
