@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLiveKit, goCanBuild, goVersion, LIVEKIT_VERSION, toolBinary } from '../src/lib/server/livekit-binary';
+import { buildLiveKitSaying, goCanBuild, goVersion, LIVEKIT_VERSION, toolBinary } from '../src/lib/server/livekit-binary';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = toolBinary(root);
@@ -21,17 +21,8 @@ if (!goCanBuild(go)) {
 }
 console.log(`Building LiveKit ${LIVEKIT_VERSION} with Go ${go!.join('.')} (the first build on a machine downloads and compiles about 900 packages)…`);
 const started = Date.now();
-let last = 0;
 try {
-	await buildLiveKit(root, {
-		onPackage: (name, count) => {
-			// One line every 50 packages, and every 10 s at least, so a long build visibly moves.
-			if (count % 50 === 0 || Date.now() - last > 10_000) {
-				last = Date.now();
-				console.log(`  ${count} packages, ${Math.round((Date.now() - started) / 1000)} s: ${name}`);
-			}
-		}
-	});
+	await buildLiveKitSaying(root, console.log);
 } catch (error) {
 	console.error((error as Error).message);
 	process.exit(1);

@@ -180,6 +180,11 @@ export function livekitFiles(): string[] {
 		.map(([, entry]) => entry.file);
 }
 
+/** livekit-client's own module chunks as the app serves them (the ones a page can import). */
+function livekitChunks(): string[] {
+	return livekitFiles().filter((file) => file.endsWith('.js') && !/worker/i.test(file));
+}
+
 /**
  * Prepares what an attacker with the page would do: livekit-client's own check of the
  * permissions it was given is switched off (on request), so a publish reaches the media
@@ -188,7 +193,7 @@ export function livekitFiles(): string[] {
  * participant the app's Room holds.
  */
 export async function armPublishBypass(page: Page): Promise<void> {
-	const chunks = livekitFiles().filter((file) => file.endsWith('.js') && !/worker/i.test(file));
+	const chunks = livekitChunks();
 	const found = await page.evaluate(async (urls) => {
 		type Proto = { hasPermissionsToPublish: (t: unknown) => boolean; setMicrophoneEnabled: unknown; updateInfo: (...a: unknown[]) => unknown };
 		const w = window as unknown as { __lp?: unknown; __bypass?: boolean };
@@ -260,7 +265,7 @@ export function recordMediaTokens(page: Page): { url: string; token: string }[] 
  * seconds, LiveKit's reason (4 is PARTICIPANT_REMOVED, 5 ROOM_DELETED).
  */
 export async function joinWithToken(page: Page, grant: { url: string; token: string }): Promise<{ outcome: string; disconnected: number | null }> {
-	const chunks = livekitFiles().filter((file) => file.endsWith('.js') && !/worker/i.test(file));
+	const chunks = livekitChunks();
 	return page.evaluate(
 		async ({ urls, url, token }) => {
 			for (const chunk of urls) {

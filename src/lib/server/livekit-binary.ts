@@ -66,6 +66,22 @@ export function goCanBuild(version = goVersion()): boolean {
 	return major > GO_MINIMUM[0] || (major === GO_MINIMUM[0] && minor >= GO_MINIMUM[1]);
 }
 
+/**
+ * The build with its progress told in lines: one every 50 packages, and at least every 10 s, so
+ * a long first build visibly moves. Used by `npm run livekit` and by `npm start`.
+ */
+export function buildLiveKitSaying(projectRoot: string, say: (line: string) => void): Promise<string> {
+	const started = Date.now();
+	let last = started;
+	return buildLiveKit(projectRoot, {
+		onPackage: (name, count) => {
+			if (count % 50 !== 0 && Date.now() - last < 10_000) return;
+			last = Date.now();
+			say(`  ${count} packages, ${Math.round((last - started) / 1000)} s: ${name}`);
+		}
+	});
+}
+
 export interface BuildProgress {
 	/** Called for each package Go compiles (its name), with how many so far. */
 	onPackage?: (name: string, count: number) => void;

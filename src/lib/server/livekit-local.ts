@@ -27,7 +27,7 @@ export interface LocalLiveKitOptions {
 	logger?: Logger;
 	/** Each line LiveKit prints (tests read them; the app logs them at warn). */
 	onOutput?: (line: string) => void;
-	/** Restarts allowed within a minute before giving up. */
+	/** Restarts allowed within a minute, and starts in a row that never answer, before giving up (default 5). */
 	maxRestarts?: number;
 	/** How long to wait for a start before calling it failed. */
 	readyTimeoutMs?: number;

@@ -1,12 +1,12 @@
 import type { Config } from './config';
 import { ConfigError, isLoopback } from './config';
-import { buildLiveKit, findLiveKit, goCanBuild, LIVEKIT_VERSION } from './livekit-binary';
+import { buildLiveKitSaying, findLiveKit, goCanBuild, LIVEKIT_VERSION } from './livekit-binary';
 import { localLiveKit, type LocalLiveKit } from './livekit-local';
 import type { Logger } from './log';
 
 /**
- * How `npm start` gets video, in this order: LIVEKIT_* when set; else (VIDEO=auto or on) a
- * `livekit-server` on PATH or in the project's tool folder; else, when Go 1.26+ is there,
+ * How `npm start` gets video, in this order: LIVEKIT_* when set; else (VIDEO=auto or on) the
+ * project's own build of the pinned LiveKit, or a `livekit-server` on PATH; else, when Go 1.26+ is there,
  * the pinned version built once (with progress on the console); else no video, with the one
  * command that adds it. VIDEO=off skips all of it. Returns the LiveKit the app must run, if any.
  */
@@ -21,13 +21,8 @@ export async function provideVideo(config: Config, logger: Logger, projectRoot: 
 	let binary = findLiveKit(projectRoot);
 	if (!binary && goCanBuild()) {
 		say(`Video: building LiveKit's media server ${LIVEKIT_VERSION} from its Go module, once (a few minutes on a fresh machine; VIDEO=off skips this)…`);
-		let shown = 0;
 		try {
-			binary = await buildLiveKit(projectRoot, {
-				onPackage: (_name, count) => {
-					if (count - shown >= 100) say(`  … ${(shown = count)} packages compiled`);
-				}
-			});
+			binary = await buildLiveKitSaying(projectRoot, say);
 			say(`Video: LiveKit built (${binary}).`);
 		} catch (error) {
 			logger.warn({ err: { message: (error as Error).message } }, 'video: building livekit-server failed');
