@@ -51,9 +51,9 @@ describe('video through the app server', () => {
 	}
 
 	/** A browser connects to the media room: LiveKit admits it and reports `participant_joined`. */
-	async function joinsMedia(groupId: string, identity: string): Promise<void> {
-		fake.join(`balint-${groupId}`, identity);
-		expect(await hook({ event: 'participant_joined', id: `EV_${identity}`, createdAt: '1', room: { name: `balint-${groupId}` }, participant: { identity } })).toBe(200);
+	async function joinsMedia(groupId: string, identity: string, room = `balint-${groupId}`): Promise<void> {
+		fake.join(room, identity);
+		expect(await hook({ event: 'participant_joined', id: `EV_${identity}`, createdAt: '1', room: { name: room }, participant: { identity } })).toBe(200);
 	}
 
 	async function tokenOf(client: Client) {
@@ -156,18 +156,32 @@ describe('video through the app server', () => {
 		// The decision is made when the webhook arrives: a removal would have been sent instead.
 		expect(callsFor(observer.participantId)).toEqual(['UpdateParticipant']);
 
-		// The leader removes Mia before she reaches video; her token stays valid for minutes.
+		// The leader removes Mia before she reaches video; her token stays valid for minutes, and
+		// LiveKit refreshes it while she is in. So the session moves to a new media room: the
+		// others are told first, then the old room is deleted and no token for it opens anything.
+		const first = `balint-${groupId}`;
+		const moved = `${first}.1`;
 		leader.send({ type: 'remove', participantId: member.participantId });
 		await until(() => callsFor(member.participantId).includes('RemoveParticipant'), 'removal on remove');
-		await until(() => fake.log.includes(`answer RemoveParticipant balint-${groupId}`), 'removal answered');
-		await joinsMedia(groupId, member.participantId);
-		await until(() => callsFor(member.participantId).filter((m) => m === 'RemoveParticipant').length === 2, 'removed again on joining');
-		expect(fake.present.get(`balint-${groupId}`)?.has(member.participantId)).toBe(false);
+		await until(() => fake.log.includes(`answer DeleteRoom ${first}`), 'the old room deleted');
+		for (const c of [leader, observer]) expect(c.messages.filter((m) => m.type === 'media-moved')).toHaveLength(1);
+		expect(member.messages.some((m) => m.type === 'media-moved')).toBe(false);
+		expect(() => fake.join(first, member.participantId)).toThrow();
+		// Whoever is still in the session has left "video" until they are in the new room.
+		expect(readState(leader.doc)!.participants[observer.participantId]!.inMedia).toBe(false);
+		// A late webhook about the old room changes nothing.
+		expect(await hook({ event: 'participant_joined', id: 'EV_late', createdAt: '2', room: { name: first }, participant: { identity: member.participantId } })).toBe(200);
+		expect(await hook({ event: 'participant_joined', id: 'EV_late2', createdAt: '2', room: { name: first }, participant: { identity: observer.participantId } })).toBe(200);
+		expect(readState(leader.doc)!.participants[observer.participantId]!.inMedia).toBe(false);
+		observer.messages.length = 0;
+		expect((await tokenOf(observer)).video?.room).toBe(moved);
+		await joinsMedia(groupId, observer.participantId, moved);
+		await until(() => readState(leader.doc)?.participants[observer.participantId]?.inMedia === true, 'observer in the new room');
 		expect(callsFor(member.participantId)).not.toContain('UpdateParticipant');
 
-		await joinsMedia(groupId, 'stranger-0001');
+		await joinsMedia(groupId, 'stranger-0001', moved);
 		await until(() => callsFor('stranger-0001').includes('RemoveParticipant'), 'stranger removed');
-		expect(fake.present.get(`balint-${groupId}`)?.has('stranger-0001')).toBe(false);
+		expect(fake.present.get(moved)?.has('stranger-0001')).toBe(false);
 		expect(Object.keys(readState(leader.doc)!.participants)).not.toContain('stranger-0001');
 	});
 

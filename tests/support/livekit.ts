@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
-import { RoomServiceClient } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient, type VideoGrant } from 'livekit-server-sdk';
 import { toolBinary } from '../../src/lib/server/livekit-binary';
 import { localLiveKit, type LocalLiveKit } from '../../src/lib/server/livekit-local';
 
@@ -59,8 +59,12 @@ export interface TestLiveKit {
 	port: number;
 	/** LIVEKIT_* for an app server that should use this LiveKit. */
 	env: Record<string, string>;
+	/** Signalling, as browsers reach it. */
+	url: string;
 	/** LiveKit's own Twirp API, with its keys. */
 	rooms: RoomServiceClient;
+	/** A join token signed with this LiveKit's keys: what LiveKit itself hands a connected person as a refresh. */
+	token(room: string, identity: string, grant?: Partial<VideoGrant>): Promise<string>;
 	/** Everything LiveKit printed. */
 	output: string[];
 	/** Kills the process as a crash would; the owner starts it again by itself. */
@@ -80,7 +84,13 @@ export async function startLiveKit(webhookUrl: string): Promise<TestLiveKit> {
 		server,
 		port,
 		env: { LIVEKIT_URL: url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret },
+		url,
 		rooms: new RoomServiceClient(url.replace(/^ws/, 'http'), apiKey, apiSecret),
+		token(room, identity, grant = {}) {
+			const token = new AccessToken(apiKey, apiSecret, { identity, ttl: 600 });
+			token.addGrant({ roomJoin: true, room, canSubscribe: true, ...grant });
+			return token.toJwt();
+		},
 		output,
 		kill() {
 			const pid = server.pid;

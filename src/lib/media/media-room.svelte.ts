@@ -183,6 +183,29 @@ export class MediaRoom {
 	}
 
 	/**
+	 * The session moved to a new media room (a leader removed someone and the old room is being
+	 * deleted): leave the old one and enter the new one now, with a fresh token. The old room's
+	 * end may have arrived first (a final "room deleted"), so this works from there too.
+	 */
+	move(): void {
+		if (!this.#session || this.#closed()) return;
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#retryTimer = null;
+		this.#attempts = 0;
+		// The old room's disconnect is ours, not a loss: `#lost` hears only the current room.
+		this.#release();
+		this.status = 'reconnecting';
+		this.#enter().then(
+			() => {
+				if (!this.#closed()) this.#back();
+			},
+			() => {
+				if (!this.#closed()) this.#retry();
+			}
+		);
+	}
+
+	/**
 	 * Connected again after a loss. Until the others' media arrives once more the room still says
 	 * "reconnecting": frozen tiles and silence with no words would read as everyone having turned
 	 * their camera off. Fifteen seconds at most, then the room says what it has.

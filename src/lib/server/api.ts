@@ -7,7 +7,7 @@ import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES } fro
 import type { Config } from './config';
 import { HttpError, clientKey, readJson, readText, sendError, sendJson } from './http';
 import type { Logger } from './log';
-import type { MediaService } from './media';
+import { parseMediaRoomName, type MediaService } from './media';
 import type { RoomRegistry } from './rooms';
 import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, mediaKeyField, randomId, type Signer, type TokenProblem } from './links';
 import type { RateLimiter } from './rate-limit';
@@ -72,7 +72,10 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 		throw new HttpError(401, 'bad-signature', 'The webhook signature does not match.');
 	}
 	const roomName = event.room?.name || event.egressInfo?.roomName || '';
-	const room = roomName.startsWith('balint-') ? deps.rooms.get(roomName.slice('balint-'.length)) : undefined;
+	// Only the session's media room now: a room it has moved out of (a removal) is being deleted.
+	const named = parseMediaRoomName(roomName);
+	const group = named ? deps.rooms.get(named.groupId) : undefined;
+	const room = group?.mediaRoom === roomName ? group : undefined;
 	const identity = event.participant?.identity;
 	if (event.event === 'participant_joined' && identity) room?.joinedMedia(identity);
 	if (event.event === 'track_published' && identity && event.track) room?.publishedMedia(identity, event.track);

@@ -28,7 +28,6 @@ export interface MediaSettings {
 }
 
 export interface MediaGrantee {
-	groupId: string;
 	participantId: string;
 	name: string;
 	role: Role;
@@ -61,8 +60,19 @@ export function permissionFor(role: Role, publishing: Publishing): Partial<Parti
 	};
 }
 
-export function mediaRoomName(groupId: string): string {
-	return `balint-${groupId}`;
+/**
+ * A group's media room at LiveKit. A session's room moves to the next generation when a leader
+ * removes someone (`Room#moveMedia`): LiveKit keeps refreshing a connected person's token, and
+ * one for a room that no longer exists opens nothing (`auto_create: false`).
+ */
+export function mediaRoomName(groupId: string, generation = 0): string {
+	return generation === 0 ? `balint-${groupId}` : `balint-${groupId}.${generation}`;
+}
+
+/** The group and generation a media room name stands for, or null when it is none of ours. */
+export function parseMediaRoomName(name: string): { groupId: string; generation: number } | null {
+	const match = /^balint-([A-Za-z0-9_-]{8,64})(?:\.([1-9][0-9]{0,8}))?$/.exec(name);
+	return match ? { groupId: match[1]!, generation: match[2] ? Number(match[2]) : 0 } : null;
 }
 
 export class MediaService {
@@ -96,8 +106,7 @@ export class MediaService {
 	 * by itself (empty/departure timeout), and with `auto_create: false` a token for a closed
 	 * room cannot join. CreateRoom on an existing room just returns it.
 	 */
-	ensureRoom(groupId: string, seats = this.#settings.maxParticipants): Promise<void> {
-		const name = mediaRoomName(groupId);
+	ensureRoom(name: string, seats = this.#settings.maxParticipants): Promise<void> {
 		let pending = this.#creating.get(name);
 		if (!pending) {
 			const created = this.#inOrder(name, () =>
@@ -139,11 +148,11 @@ export class MediaService {
 	 * rights; one refreshed before listening began could rejoin a restarted LiveKit with a
 	 * microphone until the webhook's grant closes it again: docs/media.md.)
 	 */
-	async token(grantee: MediaGrantee, seats?: number): Promise<string> {
-		await this.ensureRoom(grantee.groupId, seats);
+	async token(room: string, grantee: MediaGrantee, seats?: number): Promise<string> {
+		await this.ensureRoom(room, seats);
 		const grant: VideoGrant = {
 			roomJoin: true,
-			room: mediaRoomName(grantee.groupId),
+			room,
 			canSubscribe: true,
 			canPublish: false,
 			canPublishSources: [],
@@ -167,25 +176,21 @@ export class MediaService {
 	}
 
 	/** Server-enforced publishing rights, e.g. the presenter's microphone during listening. */
-	async setPublishing(groupId: string, participantId: string, role: Role, publishing: Publishing): Promise<void> {
-		const room = mediaRoomName(groupId);
+	async setPublishing(room: string, participantId: string, role: Role, publishing: Publishing): Promise<void> {
 		await this.#inOrder(room, () => this.#rooms.updateParticipant(room, participantId, { permission: permissionFor(role, publishing) }));
 	}
 
 	/** Who LiveKit has in the room now, with their tracks (none when the room is gone). */
-	async participants(groupId: string): Promise<{ identity: string; tracks: { type: number; source: number; mimeType: string }[] }[]> {
-		const room = mediaRoomName(groupId);
+	async participants(room: string): Promise<{ identity: string; tracks: { type: number; source: number; mimeType: string }[] }[]> {
 		return this.#inOrder(room, () => this.#rooms.listParticipants(room));
 	}
 
-	async removeParticipant(groupId: string, participantId: string): Promise<void> {
-		const room = mediaRoomName(groupId);
+	async removeParticipant(room: string, participantId: string): Promise<void> {
 		await this.#inOrder(room, () => this.#rooms.removeParticipant(room, participantId));
 	}
 
 	/** Mutes one published microphone (advisory: the member may unmute). */
-	async muteMicrophone(groupId: string, participantId: string): Promise<void> {
-		const room = mediaRoomName(groupId);
+	async muteMicrophone(room: string, participantId: string): Promise<void> {
 		await this.#inOrder(room, async () => {
 			const person = await this.#rooms.getParticipant(room, participantId);
 			for (const track of person.tracks) {
@@ -194,8 +199,7 @@ export class MediaService {
 		});
 	}
 
-	async endRoom(groupId: string): Promise<void> {
-		const name = mediaRoomName(groupId);
+	async endRoom(name: string): Promise<void> {
 		// A token asked for after this must create the room again, after the delete.
 		this.#creating.delete(name);
 		await this.#inOrder(name, () => this.#rooms.deleteRoom(name));

@@ -12,7 +12,7 @@ import { initialState, leaderPresent, publishingFor, type SessionState } from '.
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
-import type { MediaService } from './media';
+import { mediaRoomName, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
 import type { Identity } from './tickets';
 import type { GroupSummary } from '../conference/types';
@@ -70,6 +70,8 @@ export class Room {
 	#graceTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Holds LiveKit's participant list against the session once video is in use (`#watchMedia`). */
 	#mediaWatch: ReturnType<typeof setInterval> | null = null;
+	/** The media room's generation: the next one each time a leader removes someone (`#moveMedia`). */
+	#mediaGeneration = 0;
 	#destroyed = false;
 	readonly #options: RoomOptions;
 	readonly #now: () => number;
@@ -81,6 +83,11 @@ export class Room {
 		this.#state = initialState(randomBytes(12).toString('base64url'), plannedMinutes, this.#now());
 		writeState(this.doc, this.#state);
 		this.doc.on('update', this.#broadcastUpdate);
+	}
+
+	/** This session's media room at LiveKit now. */
+	get mediaRoom(): string {
+		return mediaRoomName(this.groupId, this.#mediaGeneration);
 	}
 
 	get state(): SessionState {
@@ -264,10 +271,30 @@ export class Room {
 			for (const other of [...this.#connections]) {
 				if (other.identity.participantId === action.participantId) this.#drop(other, CloseCode.removed, 'removed');
 			}
-			this.#mediaCall('remove', (m) => m.removeParticipant(this.groupId, action.participantId));
+			this.#moveMedia(action.participantId);
 		}
-		if (action.type === 'mute') this.#mediaCall('mute', (m) => m.muteMicrophone(this.groupId, action.participantId));
+		if (action.type === 'mute') this.#mediaCall('mute', (m) => m.muteMicrophone(this.mediaRoom, action.participantId));
 		if (action.type === 'end-session') this.end();
+	}
+
+	/**
+	 * A removed person is put out of the media room, but LiveKit has been refreshing their token
+	 * all along (with their rights of the moment), and a page they keep can use it to come back
+	 * in for a moment at a time, long enough to see who is there. So the others move to a new
+	 * media room: they are told first (their browsers fetch a token for it and enter it, a second
+	 * or two without pictures), then the old room is deleted, and every token for it is worthless.
+	 */
+	#moveMedia(removedId: string): void {
+		const old = this.mediaRoom;
+		this.#mediaCall('remove', (m) => m.removeParticipant(old, removedId));
+		// No token issued in this session yet: nobody holds one to come back with.
+		if (!this.#mediaWatch) return;
+		this.#mediaGeneration++;
+		for (const conn of this.#connections) if (conn.admitted) this.#send(conn, { type: 'media-moved' });
+		let state = this.#state;
+		for (const id of Object.keys(state.participants)) state = setInMedia(state, id, false);
+		this.#commit(state);
+		this.#mediaCall('end the old media room', (m) => m.endRoom(old));
 	}
 
 	/** A media token only for an admitted person; it carries no right to publish (see `token`). */
@@ -277,7 +304,7 @@ export class Room {
 		const { participantId, name, role } = conn.identity;
 		this.#watchMedia();
 		media
-			.token({ groupId: this.groupId, participantId, name, role }, this.#options.seats)
+			.token(this.mediaRoom, { participantId, name, role }, this.#options.seats)
 			.then((token) => this.#send(conn, { type: 'media-token', url: media.url, token }))
 			.catch(() => this.#refuse(conn, 'media-token', 'media-unavailable'));
 	}
@@ -308,7 +335,7 @@ export class Room {
 		if (this.#destroyed) return;
 		const person = this.#state.participants[participantId];
 		if (!person || !this.#admitted.has(participantId)) {
-			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, participantId));
+			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.mediaRoom, participantId));
 			return;
 		}
 		this.#grantPublishing(participantId);
@@ -324,7 +351,7 @@ export class Room {
 		const person = this.#state.participants[participantId];
 		if (!person || !this.#admitted.has(participantId)) return;
 		const publishing = publishingFor(this.#state, participantId);
-		this.#mediaCall('set publishing', (m) => m.setPublishing(this.groupId, participantId, person.role, publishing));
+		this.#mediaCall('set publishing', (m) => m.setPublishing(this.mediaRoom, participantId, person.role, publishing));
 	}
 
 	/**
@@ -334,7 +361,7 @@ export class Room {
 	 */
 	publishedMedia(participantId: string, track: MediaTrackInfo): void {
 		if (this.#destroyed || !disguisedTrack(track)) return;
-		this.#mediaCall('remove for a disguised track', (m) => m.removeParticipant(this.groupId, participantId));
+		this.#mediaCall('remove for a disguised track', (m) => m.removeParticipant(this.mediaRoom, participantId));
 	}
 
 	/**
@@ -349,12 +376,12 @@ export class Room {
 			if (!media || busy) return;
 			busy = true;
 			media
-				.participants(this.groupId)
+				.participants(this.mediaRoom)
 				.then((participants) => {
 					if (this.#destroyed) return;
 					const admitted = (id: string) => (this.#admitted.has(id) && this.#state.participants[id] ? publishingFor(this.#state, id) : null);
 					for (const effect of reconcileMedia(participants, admitted)) {
-						if (effect.type === 'remove') this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, effect.participantId));
+						if (effect.type === 'remove') this.#mediaCall('remove from media', (m) => m.removeParticipant(this.mediaRoom, effect.participantId));
 						else this.#grantPublishing(effect.participantId);
 					}
 				})
@@ -404,7 +431,7 @@ export class Room {
 			this.#admitted.delete(participantId);
 			this.#commit(removeParticipant(this.#state, participantId));
 			// Leaving the session is leaving its media room too.
-			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.groupId, participantId));
+			this.#mediaCall('remove from media', (m) => m.removeParticipant(this.mediaRoom, participantId));
 		}
 		this.#drop(conn, 1000, 'left');
 	}
@@ -443,7 +470,7 @@ export class Room {
 		this.#admitted.clear();
 		this.doc.off('update', this.#broadcastUpdate);
 		this.doc.destroy();
-		this.#mediaCall('end room', (m) => m.endRoom(this.groupId));
+		this.#mediaCall('end room', (m) => m.endRoom(this.mediaRoom));
 		this.#options.onDestroyed(this);
 		this.#options.onChange?.(this);
 	}
@@ -477,7 +504,7 @@ export class Room {
 			const after = publishingFor(next, id);
 			const person = next.participants[id] ?? previous.participants[id];
 			if (!person || (before.microphone === after.microphone && before.camera === after.camera)) continue;
-			this.#mediaCall('set publishing', (m) => m.setPublishing(this.groupId, id, person.role, after));
+			this.#mediaCall('set publishing', (m) => m.setPublishing(this.mediaRoom, id, person.role, after));
 		}
 	}
 

@@ -66,6 +66,8 @@ export type ServerMessage =
 	| { type: 'media-token'; url: string; token: string }
 	/** The media server went away while the session runs (the app's own livekit-server gave up): no video from now on. */
 	| { type: 'media'; available: boolean }
+	/** The session's media room moved (a leader removed someone): enter the new one with a fresh token. */
+	| { type: 'media-moved' }
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */
 	| { type: 'notice'; text: string }
 	| { type: 'lobby'; waiting: WaitingPerson[] }

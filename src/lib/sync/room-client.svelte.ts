@@ -57,6 +57,8 @@ export class RoomClient {
 	notices = $state.raw<{ id: number; text: string }[]>([]);
 	/** Whether this installation has video; known once admitted. */
 	media = $state(false);
+	/** How often the session's media room has moved (a removal): the video area follows it. */
+	mediaMoves = $state(0);
 	/** The server's clock minus this browser's, from the last admission: timers count on it. */
 	clockOffset = $state(0);
 	role: Role;
@@ -204,6 +206,9 @@ export class RoomClient {
 				break;
 			case 'media':
 				this.media = message.available;
+				break;
+			case 'media-moved':
+				this.mediaMoves++;
 				break;
 			case 'ended':
 				this.#finish('ended');
