@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { freeLiveKitPorts, freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
 import { containing, filesUnder } from '../support/traces';
+import { cutNetwork, networkServices, newNetworkService } from '../support/network-cut';
 import config from '../../playwright.config';
 import { admit, attr, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
 import {
@@ -29,7 +30,8 @@ import {
 
 // Received audio has energy only while it is played; headless Chromium plays it without a click with this.
 const launch = config.use?.launchOptions ?? {};
-test.use({ launchOptions: { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] } });
+const launchOptions = { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] };
+test.use({ launchOptions });
 
 let livekit: TestLiveKit;
 let app: ServerProcess;
@@ -316,6 +318,70 @@ test('LiveKit killed mid-reflection and started again: everyone is back in video
 	}
 	await setPhase(leader.page, 'return');
 	for (const l of [leader, bo]) await expectSeesAndHears(l.page, ids.pia);
+});
+
+test('the listening presenter’s network cut for 15 s and restored: her picture and the others’ media come back by themselves, her voice never, the session untouched', async ({ browser, playwright }) => {
+	const group = await createGroup('Cut group');
+	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
+	const bo = await joinWithMedia(browser, group.links.member, 'Bo Member');
+	// Pia on a browser of her own: its network is what gets cut.
+	const before = networkServices();
+	const own = await playwright.chromium.launch(launchOptions);
+	const pia = await joinWithMedia(own, group.links.member, 'Pia Presenter');
+	// Chromium starts its network service with the first page.
+	const network = newNetworkService(before);
+	try {
+		for (const name of ['Bo Member', 'Pia Presenter']) await admit(leader.page, name);
+		for (const person of [leader, bo, pia]) await enterVideo(person.page);
+		const ids = { lea: await participantId(bo.page, 'Lea Leader'), bo: await participantId(leader.page, 'Bo Member'), pia: await participantId(leader.page, 'Pia Presenter') };
+		await participant(leader.page, 'Pia Presenter').getByTestId('make-presenter').click();
+		await setPhase(leader.page, 'reflection');
+		for (const l of [leader, bo]) {
+			await expectNothingFrom(l.page, ids.pia, 'audio');
+			await expectSeesAndHears(l.page, ids.pia, { video: true, audio: false });
+		}
+
+		const cut = cutNetwork(network);
+		try {
+			// The cut is real: her picture stops arriving.
+			for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'video', 1000);
+			await leader.page.waitForTimeout(15_000);
+		} finally {
+			cut.restore();
+		}
+
+		// Until her picture is back everywhere and she sees and hears the others, every half second:
+		// not a byte of her voice at any listener.
+		const heardPia: number[] = [];
+		await expect
+			.poll(
+				async () => {
+					let back = true;
+					for (const l of [leader, bo]) {
+						const got = await arrivingDuring(l.page, 500);
+						heardPia.push(got[ids.pia]?.audioBytes ?? 0);
+						if ((got[ids.pia]?.framesDecoded ?? 0) === 0) back = false;
+					}
+					const atPia = await arrivingDuring(pia.page, 500);
+					for (const other of [ids.lea, ids.bo]) if ((atPia[other]?.framesDecoded ?? 0) === 0 || (atPia[other]?.audioBytes ?? 0) === 0) back = false;
+					return back;
+				},
+				{ message: 'media back after the cut', timeout: 60_000, intervals: [0] }
+			)
+			.toBe(true);
+		expect(heardPia.filter((bytes) => bytes > 0), 'audio from the listening presenter at any moment').toEqual([]);
+		for (const other of [ids.lea, ids.bo]) await expectSeesAndHears(pia.page, other);
+		for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');
+		for (const person of [leader, bo, pia]) {
+			await expect(person.page.getByTestId('phase')).toHaveAttribute('data-phase', 'reflection');
+			await expect(participant(person.page, 'Pia Presenter')).toHaveAttribute('data-listening', 'true');
+		}
+		await expect(pia.page.getByTestId('mic-closed')).toBeVisible();
+		await setPhase(leader.page, 'return');
+		for (const l of [leader, bo]) await expectSeesAndHears(l.page, ids.pia);
+	} finally {
+		await own.close();
+	}
 });
 
 test('npm start’s own LiveKit: video on with no set-up, and after a session with distinctive names, neither LiveKit’s output nor any file holds a name', async ({ browser }) => {
