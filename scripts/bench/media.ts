@@ -62,7 +62,7 @@ function line(label: string, values: number[], targetMs: number): void {
  * lastPacketReceivedTimestamp). `first-audio` / `first-frame`: samples every 50 ms until
  * new decoded, played audio from the presenter, or a first decoded remote frame, arrives.
  */
-type Probe = { kind: 'last-audio'; from: string; forMs: number } | { kind: 'first-audio'; from: string } | { kind: 'first-frame' };
+type Probe = { kind: 'last-audio'; from: string; forMs: number } | { kind: 'first-audio'; from: string } | { kind: 'first-frame' } | { kind: 'first-sent' };
 function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | null> {
 	return page.evaluate(
 		async ({ probe, limitMs }) => {
@@ -79,17 +79,41 @@ function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | nul
 				}
 				return last;
 			}
-			let before: { bytes: number; energy: number } | null = null;
+			if (probe.kind === 'first-sent') {
+				// The presenter's own page: when its audio starts leaving again (bytes sent rising on
+				// an outbound audio stream), the part of the return spent before any receiver.
+				const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+				const sentAt = new Map<string, number>();
+				let first = true;
+				while (performance.timeOrigin + performance.now() - start < limitMs) {
+					let sending = false;
+					for (const [index, pc] of pcs.entries()) {
+						if (pc.connectionState === 'closed') continue;
+						(await pc.getStats()).forEach((r: { type: string; kind?: string; id: string; bytesSent?: number }) => {
+							if (r.type !== 'outbound-rtp' || r.kind !== 'audio') return;
+							const key = `${index}/${r.id}`;
+							if (first) sentAt.set(key, r.bytesSent ?? 0);
+							else if ((r.bytesSent ?? 0) > (sentAt.get(key) ?? 0)) sending = true;
+						});
+					}
+					if (sending) return performance.timeOrigin + performance.now();
+					first = false;
+					await new Promise((r) => setTimeout(r, 50));
+				}
+				return null;
+			}
+			// Per stream, what it had when the watch began: a stream of an unpublished track leaves
+			// the statistics, so sums over streams can fall while new sound arrives on a new one.
+			let before: Map<string, Stream> | null = null;
 			while (performance.timeOrigin + performance.now() - start < limitMs) {
-				const streams = Object.values(await stats());
+				const streams = Object.entries(await stats());
 				const at = performance.timeOrigin + performance.now();
 				if (probe.kind === 'first-audio') {
-					// New sound: more bytes than when the watch began, decoded and played (energy rising).
-					const mine = streams.filter((s) => s.owner === probe.from && s.kind === 'audio');
-					const now = { bytes: mine.reduce((n, s) => n + s.bytes, 0), energy: mine.reduce((n, s) => n + s.energy, 0) };
-					before ??= now;
-					if (now.bytes > before.bytes && now.energy > before.energy) return at;
-				} else if (streams.some((s) => !s.owner.startsWith('unknown:') && s.kind === 'video' && s.framesDecoded > 0)) return at;
+					// New sound: a stream of theirs with more bytes than when the watch began, decoded and played (energy rising).
+					const mine = streams.filter(([, s]) => s.owner === probe.from && s.kind === 'audio');
+					if (!before) before = new Map(mine);
+					else if (mine.some(([key, s]) => s.bytes > (before!.get(key)?.bytes ?? 0) && s.energy > (before!.get(key)?.energy ?? 0))) return at;
+				} else if (streams.some(([, s]) => !s.owner.startsWith('unknown:') && s.kind === 'video' && s.framesDecoded > 0)) return at;
 				await new Promise((r) => setTimeout(r, 50));
 			}
 			return null;
@@ -184,13 +208,17 @@ try {
 		const cpuStart = { lk: usage(livekit.server.pid!), browser: usage(browserPid()), at: Date.now() };
 		const off: number[] = [];
 		const on: number[] = [];
+		const sending: number[] = [];
 		for (let round = 0; round < ROUNDS; round++) {
 			const lastPackets = receivers.map((page) => watch(page, { kind: 'last-audio', from: presenter, forMs: 2500 }));
 			let clicked = await clickAt(leader!, 'reflection');
 			for (const at of await Promise.all(lastPackets)) off.push(Math.max(0, (at || clicked) - clicked));
 			const firstAudio = receivers.map((page) => watch(page, { kind: 'first-audio', from: presenter }, 10_000));
+			const firstSent = watch(pages[1]!, { kind: 'first-sent' }, 10_000);
 			clicked = await clickAt(leader!, 'return');
 			for (const at of await Promise.all(firstAudio)) on.push(at === null ? 10_000 : at - clicked);
+			const sentAt = await firstSent;
+			sending.push(sentAt === null ? 10_000 : sentAt - clicked);
 		}
 		const seconds = (Date.now() - cpuStart.at) / 1000;
 		const lk = usage(livekit.server.pid!);
@@ -198,6 +226,7 @@ try {
 		console.log(`${size} people, cameras ${cameras ? 'on' : 'off'} (${ROUNDS} rounds, ${receivers.length} receivers each):`);
 		line('click on Reflection → last presenter audio', off, 300);
 		line('click on Return → first decoded presenter audio', on, 1000);
+		console.log(`  (of which, until the presenter's page sends audio again: p50 ${ms(percentile(sending, 0.5))}, p95 ${ms(percentile(sending, 0.95))})`);
 		if (cameras) line('Enter the room → first decoded remote frame', firstFrame, 2000);
 		console.log(`  livekit-server: ${(((lk.cpu - cpuStart.lk.cpu) / seconds) * 100).toFixed(0)}% of one core, ${lk.rssMb.toFixed(0)} MB resident`);
 		console.log(`  browser, per person: ${((((br.cpu - cpuStart.browser.cpu) / seconds) * 100) / size).toFixed(0)}% of one core, ${(br.rssMb / size).toFixed(0)} MB resident\n`);

@@ -64,8 +64,17 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
 				all.push(this);
 			}
 		} as typeof RTCPeerConnection;
-		const w = window as unknown as { __pcs: RTCPeerConnection[]; __mediaStats: () => Promise<Record<string, Stream>> };
+		const w = window as unknown as { __pcs: RTCPeerConnection[]; __mediaStats: () => Promise<Record<string, Stream>>; __captured: MediaStreamTrack[] };
 		w.__pcs = all;
+		// Every track the page captured: a live microphone is a lit device, whether sent or not.
+		w.__captured = [];
+		const devices = navigator.mediaDevices;
+		const capture = devices.getUserMedia.bind(devices);
+		devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+			const stream = await capture(constraints);
+			w.__captured.push(...stream.getTracks());
+			return stream;
+		};
 		w.__mediaStats = async () => {
 			for (const video of document.querySelectorAll<HTMLVideoElement>('[data-testid="video-tile"] video')) {
 				const id = video.closest<HTMLElement>('[data-participant-id]')?.dataset.participantId;
@@ -94,6 +103,11 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
 			return out;
 		};
 	});
+}
+
+/** How many microphone (or camera) captures the page holds open now. */
+export function liveCaptures(page: Page, kind: 'audio' | 'video'): Promise<number> {
+	return page.evaluate((kind) => (window as unknown as { __captured: MediaStreamTrack[] }).__captured.filter((t) => t.kind === kind && t.readyState === 'live').length, kind);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 	expectNothingFrom,
 	expectSeesAndHears,
 	joinWithToken,
+	liveCaptures,
 	participantId,
 	publishBypassingTheApp,
 	receivedBy,
@@ -148,6 +149,8 @@ test('the presenter’s silence: closed by the media server for every listener, 
 		for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 		await expect(pia.page.getByTestId('mic-closed')).toBeVisible();
 		await expect(pia.page.getByTestId('mic-toggle')).toBeDisabled();
+		// Her browser holds no microphone open meanwhile: the device's light is off.
+		await expect.poll(() => liveCaptures(pia.page, 'audio')).toBe(0);
 		// Nothing to mute: the leader is not offered a button that suggests her microphone is open.
 		await expect(leader.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Pia Presenter')} [data-testid="mute"]`)).toHaveCount(0);
 		expect(await publishedSources(group.id, piaId), 'LiveKit holds no microphone of hers').not.toContain(2);
@@ -159,6 +162,8 @@ test('the presenter’s silence: closed by the media server for every listener, 
 		await expect(pia.page.getByTestId('mic-toggle')).toHaveAttribute('aria-pressed', 'true');
 		await expect(pia.page.getByTestId('mic-back')).toBeVisible();
 		expect(await publishedSources(group.id, piaId)).toEqual([1, 2]);
+		// One microphone, the one she is heard through: the capture made ahead of the permission.
+		expect(await liveCaptures(pia.page, 'audio')).toBe(1);
 		if (round === 1) await leader.page.getByTestId('second-case').click();
 	}
 

@@ -1,4 +1,4 @@
-import type { Room, Track } from 'livekit-client';
+import type { LocalAudioTrack, LocalParticipant, Room, Track } from 'livekit-client';
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -65,6 +65,14 @@ export class MediaRoom {
 	#wantCamera = false;
 	/** The session says this person listens (the presenter in reflection); see `setListening`. */
 	#listening = false;
+	/**
+	 * At the presenter's return, their microphone captured while the media server's permission
+	 * is on its way (see `setListening`): on a busy laptop the capture alone takes a second.
+	 */
+	#warmMic: Promise<LocalAudioTrack | null> | null = null;
+	#warmMicTimer: ReturnType<typeof setTimeout> | null = null;
+	/** A microphone publish of ours is under way: permission changes come in bursts. */
+	#micPending = false;
 
 	constructor(audioHost: HTMLElement) {
 		this.#audioHost = audioHost;
@@ -289,7 +297,7 @@ export class MediaRoom {
 		const micAllowed = (this.micAllowed = this.#mayPublish('microphone'));
 		const cameraAllowed = (this.cameraAllowed = this.#mayPublish('camera'));
 		// Each on its own: a publish that hangs (LiveKit never answered) must not hold the other back.
-		const mic = micAllowed && this.#wantMic && !this.#listening && !local.isMicrophoneEnabled ? local.setMicrophoneEnabled(true) : null;
+		const mic = micAllowed && this.#wantMic && !this.#listening && !local.isMicrophoneEnabled && !this.#micPending ? this.#publishMic(local) : null;
 		const camera =
 			!cameraAllowed && local.isCameraEnabled ? local.setCameraEnabled(false) : cameraAllowed && this.#wantCamera && !local.isCameraEnabled ? local.setCameraEnabled(true) : null;
 		for (const change of [mic, camera]) void change?.then(() => this.#refresh()).catch(() => undefined);
@@ -306,14 +314,62 @@ export class MediaRoom {
 	setListening(listening: boolean): void {
 		if (listening === this.#listening) return;
 		this.#listening = listening;
+		if (listening) this.#dropWarmMic();
 		const microphone = this.#room?.localParticipant.getTrackPublication(this.#lk!.Track.Source.Microphone);
-		if (!microphone?.track) return;
+		if (!microphone?.track) {
+			// The media server took the microphone away: it gives it back just after the session
+			// says so. Capture now, publish the moment the permission comes.
+			if (!listening && this.#wantMic) this.#warmUpMic();
+			return;
+		}
 		if (listening && !microphone.isMuted) void microphone.mute().catch(() => undefined);
 		if (!listening && microphone.isMuted && this.#wantMic && this.micAllowed) void microphone.unmute().catch(() => undefined);
 	}
 
+	#warmUpMic(): void {
+		const room = this.#room;
+		if (this.#warmMic || !room || !this.#lk) return;
+		this.#warmMic = this.#lk.createLocalAudioTrack(room.options.audioCaptureDefaults).catch(() => null);
+		// No permission within 10 s after all: the device is let go (its light goes off).
+		this.#warmMicTimer = setTimeout(() => this.#dropWarmMic(), 10_000);
+	}
+
+	#takeWarmMic(): Promise<LocalAudioTrack | null> | null {
+		const warm = this.#warmMic;
+		this.#warmMic = null;
+		if (this.#warmMicTimer) clearTimeout(this.#warmMicTimer);
+		this.#warmMicTimer = null;
+		return warm;
+	}
+
+	#dropWarmMic(): void {
+		void this.#takeWarmMic()?.then((track) => track?.stop());
+	}
+
+	/** Publishes the microphone: the one captured ahead when there is one, else a new capture. */
+	async #publishMic(local: LocalParticipant): Promise<void> {
+		this.#micPending = true;
+		try {
+			const warm = await this.#takeWarmMic();
+			// Listening again, or another room, while it was captured: not this one.
+			const usable = warm && warm.mediaStreamTrack.readyState === 'live' && this.#room?.localParticipant === local && !this.#listening;
+			if (!usable) {
+				warm?.stop();
+				if (this.#room?.localParticipant === local && !this.#listening && this.#wantMic) await local.setMicrophoneEnabled(true);
+				return;
+			}
+			await local.publishTrack(warm, { source: this.#lk!.Track.Source.Microphone }).catch((error: unknown) => {
+				warm.stop();
+				throw error;
+			});
+		} finally {
+			this.#micPending = false;
+		}
+	}
+
 	async setMic(on: boolean): Promise<void> {
 		this.#wantMic = on;
+		if (!on) this.#dropWarmMic();
 		if (on && (!this.micAllowed || this.#listening)) return;
 		await this.#room?.localParticipant.setMicrophoneEnabled(on);
 		this.#refresh();
@@ -389,6 +445,7 @@ export class MediaRoom {
 
 	/** Lets go of the current Room (a new attempt replaces it, or the person left). */
 	#release(): void {
+		this.#dropWarmMic();
 		for (const element of this.#audio.values()) element.remove();
 		this.#audio.clear();
 		const room = this.#room;
