@@ -14,7 +14,10 @@ const config = loadConfig({
 	LOG_LEVEL: 'silent',
 	RATE_LIMIT_PER_MINUTE: '100000',
 	EMPTY_ROOM_GRACE_SECONDS: '0',
-	HEARTBEAT_SECONDS: '60'
+	HEARTBEAT_SECONDS: '60',
+	// A run may widen one socket's share (the fuzzer, to reach every handler with every frame).
+	SOCKET_MESSAGES_PER_SECOND: process.env.SOCKET_MESSAGES_PER_SECOND,
+	SOCKET_MESSAGE_BURST: process.env.SOCKET_MESSAGE_BURST
 });
 const app = createApp(config, createLogger('silent'));
 const server = createServer(async (req, res) => {

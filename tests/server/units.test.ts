@@ -97,6 +97,9 @@ describe('loadConfig', () => {
 			[{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
 			[{ TICKET_TTL_SECONDS: '1' }, 'TICKET_TTL_SECONDS'],
 			[{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+			[{ SOCKET_MESSAGES_PER_SECOND: '0' }, 'SOCKET_MESSAGES_PER_SECOND'],
+			[{ SOCKET_MESSAGE_BURST: 'lots' }, 'SOCKET_MESSAGE_BURST'],
+			[{ SOCKET_SEND_BUFFER_KB: '1' }, 'SOCKET_SEND_BUFFER_KB'],
 			[{ LIVEKIT_URL: 'wss://media.example.org' }, 'LIVEKIT_API_KEY']
 		];
 		for (const [env, name] of cases) {

@@ -48,7 +48,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	// 16 seats for a group of unknown size (Balint groups are 5-10 with one or two leaders); conference
 	// groups carry their own size in their links.
 	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
-	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media);
+	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media, config.socketLimits);
 	config.media?.whenGone?.(() => rooms.mediaGone());
 	const conferences = new ConferenceHub(rooms);
 	const organiserTickets = new TicketStore<OrganiserIdentity>(config.ticketTtlSeconds);

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import * as v from 'valibot';
+import { SOCKET_LIMITS, type SocketLimits } from './socket-budget';
 
 /**
  * All configuration, read and validated in one place at start-up. Every setting has an
@@ -40,6 +41,8 @@ export interface Config {
 	video: 'auto' | 'on' | 'off';
 	/** Signalling port of the LiveKit the app runs itself; RTC uses the next two. */
 	localLiveKitPort: number;
+	/** One socket's share of the server (`socket-budget.ts`). */
+	socketLimits: SocketLimits;
 }
 
 export class ConfigError extends Error {}
@@ -71,7 +74,10 @@ const EnvSchema = v.object({
 	LIVEKIT_API_KEY: v.optional(v.pipe(v.string(), v.trim(), v.minLength(3))),
 	LIVEKIT_API_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
 	VIDEO: v.optional(v.picklist(['auto', 'on', 'off'], 'must be auto, on or off'), 'auto'),
-	LIVEKIT_PORT: v.optional(intIn(1, 65533), '7880')
+	LIVEKIT_PORT: v.optional(intIn(1, 65533), '7880'),
+	SOCKET_MESSAGES_PER_SECOND: v.optional(intIn(1, 1000), String(SOCKET_LIMITS.perSecond)),
+	SOCKET_MESSAGE_BURST: v.optional(intIn(1, 10000), String(SOCKET_LIMITS.burst)),
+	SOCKET_SEND_BUFFER_KB: v.optional(intIn(64, 65536), String(SOCKET_LIMITS.maxBuffered / 1024))
 });
 
 /** Reads the signing key file, creating it (mode 0600) on first start so links survive restarts. */
@@ -133,7 +139,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 				? { url: e.LIVEKIT_URL.replace(/^http/, 'ws').replace(/\/$/, ''), apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
 				: null,
 		video: e.VIDEO,
-		localLiveKitPort: e.LIVEKIT_PORT
+		localLiveKitPort: e.LIVEKIT_PORT,
+		socketLimits: {
+			...SOCKET_LIMITS,
+			perSecond: e.SOCKET_MESSAGES_PER_SECOND,
+			burst: e.SOCKET_MESSAGE_BURST,
+			maxBuffered: e.SOCKET_SEND_BUFFER_KB * 1024
+		}
 	};
 }
 

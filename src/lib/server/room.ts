@@ -14,6 +14,7 @@ import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import { mediaRoomName, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
+import { SocketBudget, type SocketLimits } from './socket-budget';
 import type { Identity } from './tickets';
 import type { GroupSummary } from '../conference/types';
 
@@ -30,6 +31,8 @@ interface Connection {
 	replaced?: boolean;
 	/** When this socket last asked for its publishing rights (one LiveKit call each; see media-joined). */
 	grantAskedAt?: number;
+	/** What this socket may still ask of the server (`socket-budget.ts`). */
+	budget: SocketBudget;
 }
 
 export interface RoomOptions {
@@ -41,6 +44,10 @@ export interface RoomOptions {
 	conferenceId?: string | null;
 	/** Seats in the media room, when the group's size is known; else the media default. */
 	seats?: number;
+	/** One socket's share of the server; the defaults when not given. */
+	socketLimits?: SocketLimits;
+	/** Told each time a socket is closed for taking more than its share. */
+	onCutOff?: (why: 'flooding' | 'notReading') => void;
 	/** This group's session that ended a few minutes ago, for those who were away then. */
 	endedSessionId?: string;
 	/** Called once when a leader ends the session while someone is away (not when an empty room expires). */
@@ -156,7 +163,7 @@ export class Room {
 		// After the replacement: dropping the stale socket of the last person in the room
 		// starts the empty-room timer, which must not destroy the room under this socket.
 		this.#cancelGrace();
-		const conn: Connection = { ws, identity, admitted: false };
+		const conn: Connection = { ws, identity, admitted: false, budget: new SocketBudget(this.#options.socketLimits, this.#now) };
 		this.#connections.add(conn);
 		ws.on('message', (data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary));
 		ws.on('close', () => this.#onClose(conn));
@@ -203,6 +210,8 @@ export class Room {
 
 	#onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
 		if (this.#destroyed || !this.#connections.has(conn)) return;
+		// Before any parsing: past its share, a socket costs the server nothing more.
+		if (!conn.budget.take()) return this.#cutOff(conn, CloseCode.flooding, 'too many messages');
 		try {
 			if (isBinary) this.#onSyncFrame(conn, new Uint8Array(data));
 			else this.#onControl(conn, data.toString('utf8'));
@@ -223,6 +232,9 @@ export class Room {
 			if (step !== syncProtocol.messageYjsSyncStep1) return; // step 2 and updates are writes: dropped
 			if (!conn.admitted) return;
 			const stateVector = decoding.readVarUint8Array(decoder);
+			// Each answer encodes what the replica lacks (all of it for an empty one): a browser
+			// asks when it connects, a script as often as it can.
+			if (!conn.budget.takeSyncRequest()) return this.#cutOff(conn, CloseCode.flooding, 'too many document requests');
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, MESSAGE_SYNC);
 			encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
@@ -539,17 +551,41 @@ export class Room {
 	}
 
 	#send(conn: Connection, message: ServerMessage): void {
-		if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify(message));
+		if (this.#keepsUp(conn)) conn.ws.send(JSON.stringify(message));
 	}
 
 	#sendBinary(conn: Connection, frame: Uint8Array): void {
-		if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(frame, { binary: true });
+		if (this.#keepsUp(conn)) conn.ws.send(frame, { binary: true });
+	}
+
+	/**
+	 * Open and reading what it is sent. A socket whose unsent data passes its bound is not
+	 * reading (a stalled or hostile client): it is cut off rather than held in memory.
+	 */
+	#keepsUp(conn: Connection): boolean {
+		if (conn.ws.readyState !== conn.ws.OPEN) return false;
+		if (conn.budget.keepsUp(conn.ws.bufferedAmount)) return true;
+		this.#cutOff(conn, CloseCode.notReading, 'not reading');
+		return false;
 	}
 
 	#drop(conn: Connection, code: number, reason: string): void {
 		conn.ws.close(code, reason);
 		// Treat it as gone now; the close event may come later.
 		this.#onClose(conn);
+	}
+
+	/**
+	 * Drops a socket that took more than its share, and does not wait for its side of the
+	 * closing handshake: whatever else it sends is never read.
+	 */
+	#cutOff(conn: Connection, code: typeof CloseCode.flooding | typeof CloseCode.notReading, reason: string): void {
+		if (!this.#connections.has(conn)) return;
+		this.#options.onCutOff?.(code === CloseCode.flooding ? 'flooding' : 'notReading');
+		this.#drop(conn, code, reason);
+		const { ws } = conn;
+		ws.pause();
+		setTimeout(() => ws.terminate(), 1000).unref();
 	}
 
 	#startGrace(): void {

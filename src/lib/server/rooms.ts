@@ -1,5 +1,6 @@
 import type { MediaService } from './media';
 import { Room } from './room';
+import { SOCKET_LIMITS, type SocketLimits } from './socket-budget';
 
 /** How long the id of an ended session is remembered for people who were away at its end. */
 export const ENDED_MEMORY_MS = 10 * 60_000;
@@ -19,10 +20,15 @@ export class RoomRegistry {
 	readonly #media: MediaService | null;
 	/** Told of every change in every room (the conference overview listens here). */
 	onChange: ((room: Room) => void) | null = null;
+	/** Sockets closed for taking more than their share, by why (counts only: no group, no person). */
+	readonly cutOffs = { flooding: 0, notReading: 0 };
 
-	constructor(graceMs: number, media: MediaService | null = null, now: () => number = Date.now) {
+	readonly #socketLimits: SocketLimits;
+
+	constructor(graceMs: number, media: MediaService | null = null, socketLimits: SocketLimits = SOCKET_LIMITS, now: () => number = Date.now) {
 		this.#graceMs = graceMs;
 		this.#media = media;
+		this.#socketLimits = socketLimits;
 		this.#now = now;
 	}
 
@@ -62,11 +68,13 @@ export class RoomRegistry {
 		const room = new Room(groupId, plannedMinutes, {
 			graceMs: this.#graceMs,
 			media: this.#media,
+			socketLimits: this.#socketLimits,
 			conferenceId,
 			seats,
 			endedSessionId: this.#recentlyEnded(groupId),
 			onEnded: (r) => this.#rememberEnded(r),
 			onChange: (r) => this.onChange?.(r),
+			onCutOff: (why) => void this.cutOffs[why]++,
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
 			}

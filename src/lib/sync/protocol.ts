@@ -26,10 +26,14 @@ export const CloseCode = {
 	malformed: 4400,
 	removed: 4403,
 	declined: 4406,
+	/** The socket did not read what the server sent it: its send buffer passed its bound. */
+	notReading: 4408,
 	replaced: 4409,
 	ended: 4410,
 	/** The lobby already holds `MAX_WAITING` people: someone is flooding it. */
 	lobbyFull: 4429,
+	/** The socket sent more than its share (messages per second, or document requests per connection). */
+	flooding: 4420,
 	serverShutdown: 4503
 } as const;
 

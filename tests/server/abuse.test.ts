@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SOCKET_LIMITS, SocketBudget } from '../../src/lib/server/socket-budget';
+import { CloseCode } from '../../src/lib/sync/protocol';
+import { cleanup, session, startServer, syncFrame, waitFor, type Client } from './harness';
+
+/**
+ * One socket's share of the server (issue 11): a client that sends faster buys no more of it.
+ * Each flood below is what an attacker with a link did to the server before the share existed;
+ * here the flooding socket is closed with a reason after its share, the work done for it stays
+ * within that share, and another group's leader goes on steering throughout.
+ */
+afterEach(cleanup);
+
+const EMPTY_STATE_VECTOR = new Uint8Array([0]);
+
+/** Many frames in one go, as one write each: what a script does. */
+function flood(client: Client, count: number, frame: () => void): void {
+	for (let i = 0; i < count; i++) frame();
+}
+
+/** Another group's leader steers and every replica there follows: the server still serves them. */
+async function stillSteers(other: Client[], phase: string): Promise<void> {
+	other[0]!.send({ type: 'set-phase', phase });
+	await waitFor(() => other.every((c) => c.state()?.phase === phase), `the other group sees ${phase}`);
+	for (const c of other) expect(c.closed).toBeNull();
+}
+
+describe('SocketBudget', () => {
+	it('lets a burst through, then earns messages back at its rate; document requests have a smaller share of their own', () => {
+		let now = 0;
+		const budget = new SocketBudget({ ...SOCKET_LIMITS, burst: 5, perSecond: 2, syncBurst: 2, syncPerMinute: 6 }, () => now);
+		expect(Array.from({ length: 6 }, () => budget.take())).toEqual([true, true, true, true, true, false]);
+		now += 499;
+		expect(budget.take()).toBe(false);
+		now += 1;
+		expect(budget.take()).toBe(true);
+		expect(budget.take()).toBe(false);
+		// A long pause refills no more than the burst.
+		now += 3_600_000;
+		expect(Array.from({ length: 6 }, () => budget.take()).filter(Boolean)).toHaveLength(5);
+		expect([budget.takeSyncRequest(), budget.takeSyncRequest(), budget.takeSyncRequest()]).toEqual([true, true, false]);
+		now += 10_000;
+		expect(budget.takeSyncRequest()).toBe(true);
+		expect(budget.keepsUp(SOCKET_LIMITS.maxBuffered)).toBe(true);
+		expect(budget.keepsUp(SOCKET_LIMITS.maxBuffered + 1)).toBe(false);
+	});
+});
+
+describe('one socket past its share', () => {
+	it('50,000 requests for the whole document: a few are answered, then the socket is closed (4420); another group steers on', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 1 });
+		const b = await session(s, { members: 2 });
+		const attacker = a.leader;
+		const before = attacker.stepTwos;
+		flood(attacker, 50_000, () => attacker.sendBinary(syncFrame(0, EMPTY_STATE_VECTOR)));
+		await stillSteers(b.everyone, 'opening');
+		expect((await attacker.waitClosed()).code).toBe(CloseCode.flooding);
+		// The whole document was encoded for it at most its share of times.
+		expect(attacker.stepTwos - before).toBeLessThanOrEqual(SOCKET_LIMITS.syncBurst);
+		await stillSteers(b.everyone, 'case-call');
+		// Its own group goes on without it.
+		expect(a.members[0]!.closed).toBeNull();
+	});
+
+	it('100,000 requests for the whole document from a socket that reads nothing: cut off at its share, the server’s memory stays where it was', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 1 });
+		const b = await session(s, { members: 1 });
+		const room = s.app.rooms.get(a.leader.groupId)!;
+		const sockets = room.connectionCount;
+		// It stops reading: whatever the server sends it waits in the server's buffers.
+		(a.leader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+		global.gc?.();
+		const heapBefore = process.memoryUsage().heapUsed;
+		flood(a.leader, 100_000, () => a.leader.sendBinary(syncFrame(0, EMPTY_STATE_VECTOR)));
+		await waitFor(() => room.connectionCount === sockets - 1, 'the flooding socket dropped');
+		await stillSteers(b.everyone, 'opening');
+		global.gc?.();
+		// Before the share, this grew the server by hundreds of MB (a document encoded per frame).
+		expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
+		expect(s.app.rooms.cutOffs).toEqual({ flooding: 1, notReading: 0 });
+		expect(a.members[0]!.closed).toBeNull();
+	});
+
+	it('a socket that stops reading is cut off once its send buffer passes its bound, whatever it asked for', async () => {
+		// A share wide enough that only the send buffer can stop it.
+		const s = await startServer({}, (config) => {
+			config.socketLimits = { burst: 1e6, perSecond: 1e6, syncBurst: 1e6, syncPerMinute: 1e6, maxBuffered: 256 * 1024 };
+		});
+		const a = await session(s, { members: 1 });
+		const b = await session(s, { members: 1 });
+		const room = s.app.rooms.get(a.leader.groupId)!;
+		const sockets = room.connectionCount;
+		(a.leader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+		flood(a.leader, 100_000, () => a.leader.sendBinary(syncFrame(0, EMPTY_STATE_VECTOR)));
+		await waitFor(() => room.connectionCount === sockets - 1, 'the socket that reads nothing dropped');
+		expect(s.app.rooms.cutOffs).toEqual({ flooding: 0, notReading: 1 });
+		await stillSteers(b.everyone, 'opening');
+		expect(a.members[0]!.closed).toBeNull();
+	});
+
+	it('20,000 timer toggles from a leader: its share is applied, then it is closed; the others in its group and another group go on', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 1 });
+		const b = await session(s, { members: 1 });
+		const member = a.members[0]!;
+		const updatesBefore = member.updates;
+		flood(a.leader, 20_000, () => a.leader.send({ type: 'share-timers', shared: true }));
+		flood(a.leader, 1, () => a.leader.send({ type: 'share-timers', shared: false }));
+		expect((await a.leader.waitClosed()).code).toBe(CloseCode.flooding);
+		await stillSteers(b.everyone, 'opening');
+		await member.barrier();
+		// Each change the room made reached the member as one update: no more than the share.
+		expect(member.updates - updatesBefore).toBeLessThanOrEqual(SOCKET_LIMITS.burst + 2);
+		expect(member.closed).toBeNull();
+	});
+
+	it('37,000 raised hands from a socket still in the lobby: closed (4420), the leader and another group untouched', async () => {
+		const s = await startServer();
+		const created = await s.createGroup();
+		const leader = await s.connect(created.links.leader, 'Lena Leader');
+		const b = await session(s, { members: 1 });
+		const waiting = await s.connect(created.links.member, 'Walter Waiting');
+		expect(waiting.admitted).toBe(false);
+		const refusedBefore = waiting.of('refused').length;
+		flood(waiting, 37_000, () => waiting.send({ type: 'raise-hand' }));
+		expect((await waiting.waitClosed()).code).toBe(CloseCode.flooding);
+		// It was answered (refused: not yet admitted) at most its share of times.
+		expect(waiting.of('refused').length - refusedBefore).toBeLessThanOrEqual(SOCKET_LIMITS.burst);
+		await stillSteers(b.everyone, 'opening');
+		await leader.barrier();
+		expect(leader.closed).toBeNull();
+	});
+
+	it('a person at a brisk click rate stays within the share', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 1 });
+		const phases = ['opening', 'case-call', 'presentation', 'questions', 'reflection', 'return', 'closing'];
+		// Seven changes in a row, twice over, then the usual round trips: all well within the share.
+		for (const phase of [...phases, ...phases]) a.leader.send({ type: 'set-phase', phase });
+		for (let i = 0; i < 5; i++) await a.leader.barrier();
+		await a.members[0]!.waitState((st) => st.phase === 'closing');
+		expect(a.leader.closed).toBeNull();
+	});
+});
