@@ -88,11 +88,13 @@ export class Signer {
 
 	#open<T>(token: unknown, schema: v.GenericSchema<unknown, T>, maxLength = MAX_TOKEN_LENGTH): Verified<T> {
 		if (typeof token !== 'string' || token.length > maxLength) return { ok: false, problem: 'malformed' };
+		// One spelling only: base64url without padding, and the signature exactly as it was made.
+		// (A decoder skips what it does not know: "sig=", "sig!", "s*ig" would all verify.)
 		const parts = token.split('.');
-		if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, problem: 'malformed' };
+		if (parts.length !== 2 || !parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))) return { ok: false, problem: 'malformed' };
 		const [body, mac] = parts as [string, string];
-		const given = Buffer.from(mac, 'base64url');
-		const expected = this.#mac(body);
+		const given = Buffer.from(mac, 'utf8');
+		const expected = Buffer.from(this.#mac(body).toString('base64url'), 'utf8');
 		if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'forged' };
 		let payload: unknown;
 		try {
