@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SOCKET_LIMITS, SocketBudget } from '../../src/lib/server/socket-budget';
 import { CloseCode } from '../../src/lib/sync/protocol';
-import { cleanup, session, startServer, syncFrame, waitFor, type Client } from './harness';
+import { cleanup, session, startServer, syncFrame, tokenOf, waitFor, type Client } from './harness';
+import { TICKETS_PER_GROUP } from '../../src/lib/server/tickets';
 
 /**
  * One socket's share of the server (issue 11): a client that sends faster buys no more of it.
@@ -142,5 +143,23 @@ describe('one socket past its share', () => {
 		for (let i = 0; i < 5; i++) await a.leader.barrier();
 		await a.members[0]!.waitState((st) => st.phase === 'closing');
 		expect(a.leader.closed).toBeNull();
+	});
+});
+
+describe('one group past its share of a shared store', () => {
+	it('one member link used from 170 addresses takes at most its group’s share of tickets; another group’s leader still gets one at once', async () => {
+		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '100000', TRUST_PROXY: '127.0.0.1, ::1' });
+		const greedy = tokenOf((await s.createGroup('Greedy group')).links.member);
+		const other = (await s.createGroup('Other group')).links.leader;
+		const statuses = new Map<number, number>();
+		for (let i = 0; i < 340; i++) {
+			const from = { 'x-forwarded-for': `198.51.100.${i % 170}` };
+			const res = await s.post('/api/tickets', { token: greedy, name: `Mia ${i}` }, from);
+			statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+		}
+		// Its group's share, then "busy" for that group only.
+		expect(Object.fromEntries(statuses)).toEqual({ 200: TICKETS_PER_GROUP, 503: 340 - TICKETS_PER_GROUP });
+		const leader = await s.connect(other, 'Lena Leader');
+		expect(leader.admitted).toBe(true);
 	});
 });

@@ -210,7 +210,7 @@ describe('TicketStore', () => {
 
 	it('gives the identity once, and never for an unknown ticket', () => {
 		const store = new TicketStore(30);
-		const ticket = store.issue(identity)!;
+		const ticket = store.issue(identity, 'group-0001')!;
 		expect(ticket).toMatch(/^[A-Za-z0-9_-]{32}$/);
 		expect(store.consume('nope')).toBeNull();
 		expect(store.consume(ticket)).toEqual(identity);
@@ -221,28 +221,50 @@ describe('TicketStore', () => {
 	it('refuses an expired ticket, with an injected clock', () => {
 		let now = 1_000_000;
 		const store = new TicketStore(30, { now: () => now });
-		const early = store.issue(identity)!;
-		const late = store.issue({ ...identity, participantId: 'person-0002' })!;
+		const early = store.issue(identity, 'group-0001')!;
+		const late = store.issue({ ...identity, participantId: 'person-0002' }, 'group-0001')!;
 		now += 29_999;
 		expect(store.consume(early)).toEqual(identity);
 		now += 1;
 		expect(store.consume(late)).toBeNull();
 		// Expired tickets are swept, and a consumed expired ticket does not come back.
-		const old = store.issue(identity)!;
+		const old = store.issue(identity, 'group-0001')!;
 		now += 30_000;
 		store.sweep();
 		expect(store.size).toBe(0);
 		expect(store.consume(old)).toBeNull();
 	});
 
+	it('holds each group to its share, and when full makes room from the largest share, never from a smaller one', () => {
+		let now = 0;
+		const store = new TicketStore(30, { max: 10, perShare: 6, now: () => now });
+		const greedy = Array.from({ length: 8 }, () => store.issue(identity, 'greedy'));
+		// Six for the greedy group, then no more, whatever else the store has room for.
+		expect(greedy.filter(Boolean)).toHaveLength(6);
+		for (let i = 0; i < 4; i++) expect(store.issue(identity, `group-${i}`)).not.toBeNull();
+		expect(store.size).toBe(10);
+		// Full: another group still gets one, at the greedy group's expense (its oldest goes).
+		const fair = store.issue(identity, 'latecomer')!;
+		expect(fair).not.toBeNull();
+		expect(store.consume(greedy[0]!)).toBeNull();
+		expect(store.consume(greedy[1]!)).toEqual(identity);
+		// Shares level out: with everyone at one or two, a full store refuses the newcomer instead.
+		const small = new TicketStore(30, { max: 2, perShare: 6, now: () => now });
+		expect(small.issue(identity, 'a')).not.toBeNull();
+		expect(small.issue(identity, 'b')).not.toBeNull();
+		expect(small.issue(identity, 'c')).toBeNull();
+		now += 31_000;
+		expect(small.issue(identity, 'c')).not.toBeNull();
+	});
+
 	it('is bounded: when full of live tickets it issues none', () => {
 		let now = 0;
 		const store = new TicketStore(30, { max: 2, now: () => now });
-		expect(store.issue(identity)).not.toBeNull();
-		expect(store.issue(identity)).not.toBeNull();
-		expect(store.issue(identity)).toBeNull();
+		expect(store.issue(identity, 'group-0001')).not.toBeNull();
+		expect(store.issue(identity, 'group-0001')).not.toBeNull();
+		expect(store.issue(identity, 'group-0001')).toBeNull();
 		now += 31_000;
-		expect(store.issue(identity)).not.toBeNull();
+		expect(store.issue(identity, 'group-0001')).not.toBeNull();
 		expect(store.size).toBe(1);
 	});
 });

@@ -149,7 +149,7 @@ export async function handleConferenceApi(
 		if (path === '/api/conferences/links') {
 			sendJson(res, 200, await describe(deps, facts, token, origin(deps.config, req), mediaSecret ?? null));
 		} else {
-			const ticket = organiserTickets.issue({ conferenceId: facts.c, groupIds: facts.g.map(([id]) => id) });
+			const ticket = organiserTickets.issue({ conferenceId: facts.c, groupIds: facts.g.map(([id]) => id) }, facts.c);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, { ticket, conferenceId: facts.c });
 		}
