@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SOCKET_LIMITS, SocketBudget } from '../../src/lib/server/socket-budget';
-import { CloseCode } from '../../src/lib/sync/protocol';
+import { CloseCode, roomCapacity } from '../../src/lib/sync/protocol';
 import { cleanup, session, startServer, syncFrame, tokenOf, waitFor, type Client } from './harness';
 import { TICKETS_PER_GROUP } from '../../src/lib/server/tickets';
 
@@ -161,5 +161,31 @@ describe('one group past its share of a shared store', () => {
 		expect(Object.fromEntries(statuses)).toEqual({ 200: TICKETS_PER_GROUP, 503: 340 - TICKETS_PER_GROUP });
 		const leader = await s.connect(other, 'Lena Leader');
 		expect(leader.admitted).toBe(true);
+	});
+});
+
+describe('one room past its capacity', () => {
+	it('a leaked leader link opened 60 times fills one room to its capacity (40), no further: the next is told the room is full, an admission is refused, another group goes on', async () => {
+		const s = await startServer();
+		const created = await s.createGroup('Leaked group');
+		const b = await session(s, { members: 1 });
+		const inside: Client[] = [];
+		const refused: Client[] = [];
+		for (let i = 0; i < 60; i++) {
+			const c = await s.connect(created.links.coLeader, `Copy ${i}`, { settle: false });
+			await c.waitFor((x) => x.admitted || x.closed !== null, 'in, or turned away');
+			(c.admitted ? inside : refused).push(c);
+		}
+		expect(inside).toHaveLength(roomCapacity());
+		for (const c of refused) expect((await c.waitClosed()).code).toBe(CloseCode.roomFull);
+		const waiting = await s.connect(created.links.member, 'Mia Member');
+		inside[0]!.send({ type: 'admit', participantId: waiting.participantId });
+		expect((await inside[0]!.next('refused')).code).toBe('room-full');
+		expect(waiting.admitted).toBe(false);
+		// When one leaves, there is room again.
+		await inside[1]!.close();
+		inside[0]!.send({ type: 'admit', participantId: waiting.participantId });
+		await waiting.next('admitted');
+		await stillSteers(b.everyone, 'opening');
 	});
 });

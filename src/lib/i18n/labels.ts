@@ -53,6 +53,7 @@ const REFUSALS: Record<ShownRefusal, () => string> = {
 	'presenter-listening': m['refused_presenter-listening'],
 	'cannot-remove-leader': m['refused_cannot-remove-leader'],
 	'media-unavailable': m['refused_media-unavailable'],
+	'room-full': m['refused_room-full'],
 	'not-connected': m['refused_not-connected']
 };
 

@@ -27,7 +27,8 @@ export type RareProblemCode =
 	| 'internal'
 	| 'unknown'
 	| 'malformed'
-	| 'lobby-full';
+	| 'lobby-full'
+	| 'room-full';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -44,7 +45,8 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	internal: m.problem_server,
 	unknown: m.problem_unknown,
 	malformed: m.problem_malformed,
-	'lobby-full': m.problem_lobby_full
+	'lobby-full': m.problem_lobby_full,
+	'room-full': m.problem_room_full
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */

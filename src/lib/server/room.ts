@@ -10,7 +10,7 @@ import { isLeader, entersDirectly } from '../session/roles';
 import { addParticipant, applyAction, mayAct, removeParticipant, restoreSession, setConnected, setInMedia } from '../session/rules';
 import { initialState, leaderPresent, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
-import { CloseCode, MAX_WAITING, type ServerMessage, type WaitingPerson } from '../sync/protocol';
+import { CloseCode, MAX_WAITING, roomCapacity, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import { mediaRoomName, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
@@ -160,6 +160,10 @@ export class Room {
 			ws.close(CloseCode.lobbyFull, 'waiting room full');
 			return;
 		}
+		if (entersNow && this.#full()) {
+			ws.close(CloseCode.roomFull, 'room full');
+			return;
+		}
 		// After the replacement: dropping the stale socket of the last person in the room
 		// starts the empty-room timer, which must not destroy the room under this socket.
 		this.#cancelGrace();
@@ -268,6 +272,7 @@ export class Room {
 			if (!mayAct(actor.role, action.type)) return this.#refuse(conn, action.type, 'not-allowed');
 			const waiting = this.#waitingConnection(action.participantId);
 			if (!waiting) return this.#refuse(conn, action.type, 'unknown-participant');
+			if (action.type === 'admit' && this.#full()) return this.#refuse(conn, action.type, 'room-full');
 			if (action.type === 'admit') this.#admit(waiting);
 			else this.#drop(waiting, CloseCode.declined, 'declined');
 			this.#restorable = false;
@@ -527,6 +532,13 @@ export class Room {
 		const frame = encoding.toUint8Array(encoder);
 		for (const conn of this.#connections) if (conn.admitted) this.#sendBinary(conn, frame);
 	};
+
+	/** As many people in the room as it may hold (`roomCapacity`). */
+	#full(): boolean {
+		let inRoom = 0;
+		for (const conn of this.#connections) if (conn.admitted) inRoom++;
+		return inRoom >= roomCapacity(this.#options.seats);
+	}
 
 	#waitingConnection(participantId: string): Connection | undefined {
 		return [...this.#connections].find((c) => !c.admitted && c.identity.participantId === participantId);

@@ -30,4 +30,6 @@ export type RefusalCode =
 	| 'no-presenter'
 	| 'presenter-listening'
 	| 'cannot-remove-leader'
-	| 'media-unavailable';
+	| 'media-unavailable'
+	/** The room holds as many people as it may (`roomCapacity`). */
+	| 'room-full';

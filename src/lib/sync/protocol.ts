@@ -18,6 +18,15 @@ export const MAX_FRAME_BYTES = 64 * 1024;
  */
 export const MAX_WAITING = 40;
 
+/**
+ * How many people may be in one room at once: a conference group's seats with a little
+ * headroom, otherwise 40 (a Balint group is 5 to 10, with leaders and observers). What a
+ * leaked leader link can fill is one room, never the server.
+ */
+export function roomCapacity(seats?: number): number {
+	return seats ? seats + 4 : 40;
+}
+
 export const SYNC_PATH = '/sync';
 export const OVERVIEW_PATH = '/overview';
 
@@ -32,6 +41,8 @@ export const CloseCode = {
 	ended: 4410,
 	/** The lobby already holds `MAX_WAITING` people: someone is flooding it. */
 	lobbyFull: 4429,
+	/** The room holds as many people as it may (`roomCapacity`): someone is flooding it. */
+	roomFull: 4413,
 	/** The socket sent more than its share (messages per second, or document requests per connection). */
 	flooding: 4420,
 	serverShutdown: 4503

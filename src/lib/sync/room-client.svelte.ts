@@ -264,6 +264,9 @@ export class RoomClient {
 			case CloseCode.lobbyFull:
 				this.problem = 'lobby-full';
 				return this.#finish('failed');
+			case CloseCode.roomFull:
+				this.problem = 'room-full';
+				return this.#finish('failed');
 			case CloseCode.malformed:
 				// The close reason is the server's English ("malformed message"): only the code
 				// reaches the screen, translated there.
