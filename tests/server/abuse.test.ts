@@ -189,3 +189,25 @@ describe('one room past its capacity', () => {
 		await stillSteers(b.everyone, 'opening');
 	});
 });
+
+describe('one address past its share of sockets', () => {
+	it('holds at most SOCKETS_PER_ADDRESS open sockets; the next upgrade is refused (429) and another address behind the same proxy connects', async () => {
+		const s = await startServer({ SOCKETS_PER_ADDRESS: '5', TRUST_PROXY: '127.0.0.1, ::1' });
+		const created = await s.createGroup('Crowded group');
+		const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+		const mine: Client[] = [];
+		for (let i = 0; i < 5; i++) mine.push(await s.connect(created.links.coLeader, `Copy ${i}`, from('198.51.100.7')));
+		await expect(s.connect(created.links.coLeader, 'One too many', from('198.51.100.7'))).rejects.toThrow(/429/);
+		const neighbour = await s.connect(created.links.leader, 'Lena Leader', from('198.51.100.8'));
+		expect(neighbour.admitted).toBe(true);
+		// A closed socket gives its place back.
+		await mine[0]!.close();
+		// (The server counts it down when its side of the connection has closed too.)
+		let again: Client | null = null;
+		for (let attempt = 0; attempt < 40 && !again; attempt++) {
+			again = await s.connect(created.links.coLeader, 'Back again', from('198.51.100.7')).catch(() => null);
+			if (!again) await new Promise((r) => setTimeout(r, 25));
+		}
+		expect(again?.admitted).toBe(true);
+	});
+});

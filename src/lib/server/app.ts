@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
 import { handleApi, type ApiDeps } from './api';
 import type { Config } from './config';
-import { mediaConnectSources, securityHeaders } from './http';
+import { clientKey, mediaConnectSources, securityHeaders } from './http';
 import { Signer } from './links';
 import { MediaService } from './media';
 import type { Logger } from './log';
@@ -66,6 +66,8 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		}
 	};
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+	/** Open sockets per client address (as the rate limits count addresses). */
+	const openFrom = new Map<string, number>();
 	const alive = new WeakMap<WebSocket, boolean>();
 	const heartbeat = setInterval(() => {
 		for (const ws of wss.clients) {
@@ -106,6 +108,23 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			refuseUpgrade(socket, 401, 'Unauthorized');
 			return true;
 		}
+		// One address's share of the server's sockets.
+		const from = clientKey(req, config.trustedProxies);
+		const open = openFrom.get(from) ?? 0;
+		if (open >= config.socketsPerAddress) {
+			refuseUpgrade(socket, 429, 'Too Many Requests');
+			return true;
+		}
+		openFrom.set(from, open + 1);
+		let counted = true;
+		const uncount = () => {
+			if (!counted) return;
+			counted = false;
+			const left = (openFrom.get(from) ?? 1) - 1;
+			if (left > 0) openFrom.set(from, left);
+			else openFrom.delete(from);
+		};
+		socket.once('close', uncount);
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			// First, before anything can close it: a socket closed at once (a full lobby, a room
 			// just destroyed) still reads what the client sends, and a bad frame then is an

@@ -43,6 +43,8 @@ export interface Config {
 	localLiveKitPort: number;
 	/** One socket's share of the server (`socket-budget.ts`). */
 	socketLimits: SocketLimits;
+	/** Open sockets one client address may hold at once (a clinic or a conference behind one NAT holds many). */
+	socketsPerAddress: number;
 }
 
 export class ConfigError extends Error {}
@@ -77,7 +79,8 @@ const EnvSchema = v.object({
 	LIVEKIT_PORT: v.optional(intIn(1, 65533), '7880'),
 	SOCKET_MESSAGES_PER_SECOND: v.optional(intIn(1, 1000), String(SOCKET_LIMITS.perSecond)),
 	SOCKET_MESSAGE_BURST: v.optional(intIn(1, 10000), String(SOCKET_LIMITS.burst)),
-	SOCKET_SEND_BUFFER_KB: v.optional(intIn(64, 65536), String(SOCKET_LIMITS.maxBuffered / 1024))
+	SOCKET_SEND_BUFFER_KB: v.optional(intIn(64, 65536), String(SOCKET_LIMITS.maxBuffered / 1024)),
+	SOCKETS_PER_ADDRESS: v.optional(intIn(1, 100000), '500')
 });
 
 /** Reads the signing key file, creating it (mode 0600) on first start so links survive restarts. */
@@ -145,7 +148,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			perSecond: e.SOCKET_MESSAGES_PER_SECOND,
 			burst: e.SOCKET_MESSAGE_BURST,
 			maxBuffered: e.SOCKET_SEND_BUFFER_KB * 1024
-		}
+		},
+		socketsPerAddress: e.SOCKETS_PER_ADDRESS
 	};
 }
 
