@@ -12,6 +12,7 @@ export const NODE_FLAGS = ['--max-semi-space-size=2'];
 /** A server in a child process of its own that answers probes (scripts/bench/ipc.ts). */
 export interface ProbedServer {
 	port: number;
+	pid: number;
 	probe(): Promise<Probe>;
 	/** Still running: it has neither exited nor crashed. */
 	alive(): boolean;
@@ -27,6 +28,7 @@ export async function startProbedServer(file: URL, env: Record<string, string> =
 	});
 	return {
 		port,
+		pid: child.pid!,
 		probe: () =>
 			new Promise((resolve, reject) => {
 				if (child.exitCode !== null || child.signalCode !== null) return reject(new Error('server has exited'));

@@ -12,7 +12,8 @@ import { serveIpc } from './ipc';
 const config = loadConfig({
 	LINK_SECRET: 'bench'.repeat(10),
 	LOG_LEVEL: 'silent',
-	RATE_LIMIT_PER_MINUTE: '100000',
+	RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '100000',
+	TRUST_PROXY: process.env.TRUST_PROXY,
 	EMPTY_ROOM_GRACE_SECONDS: '0',
 	HEARTBEAT_SECONDS: '60',
 	// A run may widen one socket's share (the fuzzer, to reach every handler with every frame).
