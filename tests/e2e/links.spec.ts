@@ -176,3 +176,23 @@ test('an expired link is refused in the reader’s language, never in the server
 	expect(errors).toEqual([]);
 	await context.close();
 });
+
+test('a flooded lobby: every copy of a name is marked new, and one confirmed click declines them all', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Flood Group');
+	await creatorContext.close();
+	const leader = await joinAs(browser, links.leader, 'Lars Leader', { viewport: { width: 1366, height: 768 } });
+	await expect(leader.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	const copies: Person[] = [];
+	for (let i = 0; i < 5; i++) copies.push(await joinAs(browser, links.member, 'Anna Berg'));
+	await expect(leader.page.getByTestId('waiting')).toHaveCount(5);
+	await expect(leader.page.getByTestId('waiting-new')).toHaveCount(5);
+	await expect(waitingEntry(leader.page, 'Anna Berg').first()).toContainText('new');
+	await leader.page.screenshot({ path: test.info().outputPath('flooded-lobby-1366x768.png') });
+	await leader.page.getByTestId('decline-new').click();
+	await expect(leader.page.getByRole('alertdialog')).toContainText('not been in this session before');
+	await leader.page.getByTestId('confirm-decline-new').click();
+	for (const c of copies) await expect(c.page.getByTestId('declined')).toBeVisible();
+	await expect(leader.page.getByTestId('waiting')).toHaveCount(0);
+	for (const p of [leader, ...copies]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
+	await closeAll([leader, ...copies]);
+});

@@ -211,3 +211,49 @@ describe('one address past its share of sockets', () => {
 		expect(again?.admitted).toBe(true);
 	});
 });
+
+describe('a flooded lobby', () => {
+	it('one member link used 30 times with a real member’s name: the leader sees they are new, declines all new at once; the real member is back in by herself, and someone who was here before keeps waiting', async () => {
+		const s = await startServer();
+		const created = await s.createGroup('Flooded group');
+		const leader = await s.connect(created.links.leader, 'Lena Leader');
+		const anna = await s.connect(created.links.member, 'Anna Berg');
+		const bo = await s.connect(created.links.member, 'Bo Lund');
+		for (const c of [anna, bo]) {
+			leader.send({ type: 'admit', participantId: c.participantId });
+			await c.next('admitted');
+		}
+		// Bo leaves, and asks to come back with his own seat: he waits, as someone who was here.
+		bo.send({ type: 'leave' });
+		await bo.waitClosed();
+		const boBack = await s.connect(created.links.member, 'Bo Lund', { seat: bo.seat });
+		// Anna's connection drops; while she is away the link is used again and again, in her name.
+		await anna.close();
+		const copies: Client[] = [];
+		for (let i = 0; i < 30; i++) copies.push(await s.connect(created.links.member, 'Anna Berg'));
+		const lobby = await leader.next('lobby', (m) => m.waiting.length === 31);
+		expect(lobby.waiting.filter((p) => p.new).map((p) => p.name)).toEqual(Array(30).fill('Anna Berg'));
+		expect(lobby.waiting.filter((p) => !p.new).map((p) => p.participantId)).toEqual([bo.participantId]);
+		// The real Anna, back with her own seat, is in at once: she never waits among the copies.
+		const annaBack = await s.connect(created.links.member, 'Anna Berg', { seat: anna.seat });
+		expect(annaBack.admitted).toBe(true);
+
+		const lobbiesBefore = leader.of('lobby').length;
+		leader.send({ type: 'decline-new' });
+		for (const c of copies) expect((await c.waitClosed()).code).toBe(CloseCode.declined);
+		const after = await leader.next('lobby', (m) => m.waiting.length === 1, lobbiesBefore);
+		expect(after.waiting[0]).toMatchObject({ participantId: bo.participantId, new: false });
+		expect(boBack.closed).toBeNull();
+		expect(annaBack.closed).toBeNull();
+	});
+
+	it('only a leader may decline all new', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 1 });
+		const waiting = await s.connect(a.created.links.member, 'Walter Waiting');
+		a.members[0]!.send({ type: 'decline-new' });
+		expect((await a.members[0]!.next('refused')).code).toBe('not-allowed');
+		await a.leader.barrier();
+		expect(waiting.closed).toBeNull();
+	});
+});

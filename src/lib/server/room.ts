@@ -70,6 +70,8 @@ export class Room {
 	readonly #connections = new Set<Connection>();
 	/** Who has been admitted to this session (kept while they reconnect). */
 	#admitted = new Set<string>();
+	/** Who has been in this session at some point and was not removed: not "new" in the lobby. */
+	readonly #known = new Set<string>();
 	/** A fresh room may take one leader's replica after a server restart. */
 	#restorable = true;
 	/** Raised hands from a restored replica, for people not back yet: given back on admission. */
@@ -187,6 +189,7 @@ export class Room {
 		const { participantId, name, role } = conn.identity;
 		conn.admitted = true;
 		this.#admitted.add(participantId);
+		this.#known.add(participantId);
 		this.#send(conn, {
 			type: 'admitted',
 			participantId,
@@ -268,6 +271,14 @@ export class Room {
 
 	#act(conn: Connection, action: Action): void {
 		const actor = { id: conn.identity.participantId, role: conn.identity.role };
+		if (action.type === 'decline-new') {
+			if (!mayAct(actor.role, action.type)) return this.#refuse(conn, action.type, 'not-allowed');
+			for (const waiting of [...this.#connections]) {
+				if (!waiting.admitted && !this.#known.has(waiting.identity.participantId)) this.#drop(waiting, CloseCode.declined, 'declined');
+			}
+			this.#sendLobby();
+			return;
+		}
 		if (action.type === 'admit' || action.type === 'decline') {
 			if (!mayAct(actor.role, action.type)) return this.#refuse(conn, action.type, 'not-allowed');
 			const waiting = this.#waitingConnection(action.participantId);
@@ -285,6 +296,7 @@ export class Room {
 		this.#commit(outcome.state);
 		if (action.type === 'remove') {
 			this.#admitted.delete(action.participantId);
+			this.#known.delete(action.participantId);
 			for (const other of [...this.#connections]) {
 				if (other.identity.participantId === action.participantId) this.#drop(other, CloseCode.removed, 'removed');
 			}
@@ -547,7 +559,7 @@ export class Room {
 	#waitingList(): WaitingPerson[] {
 		return [...this.#connections]
 			.filter((c) => !c.admitted)
-			.map((c) => ({ participantId: c.identity.participantId, name: c.identity.name, role: c.identity.role }));
+			.map((c) => ({ participantId: c.identity.participantId, name: c.identity.name, role: c.identity.role, new: !this.#known.has(c.identity.participantId) }));
 	}
 
 	/** The lobby is leaders' business: only they hear who waits. */

@@ -14,6 +14,8 @@ export type Action =
 	| { type: 'ask-help'; on: boolean }
 	| { type: 'admit'; participantId: string }
 	| { type: 'decline'; participantId: string }
+	/** Declines everyone waiting who has not been in this session before (a flooded lobby). */
+	| { type: 'decline-new' }
 	| { type: 'remove'; participantId: string }
 	| { type: 'end-session' };
 

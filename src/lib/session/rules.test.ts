@@ -204,6 +204,7 @@ describe('who may do what', () => {
 		{ type: 'share-timers', shared: true },
 		{ type: 'admit', participantId: 'member-0001' },
 		{ type: 'decline', participantId: 'member-0001' },
+		{ type: 'decline-new' },
 		{ type: 'remove', participantId: 'member-0002' },
 		{ type: 'end-session' }
 	];

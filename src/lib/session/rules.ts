@@ -22,6 +22,7 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'ask-help',
 	'admit',
 	'decline',
+	'decline-new',
 	'remove',
 	'end-session'
 ]);
@@ -137,6 +138,7 @@ export function applyAction(state: SessionState, actor: Actor, action: Action, n
 			return { ok: true, state: enterPhase(state, 'ended', now) };
 		case 'admit':
 		case 'decline':
+		case 'decline-new':
 			// Admission concerns people not yet in the state: the server checks `mayAct` and
 			// then calls `addParticipant`.
 			return { ok: true, state };

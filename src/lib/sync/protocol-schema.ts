@@ -42,6 +42,7 @@ export const ClientMessageSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('media-joined') }),
 	v.strictObject({ type: v.literal('admit'), participantId: id }),
 	v.strictObject({ type: v.literal('decline'), participantId: id }),
+	v.strictObject({ type: v.literal('decline-new') }),
 	v.strictObject({ type: v.literal('remove'), participantId: id }),
 	v.strictObject({ type: v.literal('end-session') }),
 	v.strictObject({ type: v.literal('restore'), snapshot: SnapshotSchema }),

@@ -52,6 +52,11 @@ export interface WaitingPerson {
 	participantId: string;
 	name: string;
 	role: Role;
+	/**
+	 * Not in this session before: a first arrival, or someone using a link with a name that is
+	 * not theirs. A person coming back (their own seat, after a lost connection) is not new.
+	 */
+	new: boolean;
 }
 
 export type ServerMessage =
