@@ -564,9 +564,9 @@ describe('lobby', () => {
 
 		await leader.waitFor((c) => c.last('lobby')?.waiting.length === 3, 'lobby of three');
 		expect(leader.last('lobby')!.waiting).toEqual([
-			{ participantId: mia.participantId, name: 'Mia Member', role: 'member' },
-			{ participantId: otto.participantId, name: 'Otto Observer', role: 'observer' },
-			{ participantId: dan.participantId, name: 'Dan Declined', role: 'member' }
+			{ participantId: mia.participantId, name: 'Mia Member', role: 'member', new: true },
+			{ participantId: otto.participantId, name: 'Otto Observer', role: 'observer', new: true },
+			{ participantId: dan.participantId, name: 'Dan Declined', role: 'member', new: true }
 		]);
 		expect(Object.keys(leader.must().participants)).toEqual([leader.participantId]);
 
