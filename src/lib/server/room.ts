@@ -276,6 +276,7 @@ export class Room {
 			for (const waiting of [...this.#connections]) {
 				if (!waiting.admitted && !this.#known.has(waiting.identity.participantId)) this.#drop(waiting, CloseCode.declined, 'declined');
 			}
+			this.#restorable = false;
 			this.#sendLobby();
 			return;
 		}
