@@ -147,9 +147,10 @@ describe('one socket past its share', () => {
 });
 
 describe('one group past its share of a shared store', () => {
-	it('one member link used from 170 addresses takes at most its group’s share of tickets; another group’s leader still gets one at once', async () => {
+	it('one member link used from 170 addresses takes at most its share of tickets; another group’s leader, and its own, still get one at once', async () => {
 		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '100000', TRUST_PROXY: '127.0.0.1, ::1' });
-		const greedy = tokenOf((await s.createGroup('Greedy group')).links.member);
+		const greedyGroup = await s.createGroup('Greedy group');
+		const greedy = tokenOf(greedyGroup.links.member);
 		const other = (await s.createGroup('Other group')).links.leader;
 		const statuses = new Map<number, number>();
 		for (let i = 0; i < 340; i++) {
@@ -161,6 +162,9 @@ describe('one group past its share of a shared store', () => {
 		expect(Object.fromEntries(statuses)).toEqual({ 200: TICKETS_PER_GROUP, 503: 340 - TICKETS_PER_GROUP });
 		const leader = await s.connect(other, 'Lena Leader');
 		expect(leader.admitted).toBe(true);
+		// Nor does it keep its own group's leader out: each of a group's links has its own share.
+		const ownLeader = await s.connect(greedyGroup.links.leader, 'Greta Leader');
+		expect(ownLeader.admitted).toBe(true);
 	});
 });
 
@@ -182,10 +186,14 @@ describe('one room past its capacity', () => {
 		inside[0]!.send({ type: 'admit', participantId: waiting.participantId });
 		expect((await inside[0]!.next('refused')).code).toBe('room-full');
 		expect(waiting.admitted).toBe(false);
-		// When one leaves, there is room again.
-		await inside[1]!.close();
+		// When one's connection drops, there is room again, and someone new takes it.
+		const dropped = inside[1]!;
+		await dropped.close();
 		inside[0]!.send({ type: 'admit', participantId: waiting.participantId });
 		await waiting.next('admitted');
+		// The one who dropped keeps their place: back with their seat, they are let in, full or not.
+		const back = await s.connect(created.links.coLeader, `Copy 1`, { seat: dropped.seat });
+		expect(back.admitted).toBe(true);
 		await stillSteers(b.everyone, 'opening');
 	});
 });

@@ -160,11 +160,14 @@ describe('video through the app server', () => {
 		// LiveKit refreshes it while she is in. So the session moves to a new media room: the
 		// others are told first, then the old room is deleted and no token for it opens anything.
 		const first = `balint-${groupId}`;
-		const moved = `${first}.1`;
 		leader.send({ type: 'remove', participantId: member.participantId });
 		await until(() => callsFor(member.participantId).includes('RemoveParticipant'), 'removal on remove');
 		await until(() => fake.log.includes(`answer DeleteRoom ${first}`), 'the old room deleted');
 		for (const c of [leader, observer]) expect(c.messages.filter((m) => m.type === 'media-moved')).toHaveLength(1);
+		// A new room with a name no earlier session or restart makes again, and both are told it.
+		const moved = (observer.messages.find((m) => m.type === 'media-moved') as { mediaRoom: string }).mediaRoom;
+		expect(moved).toMatch(new RegExp(`^${first}\\.[A-Za-z0-9_-]{8}$`));
+		expect(leader.messages.find((m) => m.type === 'media-moved')).toEqual({ type: 'media-moved', mediaRoom: moved });
 		expect(member.messages.some((m) => m.type === 'media-moved')).toBe(false);
 		expect(() => fake.join(first, member.participantId)).toThrow();
 		// Whoever is still in the session has left "video" until they are in the new room.

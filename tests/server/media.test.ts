@@ -13,13 +13,13 @@ const ROOM1 = mediaRoomName('group-000001');
 const ROOM2 = mediaRoomName('group-000002');
 
 describe('media room names', () => {
-	it('a group’s first media room is balint-<group>, the next ones after a removal carry their generation', () => {
+	it('a group’s first media room is balint-<group>, the next ones after a removal carry a random generation', () => {
 		expect(ROOM1).toBe('balint-group-000001');
-		expect(mediaRoomName('group-000001', 3)).toBe('balint-group-000001.3');
-		expect(parseMediaRoomName('balint-group-000001')).toEqual({ groupId: 'group-000001', generation: 0 });
-		expect(parseMediaRoomName('balint-group-000001.3')).toEqual({ groupId: 'group-000001', generation: 3 });
+		expect(mediaRoomName('group-000001', 'k3Xa_9')).toBe('balint-group-000001.k3Xa_9');
+		expect(parseMediaRoomName('balint-group-000001')).toEqual({ groupId: 'group-000001', generation: null });
+		expect(parseMediaRoomName('balint-group-000001.k3Xa_9')).toEqual({ groupId: 'group-000001', generation: 'k3Xa_9' });
 	});
-	it.each(['balint-', 'balint-short', 'balint-group-000001.0', 'balint-group-000001.x', 'balint-group-000001.1.2', 'other-group-000001', 'balint-group/000001'])('%s is none of ours', (name) => {
+	it.each(['balint-', 'balint-short', 'balint-group-000001.', 'balint-group-000001.a.b', 'balint-group-000001.' + 'x'.repeat(17), 'other-group-000001', 'balint-group/000001'])('%s is none of ours', (name) => {
 		expect(parseMediaRoomName(name)).toBeNull();
 	});
 });

@@ -73,6 +73,8 @@ export class MediaRoom {
 	#warmMicTimer: ReturnType<typeof setTimeout> | null = null;
 	/** A microphone publish of ours is under way: permission changes come in bursts. */
 	#micPending = false;
+	/** The newest attempt to enter (`#enter`): an older one still on its way gives up quietly. */
+	#attempt = 0;
 
 	constructor(audioHost: HTMLElement) {
 		this.#audioHost = audioHost;
@@ -90,11 +92,13 @@ export class MediaRoom {
 		this.#wantCamera = choices.cameraOn;
 		this.#choices = choices;
 		this.status = 'connecting';
+		const attempt = this.#attempt + 1;
 		try {
 			await this.#enter();
-			if (!this.#closed()) this.status = 'connected';
+			if (!this.#closed() && this.#attempt === attempt) this.status = 'connected';
 		} catch (error) {
-			if (this.#closed()) return;
+			// Closed, or overtaken by a newer attempt (a move) that reports for itself.
+			if (this.#closed() || this.#attempt !== attempt) return;
 			this.problem = (error as Error)?.message ?? String(error);
 			this.status = 'failed';
 		}
@@ -107,13 +111,15 @@ export class MediaRoom {
 
 	/** One attempt: a fresh token, a fresh Room and E2EE worker, then what the person wants published. */
 	async #enter(): Promise<void> {
+		const attempt = ++this.#attempt;
+		const superseded = () => this.#closed() || this.#attempt !== attempt;
 		const { url, token } = await this.#session!.token();
 		const lk = (this.#lk ??= await import('livekit-client'));
 		const { default: E2EEWorker } = await import('livekit-client/e2ee-worker?worker');
 		const keyProvider = new lk.ExternalE2EEKeyProvider();
 		await keyProvider.setKey(this.#mediaKey);
-		// The person may have left while the token and the library were on their way.
-		if (this.#closed()) return;
+		// The person may have left, or a newer attempt begun, while the token and the library were on their way.
+		if (superseded()) return;
 		const choices = this.#choices!;
 		const worker = new E2EEWorker();
 		const room = new lk.Room({
@@ -160,8 +166,15 @@ export class MediaRoom {
 			.on(E.EncryptionError, (error, participant) => this.#undecryptable(error, participant?.identity))
 			.on(E.ParticipantPermissionsChanged, () => void this.#onPermissions());
 		await room.setE2EEEnabled(true);
-		await room.connect(url, token);
+		await room.connect(url, token).catch((error: unknown) => {
+			if (!superseded()) throw error;
+		});
 		if (this.#closed()) return this.#release();
+		// A newer attempt has taken over: this one lets its own Room go, and says nothing.
+		if (this.#room !== room || this.#attempt !== attempt) {
+			void room.disconnect().catch(() => undefined);
+			return;
+		}
 		// From here a drop is a loss to recover from (see #lost), not a failed first attempt.
 		this.status = 'connected';
 		this.#attempts = 0;
@@ -203,12 +216,19 @@ export class MediaRoom {
 		// The old room's disconnect is ours, not a loss: `#lost` hears only the current room.
 		this.#release();
 		this.status = 'reconnecting';
+		this.#tryEnter();
+	}
+
+	/** One more attempt to enter; on failure another, later, unless a newer attempt took over. */
+	#tryEnter(): void {
+		const attempt = this.#attempt + 1;
+		const current = () => !this.#closed() && this.#attempt === attempt;
 		this.#enter().then(
 			() => {
-				if (!this.#closed()) this.#back();
+				if (current()) this.#back();
 			},
 			() => {
-				if (!this.#closed()) this.#retry();
+				if (current()) this.#retry();
 			}
 		);
 	}
@@ -244,15 +264,7 @@ export class MediaRoom {
 		const delay = Math.min(10_000, 500 * 2 ** this.#attempts++);
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = null;
-			if (this.status === 'closed') return;
-			this.#enter().then(
-				() => {
-					if (this.status !== 'closed') this.#back();
-				},
-				() => {
-					if (this.status !== 'closed') this.#retry();
-				}
-			);
+			if (!this.#closed()) this.#tryEnter();
 		}, delay);
 	}
 
@@ -365,11 +377,15 @@ export class MediaRoom {
 		} finally {
 			this.#micPending = false;
 		}
+		// What changed while it was published: listening began, or the person turned it off.
+		if (this.#room?.localParticipant === local && (this.#listening || !this.#wantMic) && local.isMicrophoneEnabled) await local.setMicrophoneEnabled(false);
 	}
 
 	async setMic(on: boolean): Promise<void> {
 		this.#wantMic = on;
 		if (!on) this.#dropWarmMic();
+		// A publish is on its way: it follows what the person wants once it is done (#publishMic).
+		if (this.#micPending) return;
 		if (on && (!this.micAllowed || this.#listening)) return;
 		await this.#room?.localParticipant.setMicrophoneEnabled(on);
 		this.#refresh();

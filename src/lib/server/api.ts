@@ -188,7 +188,9 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
 			const participantId = resumed?.p ?? randomId(12);
 			const name = resumed?.n ?? body.name;
-			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s }, f.g);
+			// A share per group and link: a leaked member link used from many addresses cannot
+			// keep the group's leaders out.
+			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s }, `${f.g}/${f.r}`);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, {
 				ticket,

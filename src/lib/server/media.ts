@@ -65,14 +65,14 @@ export function permissionFor(role: Role, publishing: Publishing): Partial<Parti
  * removes someone (`Room#moveMedia`): LiveKit keeps refreshing a connected person's token, and
  * one for a room that no longer exists opens nothing (`auto_create: false`).
  */
-export function mediaRoomName(groupId: string, generation = 0): string {
-	return generation === 0 ? `balint-${groupId}` : `balint-${groupId}.${generation}`;
+export function mediaRoomName(groupId: string, generation: string | null = null): string {
+	return generation === null ? `balint-${groupId}` : `balint-${groupId}.${generation}`;
 }
 
 /** The group and generation a media room name stands for, or null when it is none of ours. */
-export function parseMediaRoomName(name: string): { groupId: string; generation: number } | null {
-	const match = /^balint-([A-Za-z0-9_-]{8,64})(?:\.([1-9][0-9]{0,8}))?$/.exec(name);
-	return match ? { groupId: match[1]!, generation: match[2] ? Number(match[2]) : 0 } : null;
+export function parseMediaRoomName(name: string): { groupId: string; generation: string | null } | null {
+	const match = /^balint-([A-Za-z0-9_-]{8,64})(?:\.([A-Za-z0-9_-]{1,16}))?$/.exec(name);
+	return match ? { groupId: match[1]!, generation: match[2] ?? null } : null;
 }
 
 export class MediaService {

@@ -79,8 +79,11 @@ export class Room {
 	#graceTimer: ReturnType<typeof setTimeout> | null = null;
 	/** Holds LiveKit's participant list against the session once video is in use (`#watchMedia`). */
 	#mediaWatch: ReturnType<typeof setInterval> | null = null;
-	/** The media room's generation: the next one each time a leader removes someone (`#moveMedia`). */
-	#mediaGeneration = 0;
+	/**
+	 * The media room's generation: the next one each time a leader removes someone (`#moveMedia`),
+	 * random so that no later session of the group, nor this one after a restart, makes it again.
+	 */
+	#mediaGeneration: string | null = null;
 	#destroyed = false;
 	readonly #options: RoomOptions;
 	readonly #now: () => number;
@@ -162,7 +165,8 @@ export class Room {
 			ws.close(CloseCode.lobbyFull, 'waiting room full');
 			return;
 		}
-		if (entersNow && this.#full()) {
+		// Someone already let in keeps their place; a newcomer past the capacity does not get one.
+		if (entersNow && !this.#admitted.has(identity.participantId) && this.#full()) {
 			ws.close(CloseCode.roomFull, 'room full');
 			return;
 		}
@@ -172,6 +176,10 @@ export class Room {
 		const conn: Connection = { ws, identity, admitted: false, budget: new SocketBudget(this.#options.socketLimits, this.#now) };
 		this.#connections.add(conn);
 		ws.on('message', (data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary));
+		// A ping is answered by ws itself: it counts against the share like any message.
+		ws.on('ping', () => {
+			if (this.#connections.has(conn) && !conn.budget.take()) this.#cutOff(conn, CloseCode.flooding, 'too many messages');
+		});
 		ws.on('close', () => this.#onClose(conn));
 		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
 		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
@@ -196,6 +204,7 @@ export class Room {
 			sessionId: this.#state.sessionId,
 			restorable: this.#restorable && isLeader(role),
 			media: !!this.#media(),
+			mediaRoom: this.mediaRoom,
 			now: this.#now(),
 			endedSessionId: this.#options.endedSessionId
 		});
@@ -319,8 +328,8 @@ export class Room {
 		this.#mediaCall('remove', (m) => m.removeParticipant(old, removedId));
 		// No token issued in this session yet: nobody holds one to come back with.
 		if (!this.#mediaWatch) return;
-		this.#mediaGeneration++;
-		for (const conn of this.#connections) if (conn.admitted) this.#send(conn, { type: 'media-moved' });
+		this.#mediaGeneration = randomBytes(6).toString('base64url');
+		for (const conn of this.#connections) if (conn.admitted) this.#send(conn, { type: 'media-moved', mediaRoom: this.mediaRoom });
 		let state = this.#state;
 		for (const id of Object.keys(state.participants)) state = setInMedia(state, id, false);
 		this.#commit(state);
@@ -333,9 +342,11 @@ export class Room {
 		if (!media) return this.#refuse(conn, 'media-token', 'media-unavailable');
 		const { participantId, name, role } = conn.identity;
 		this.#watchMedia();
+		const room = this.mediaRoom;
 		media
-			.token(this.mediaRoom, { participantId, name, role }, this.#options.seats)
-			.then((token) => this.#send(conn, { type: 'media-token', url: media.url, token }))
+			.token(room, { participantId, name, role }, this.#options.seats)
+			// The room moved while the token was made: one for the room it is in now.
+			.then((token) => (room === this.mediaRoom ? this.#send(conn, { type: 'media-token', url: media.url, token }) : this.#mediaToken(conn)))
 			.catch(() => this.#refuse(conn, 'media-token', 'media-unavailable'));
 	}
 

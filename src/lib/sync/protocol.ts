@@ -75,6 +75,11 @@ export type ServerMessage =
 			restorable: boolean;
 			/** Whether this installation has video (LiveKit) configured. */
 			media: boolean;
+			/**
+			 * The session's media room now: a browser still in another one (it missed a move while
+			 * its connection was down, or the server restarted) moves to this one.
+			 */
+			mediaRoom: string;
 			/** The server's clock (ms): timers count on it, not on a laptop clock that may be off. */
 			now: number;
 			/**
@@ -87,7 +92,7 @@ export type ServerMessage =
 	/** The media server went away while the session runs (the app's own livekit-server gave up): no video from now on. */
 	| { type: 'media'; available: boolean }
 	/** The session's media room moved (a leader removed someone): enter the new one with a fresh token. */
-	| { type: 'media-moved' }
+	| { type: 'media-moved'; mediaRoom: string }
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */
 	| { type: 'notice'; text: string }
 	| { type: 'lobby'; waiting: WaitingPerson[] }

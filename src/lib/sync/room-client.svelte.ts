@@ -59,6 +59,8 @@ export class RoomClient {
 	media = $state(false);
 	/** How often the session's media room has moved (a removal): the video area follows it. */
 	mediaMoves = $state(0);
+	/** The session's media room as the server last said. */
+	#mediaRoom: string | null = null;
 	/** The server's clock minus this browser's, from the last admission: timers count on it. */
 	clockOffset = $state(0);
 	role: Role;
@@ -112,6 +114,11 @@ export class RoomClient {
 	/** Once in the media room: the server grants what this person may publish (tokens carry nothing). */
 	mediaJoined(): void {
 		this.#sendJson({ type: 'media-joined' });
+	}
+
+	#followMediaRoom(room: string): void {
+		if (this.#mediaRoom !== null && this.#mediaRoom !== room) this.mediaMoves++;
+		this.#mediaRoom = room;
 	}
 
 	#settleTokens(result: { url: string; token: string } | Error): void {
@@ -186,6 +193,8 @@ export class RoomClient {
 				// "Not sent" described the outage, which is over: it would only confuse now.
 				if (this.refusal === 'not-connected') this.refusal = null;
 				this.media = message.media;
+				// Back in after a move it missed (its connection was down) or a server restart: follow.
+				this.#followMediaRoom(message.mediaRoom);
 				this.clockOffset = message.now - Date.now();
 				this.#startDoc();
 				this.status = 'admitted';
@@ -208,7 +217,7 @@ export class RoomClient {
 				this.media = message.available;
 				break;
 			case 'media-moved':
-				this.mediaMoves++;
+				this.#followMediaRoom(message.mediaRoom);
 				break;
 			case 'ended':
 				this.#finish('ended');
