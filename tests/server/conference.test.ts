@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { groupMediaKey } from '../../src/lib/media/media-key';
+import { CloseCode } from '../../src/lib/sync/protocol';
+import { ORGANISER_SOCKET_LIMITS } from '../../src/lib/server/socket-budget';
 import { cleanup, fragmentOf, openJsonSocket, startServer, tokenOf, waitFor as until, type TestServer } from './harness';
 
 /** Conferences through the real server: links, the live overview, notices, end-all. */
@@ -145,6 +147,21 @@ describe('conferences', () => {
 
 		memberA.ws.close();
 		await until(() => view.latest(a.id)?.members === 0, 'member left');
+	});
+
+	it('an organiser socket that sends 5,000 notices is closed after its share (4420); the leaders got at most that many', async () => {
+		const created = await create();
+		const leaderA = await h.connect(created.groups[0].links.leader, 'Astrid');
+		const view = await overview(created.organiserLink);
+		await until(() => view.messages.some((m) => m.type === 'overview'), 'overview');
+		const closed = new Promise<number>((r) => view.ws.once('close', (code: number) => r(code)));
+		for (let i = 0; i < 5000; i++) view.ws.send(JSON.stringify({ type: 'notice', text: `Notice ${i}` }));
+		expect(await closed).toBe(CloseCode.flooding);
+		await leaderA.barrier();
+		const notices = leaderA.messages.filter((m) => m.type === 'notice').length;
+		expect(notices).toBeGreaterThan(0);
+		expect(notices).toBeLessThanOrEqual(ORGANISER_SOCKET_LIMITS.burst + 1);
+		expect(leaderA.closed).toBeNull();
 	});
 
 	it('a notice reaches the leaders of every live group and no one else; end-all ends every group', async () => {

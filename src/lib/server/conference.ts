@@ -4,6 +4,7 @@ import { CloseCode } from '../sync/protocol';
 import type { GroupSummary, OverviewMessage } from '../conference/types';
 import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
+import { cutOff, ORGANISER_SOCKET_LIMITS, SocketBudget } from './socket-budget';
 import type { OrganiserIdentity } from './tickets';
 
 /**
@@ -21,6 +22,8 @@ const OrganiserMessageSchema = v.variant('type', [
 interface Watcher {
 	ws: WebSocket;
 	identity: OrganiserIdentity;
+	/** What this organiser's socket may still ask (`socket-budget.ts`). */
+	budget: SocketBudget;
 }
 
 export function idleSummary(groupId: string): GroupSummary {
@@ -45,7 +48,7 @@ export class ConferenceHub {
 	}
 
 	attach(ws: WebSocket, identity: OrganiserIdentity): void {
-		const watcher: Watcher = { ws, identity };
+		const watcher: Watcher = { ws, identity, budget: new SocketBudget(ORGANISER_SOCKET_LIMITS) };
 		let set = this.#watchers.get(identity.conferenceId);
 		if (!set) this.#watchers.set(identity.conferenceId, (set = new Set()));
 		set.add(watcher);
@@ -53,7 +56,14 @@ export class ConferenceHub {
 		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
 		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
 		ws.on('error', () => undefined);
-		ws.on('message', (data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString()));
+		ws.on('message', (data, isBinary) => {
+			// Before any parsing: past its share, the socket is closed and costs nothing more.
+			if (!watcher.budget.take()) return this.#cutOff(watcher, CloseCode.flooding, 'too many messages');
+			this.#onMessage(watcher, isBinary ? null : data.toString());
+		});
+		ws.on('ping', () => {
+			if (!watcher.budget.take()) this.#cutOff(watcher, CloseCode.flooding, 'too many messages');
+		});
 		this.#send(watcher, { type: 'overview', groups: identity.groupIds.map((id) => this.#summaryOf(id)), now: Date.now() });
 	}
 
@@ -109,7 +119,16 @@ export class ConferenceHub {
 	}
 
 	#send(watcher: Watcher, message: OverviewMessage): void {
-		if (watcher.ws.readyState === watcher.ws.OPEN) watcher.ws.send(JSON.stringify(message));
+		if (watcher.ws.readyState !== watcher.ws.OPEN) return;
+		// An overview that reads nothing is not held in memory.
+		if (!watcher.budget.keepsUp(watcher.ws.bufferedAmount)) return this.#cutOff(watcher, CloseCode.notReading, 'not reading');
+		watcher.ws.send(JSON.stringify(message));
+	}
+
+	#cutOff(watcher: Watcher, code: number, reason: string): void {
+		if (watcher.ws.readyState !== watcher.ws.OPEN) return;
+		cutOff(watcher.ws, code, reason);
+		this.#detach(watcher);
 	}
 
 	#detach(watcher: Watcher): void {

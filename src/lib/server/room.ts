@@ -14,7 +14,7 @@ import { CloseCode, MAX_WAITING, roomCapacity, type ServerMessage, type WaitingP
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import { mediaRoomName, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
-import { SocketBudget, type SocketLimits } from './socket-budget';
+import { cutOff, SocketBudget, type SocketLimits } from './socket-budget';
 import type { Identity } from './tickets';
 import type { GroupSummary } from '../conference/types';
 
@@ -461,7 +461,7 @@ export class Room {
 		state.handCounter = snapshot.hands.length;
 		this.#commit(state);
 		for (const waiting of [...this.#connections]) {
-			if (!waiting.admitted && this.#admitted.has(waiting.identity.participantId)) this.#admit(waiting);
+			if (!waiting.admitted && this.#admitted.has(waiting.identity.participantId) && !this.#full()) this.#admit(waiting);
 		}
 		this.#sendLobby();
 	}
@@ -618,10 +618,9 @@ export class Room {
 	#cutOff(conn: Connection, code: typeof CloseCode.flooding | typeof CloseCode.notReading, reason: string): void {
 		if (!this.#connections.has(conn)) return;
 		this.#options.onCutOff?.(code === CloseCode.flooding ? 'flooding' : 'notReading');
-		this.#drop(conn, code, reason);
-		const { ws } = conn;
-		ws.pause();
-		setTimeout(() => ws.terminate(), 1000).unref();
+		cutOff(conn.ws, code, reason);
+		// Treat it as gone now; the close event may come later.
+		this.#onClose(conn);
 	}
 
 	#startGrace(): void {

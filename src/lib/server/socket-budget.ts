@@ -1,3 +1,5 @@
+import type { WebSocket } from 'ws';
+
 /**
  * What one socket may ask of the server: a token bucket of messages (a person clicks a few
  * times a second at most; a script sends thousands), a smaller one of requests for the
@@ -26,6 +28,22 @@ export const SOCKET_LIMITS: SocketLimits = {
 	syncPerMinute: 30,
 	maxBuffered: 2 * 1024 * 1024
 };
+
+/**
+ * An organiser's overview socket: a notice or an "end all" reaches every group's leaders, so a
+ * few at once and one a second after that is plenty.
+ */
+export const ORGANISER_SOCKET_LIMITS: SocketLimits = { ...SOCKET_LIMITS, burst: 10, perSecond: 1 };
+
+/**
+ * Closes a socket that took more than its share, and does not wait for its side of the
+ * closing handshake: whatever else it sends is never read, and in a second it is gone.
+ */
+export function cutOff(ws: WebSocket, code: number, reason: string): void {
+	ws.close(code, reason);
+	ws.pause();
+	setTimeout(() => ws.terminate(), 1000).unref();
+}
 
 /** A token bucket: `burst` at once, `perMs` earned back per millisecond. */
 class Bucket {
