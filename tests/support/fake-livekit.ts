@@ -48,6 +48,8 @@ export interface FakeLiveKit {
 	/** Holds the answer to every request of this method until `release`. */
 	hold(method: string): void;
 	release(method: string): void;
+	/** The next `times` requests of this method fail (503), as a LiveKit that is briefly away. */
+	fail(method: string, times: number): void;
 	close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ const PARTICIPANT_CALLS = new Set(['UpdateParticipant', 'RemoveParticipant', 'Ge
 export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promise<FakeLiveKit> {
 	const verifier = new TokenVerifier(apiKey, apiSecret);
 	const held = new Map<string, (() => void)[]>();
+	const failing = new Map<string, number>();
 	const fake: Omit<FakeLiveKit, 'url' | 'close'> = {
 		calls: [],
 		rejected: 0,
@@ -85,6 +88,7 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 		strict: false,
 		log: [],
 		hold: (method) => void held.set(method, held.get(method) ?? []),
+		fail: (method, times) => void failing.set(method, times),
 		release: (method) => {
 			const waiting = held.get(method) ?? [];
 			held.delete(method);
@@ -110,6 +114,11 @@ export async function startFakeLiveKit(apiKey: string, apiSecret: string): Promi
 		const waiting = held.get(method);
 		if (waiting) await new Promise<void>((go) => waiting.push(go));
 		fake.log.push(`answer ${method} ${room}`);
+		const failures = failing.get(method) ?? 0;
+		if (failures > 0) {
+			failing.set(method, failures - 1);
+			return json(res, 503, { code: 'unavailable', msg: 'try again' });
+		}
 		const identity = String(parsed.identity ?? '');
 		if (fake.strict && PARTICIPANT_CALLS.has(method) && !fake.present.get(room)?.has(identity)) {
 			return json(res, 404, { code: 'not_found', msg: 'participant not found' });

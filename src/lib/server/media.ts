@@ -75,6 +75,18 @@ export function parseMediaRoomName(name: string): { groupId: string; generation:
 	return match ? { groupId: match[1]!, generation: match[2] ?? null } : null;
 }
 
+/** A call tried again after a failure, `tries` times in all, waiting longer each time. */
+export async function retried<T>(call: () => Promise<T>, tries: number, firstDelayMs: number): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await call();
+		} catch (error) {
+			if (attempt >= tries) throw error;
+			await new Promise((r) => setTimeout(r, firstDelayMs * 2 ** (attempt - 1)).unref());
+		}
+	}
+}
+
 export class MediaService {
 	readonly url: string;
 	readonly #settings: MediaSettings;

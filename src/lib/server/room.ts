@@ -12,7 +12,7 @@ import { initialState, leaderPresent, publishingFor, type SessionState } from '.
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, roomCapacity, type ServerMessage, type WaitingPerson } from '../sync/protocol';
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
-import { mediaRoomName, type MediaService } from './media';
+import { mediaRoomName, retried, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
 import { cutOff, SocketBudget, type SocketLimits } from './socket-budget';
 import type { Identity } from './tickets';
@@ -333,7 +333,8 @@ export class Room {
 		let state = this.#state;
 		for (const id of Object.keys(state.participants)) state = setInMedia(state, id, false);
 		this.#commit(state);
-		this.#mediaCall('end the old media room', (m) => m.endRoom(old));
+		// Until it is gone the old room is watched by nobody: its deletion is tried again.
+		this.#mediaCall('end the old media room', (m) => retried(() => m.endRoom(old), 6, 250));
 	}
 
 	/** A media token only for an admitted person; it carries no right to publish (see `token`). */
@@ -511,7 +512,8 @@ export class Room {
 		this.#admitted.clear();
 		this.doc.off('update', this.#broadcastUpdate);
 		this.doc.destroy();
-		this.#mediaCall('end room', (m) => m.endRoom(this.mediaRoom));
+		const room = this.mediaRoom;
+		this.#mediaCall('end room', (m) => retried(() => m.endRoom(room), 6, 250));
 		this.#options.onDestroyed(this);
 		this.#options.onChange?.(this);
 	}
