@@ -512,8 +512,8 @@ export class Room {
 		this.#admitted.clear();
 		this.doc.off('update', this.#broadcastUpdate);
 		this.doc.destroy();
-		const room = this.mediaRoom;
-		this.#mediaCall('end room', (m) => retried(() => m.endRoom(room), 6, 250));
+		// Not tried again: the group's next session may create a room of this name meanwhile.
+		this.#mediaCall('end room', (m) => m.endRoom(this.mediaRoom));
 		this.#options.onDestroyed(this);
 		this.#options.onChange?.(this);
 	}
