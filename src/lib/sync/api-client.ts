@@ -76,8 +76,12 @@ export const api = {
 	}
 };
 
-/** Reads `#t=<token>&k=<mediaKey>` from a link's fragment. */
+/**
+ * Reads `#t=<token>&k=<mediaKey>` from a link's fragment. What a mail client or a chat glued to
+ * the end of a pasted link (a full stop, a bracket, a quote, a space, also percent-encoded) is no part of it: both
+ * values are base64url, which has none of these, and the server takes only the exact token.
+ */
 export function readFragment(hash: string): { token: string | null; mediaKey: string | null } {
-	const params = new URLSearchParams(hash.replace(/^#/, ''));
+	const params = new URLSearchParams(hash.replace(/^#/, '').replace(/(?:%[0-9A-Fa-f]{2}|[^A-Za-z0-9_-])+$/, ''));
 	return { token: params.get('t'), mediaKey: params.get('k') };
 }
