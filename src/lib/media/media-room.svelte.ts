@@ -71,8 +71,11 @@ export class MediaRoom {
 	 */
 	#warmMic: Promise<LocalAudioTrack | null> | null = null;
 	#warmMicTimer: ReturnType<typeof setTimeout> | null = null;
-	/** A microphone publish of ours is under way: permission changes come in bursts. */
-	#micPending = false;
+	/**
+	 * The participant whose microphone publish is under way (permission changes come in bursts):
+	 * another room's, or one that never got an answer within 15 s, holds nothing back.
+	 */
+	#micPendingFor: LocalParticipant | null = null;
 	/** The newest attempt to enter (`#enter`): an older one still on its way gives up quietly. */
 	#attempt = 0;
 
@@ -309,7 +312,7 @@ export class MediaRoom {
 		const micAllowed = (this.micAllowed = this.#mayPublish('microphone'));
 		const cameraAllowed = (this.cameraAllowed = this.#mayPublish('camera'));
 		// Each on its own: a publish that hangs (LiveKit never answered) must not hold the other back.
-		const mic = micAllowed && this.#wantMic && !this.#listening && !local.isMicrophoneEnabled && !this.#micPending ? this.#publishMic(local) : null;
+		const mic = micAllowed && this.#wantMic && !this.#listening && !local.isMicrophoneEnabled && this.#micPendingFor !== local ? this.#publishMic(local) : null;
 		const camera =
 			!cameraAllowed && local.isCameraEnabled ? local.setCameraEnabled(false) : cameraAllowed && this.#wantCamera && !local.isCameraEnabled ? local.setCameraEnabled(true) : null;
 		for (const change of [mic, camera]) void change?.then(() => this.#refresh()).catch(() => undefined);
@@ -360,7 +363,10 @@ export class MediaRoom {
 
 	/** Publishes the microphone: the one captured ahead when there is one, else a new capture. */
 	async #publishMic(local: LocalParticipant): Promise<void> {
-		this.#micPending = true;
+		this.#micPendingFor = local;
+		const giveUp = setTimeout(() => {
+			if (this.#micPendingFor === local) this.#micPendingFor = null;
+		}, 15_000);
 		try {
 			const warm = await this.#takeWarmMic();
 			// Listening again, or another room, while it was captured: not this one.
@@ -375,7 +381,8 @@ export class MediaRoom {
 				throw error;
 			});
 		} finally {
-			this.#micPending = false;
+			clearTimeout(giveUp);
+			if (this.#micPendingFor === local) this.#micPendingFor = null;
 		}
 		// What changed while it was published: listening began, or the person turned it off.
 		if (this.#room?.localParticipant === local && (this.#listening || !this.#wantMic) && local.isMicrophoneEnabled) await local.setMicrophoneEnabled(false);
@@ -385,7 +392,7 @@ export class MediaRoom {
 		this.#wantMic = on;
 		if (!on) this.#dropWarmMic();
 		// A publish is on its way: it follows what the person wants once it is done (#publishMic).
-		if (this.#micPending) return;
+		if (this.#micPendingFor && this.#micPendingFor === this.#room?.localParticipant) return;
 		if (on && (!this.micAllowed || this.#listening)) return;
 		await this.#room?.localParticipant.setMicrophoneEnabled(on);
 		this.#refresh();
