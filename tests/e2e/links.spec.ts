@@ -188,6 +188,11 @@ test('a flooded lobby: every copy of a name is marked new, and one confirmed cli
 	await expect(leader.page.getByTestId('waiting-new')).toHaveCount(5);
 	await expect(waitingEntry(leader.page, 'Anna Berg').first()).toContainText('new');
 	await leader.page.screenshot({ path: test.info().outputPath('flooded-lobby-1366x768.png') });
+	// On a phone the marks and the one button are there too.
+	await leader.page.setViewportSize({ width: 390, height: 844 });
+	await leader.page.getByTestId('decline-new').scrollIntoViewIfNeeded();
+	await expect(leader.page.getByTestId('decline-new')).toBeInViewport();
+	await leader.page.screenshot({ path: test.info().outputPath('flooded-lobby-phone.png') });
 	await leader.page.getByTestId('decline-new').click();
 	await expect(leader.page.getByRole('alertdialog')).toContainText('not been in this session before');
 	await leader.page.getByTestId('confirm-decline-new').click();
