@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SOCKET_LIMITS, SocketBudget } from '../../src/lib/server/socket-budget';
 import { CloseCode, roomCapacity } from '../../src/lib/sync/protocol';
 import { cleanup, session, startServer, syncFrame, tokenOf, waitFor, type Client } from './harness';
-import { TICKETS_PER_GROUP } from '../../src/lib/server/tickets';
+import { TICKETS_PER_SHARE } from '../../src/lib/server/tickets';
 
 /**
  * One socket's share of the server (issue 11): a client that sends faster buys no more of it.
@@ -159,7 +159,7 @@ describe('one group past its share of a shared store', () => {
 			statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
 		}
 		// Its group's share, then "busy" for that group only.
-		expect(Object.fromEntries(statuses)).toEqual({ 200: TICKETS_PER_GROUP, 503: 340 - TICKETS_PER_GROUP });
+		expect(Object.fromEntries(statuses)).toEqual({ 200: TICKETS_PER_SHARE, 503: 340 - TICKETS_PER_SHARE });
 		const leader = await s.connect(other, 'Lena Leader');
 		expect(leader.admitted).toBe(true);
 		// Nor does it keep its own group's leader out: each of a group's links has its own share.

@@ -116,15 +116,11 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			return true;
 		}
 		openFrom.set(from, open + 1);
-		let counted = true;
-		const uncount = () => {
-			if (!counted) return;
-			counted = false;
+		socket.once('close', () => {
 			const left = (openFrom.get(from) ?? 1) - 1;
 			if (left > 0) openFrom.set(from, left);
 			else openFrom.delete(from);
-		};
-		socket.once('close', uncount);
+		});
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			// First, before anything can close it: a socket closed at once (a full lobby, a room
 			// just destroyed) still reads what the client sends, and a bad frame then is an

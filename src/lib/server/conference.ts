@@ -4,7 +4,7 @@ import { CloseCode } from '../sync/protocol';
 import type { GroupSummary, OverviewMessage } from '../conference/types';
 import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
-import { cutOff, ORGANISER_SOCKET_LIMITS, SocketBudget } from './socket-budget';
+import { cutOff, metered, ORGANISER_SOCKET_LIMITS, sendWithin, SocketBudget } from './socket-budget';
 import type { OrganiserIdentity } from './tickets';
 
 /**
@@ -56,14 +56,12 @@ export class ConferenceHub {
 		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
 		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
 		ws.on('error', () => undefined);
-		ws.on('message', (data, isBinary) => {
-			// Before any parsing: past its share, the socket is closed and costs nothing more.
-			if (!watcher.budget.take()) return this.#cutOff(watcher, CloseCode.flooding, 'too many messages');
-			this.#onMessage(watcher, isBinary ? null : data.toString());
-		});
-		ws.on('ping', () => {
-			if (!watcher.budget.take()) this.#cutOff(watcher, CloseCode.flooding, 'too many messages');
-		});
+		metered(
+			ws,
+			watcher.budget,
+			() => this.#cutOff(watcher, CloseCode.flooding, 'too many messages'),
+			(data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString())
+		);
 		this.#send(watcher, { type: 'overview', groups: identity.groupIds.map((id) => this.#summaryOf(id)), now: Date.now() });
 	}
 
@@ -119,10 +117,7 @@ export class ConferenceHub {
 	}
 
 	#send(watcher: Watcher, message: OverviewMessage): void {
-		if (watcher.ws.readyState !== watcher.ws.OPEN) return;
-		// An overview that reads nothing is not held in memory.
-		if (!watcher.budget.keepsUp(watcher.ws.bufferedAmount)) return this.#cutOff(watcher, CloseCode.notReading, 'not reading');
-		watcher.ws.send(JSON.stringify(message));
+		sendWithin(watcher.ws, watcher.budget, JSON.stringify(message), () => this.#cutOff(watcher, CloseCode.notReading, 'not reading'));
 	}
 
 	#cutOff(watcher: Watcher, code: number, reason: string): void {

@@ -14,7 +14,7 @@ import { CloseCode, MAX_WAITING, roomCapacity, type ServerMessage, type WaitingP
 import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
 import { mediaRoomName, retried, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
-import { cutOff, SocketBudget, type SocketLimits } from './socket-budget';
+import { cutOff, metered, sendWithin, SocketBudget, type SocketLimits } from './socket-budget';
 import type { Identity } from './tickets';
 import type { GroupSummary } from '../conference/types';
 
@@ -175,11 +175,12 @@ export class Room {
 		this.#cancelGrace();
 		const conn: Connection = { ws, identity, admitted: false, budget: new SocketBudget(this.#options.socketLimits, this.#now) };
 		this.#connections.add(conn);
-		ws.on('message', (data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary));
-		// A ping is answered by ws itself: it counts against the share like any message.
-		ws.on('ping', () => {
-			if (this.#connections.has(conn) && !conn.budget.take()) this.#cutOff(conn, CloseCode.flooding, 'too many messages');
-		});
+		metered(
+			ws,
+			conn.budget,
+			() => this.#cutOff(conn, CloseCode.flooding, 'too many messages'),
+			(data, isBinary) => this.#onMessage(conn, data as Buffer, isBinary)
+		);
 		ws.on('close', () => this.#onClose(conn));
 		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
 		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
@@ -226,8 +227,6 @@ export class Room {
 
 	#onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
 		if (this.#destroyed || !this.#connections.has(conn)) return;
-		// Before any parsing: past its share, a socket costs the server nothing more.
-		if (!conn.budget.take()) return this.#cutOff(conn, CloseCode.flooding, 'too many messages');
 		try {
 			if (isBinary) this.#onSyncFrame(conn, new Uint8Array(data));
 			else this.#onControl(conn, data.toString('utf8'));
@@ -589,22 +588,15 @@ export class Room {
 	}
 
 	#send(conn: Connection, message: ServerMessage): void {
-		if (this.#keepsUp(conn)) conn.ws.send(JSON.stringify(message));
+		this.#sendRaw(conn, JSON.stringify(message));
 	}
 
 	#sendBinary(conn: Connection, frame: Uint8Array): void {
-		if (this.#keepsUp(conn)) conn.ws.send(frame, { binary: true });
+		this.#sendRaw(conn, frame);
 	}
 
-	/**
-	 * Open and reading what it is sent. A socket whose unsent data passes its bound is not
-	 * reading (a stalled or hostile client): it is cut off rather than held in memory.
-	 */
-	#keepsUp(conn: Connection): boolean {
-		if (conn.ws.readyState !== conn.ws.OPEN) return false;
-		if (conn.budget.keepsUp(conn.ws.bufferedAmount)) return true;
-		this.#cutOff(conn, CloseCode.notReading, 'not reading');
-		return false;
+	#sendRaw(conn: Connection, data: string | Uint8Array): void {
+		sendWithin(conn.ws, conn.budget, data, () => this.#cutOff(conn, CloseCode.notReading, 'not reading'));
 	}
 
 	#drop(conn: Connection, code: number, reason: string): void {

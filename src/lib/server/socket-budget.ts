@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 
 /**
  * What one socket may ask of the server: a token bucket of messages (a person clicks a few
@@ -43,6 +43,32 @@ export function cutOff(ws: WebSocket, code: number, reason: string): void {
 	ws.close(code, reason);
 	ws.pause();
 	setTimeout(() => ws.terminate(), 1000).unref();
+}
+
+/**
+ * Hands `ws`'s messages to `onMessage` while the socket is within its share of messages, and
+ * counts its pings too (ws answers those itself). Past the share, `over` is called (its owner
+ * cuts it off) before anything is parsed.
+ */
+export function metered(ws: WebSocket, budget: SocketBudget, over: () => void, onMessage: (data: RawData, isBinary: boolean) => void): void {
+	ws.on('message', (data, isBinary) => {
+		if (budget.take()) onMessage(data, isBinary);
+		else over();
+	});
+	ws.on('ping', () => {
+		if (!budget.take()) over();
+	});
+}
+
+/**
+ * Sends on an open socket that keeps up with what it is sent. One whose unsent data passed its
+ * bound is not reading (a stalled or hostile client): `notReading` is called instead, and
+ * nothing more is held for it in memory.
+ */
+export function sendWithin(ws: WebSocket, budget: SocketBudget, data: string | Uint8Array, notReading: () => void): void {
+	if (ws.readyState !== ws.OPEN) return;
+	if (!budget.keepsUp(ws.bufferedAmount)) return notReading();
+	ws.send(data, { binary: typeof data !== 'string' });
 }
 
 /** A token bucket: `burst` at once, `perMs` earned back per millisecond. */

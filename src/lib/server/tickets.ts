@@ -20,17 +20,20 @@ export interface OrganiserIdentity {
 }
 
 /**
+ * Tickets one share (one link of a group, or one conference's organisers) may hold at once:
+ * its people reconnecting at once, many times over.
+ */
+export const TICKETS_PER_SHARE = 200;
+
+/**
  * Short-lived, single-use tickets: the only credential that appears in the WebSocket URL,
  * so whatever a proxy logs is useless a few seconds later. Bounded in number, and shared
- * fairly: each ticket belongs to a share (its group, or for an organiser its conference),
- * a share holds at most `perShare` at once, and when the store is full a ticket for a share
- * that holds fewer than the largest is made room for by dropping the largest share's
- * oldest, so a full store refuses the greedy party first, never a different group. (Per
- * address, the rate limit on ticket requests already bounds what one address holds.)
+ * fairly: each ticket belongs to a share (one link of a group, or for an organiser their
+ * conference), a share holds at most `perShare` at once, and when the store is full a ticket
+ * for a share that holds fewer than the largest is made room for by dropping the largest
+ * share's oldest, so a full store refuses the greedy party first, never a different group.
+ * (Per address, the rate limit on ticket requests already bounds what one address holds.)
  */
-/** Tickets one group (or one conference's organisers) may hold at once: its people reconnecting at once, many times over. */
-export const TICKETS_PER_GROUP = 200;
-
 export class TicketStore<T = Identity> {
 	readonly #tickets = new Map<string, { identity: T; share: string; expiresAt: number }>();
 	/** Each share's outstanding tickets, oldest first. */
@@ -40,7 +43,7 @@ export class TicketStore<T = Identity> {
 	readonly #perShare: number;
 	readonly #now: () => number;
 
-	constructor(ttlSeconds: number, { max = 20000, perShare = TICKETS_PER_GROUP, now = Date.now } = {}) {
+	constructor(ttlSeconds: number, { max = 20000, perShare = TICKETS_PER_SHARE, now = Date.now } = {}) {
 		this.#ttlMs = ttlSeconds * 1000;
 		this.#max = max;
 		this.#perShare = perShare;
