@@ -14,16 +14,20 @@ import { provideVideo } from '../src/lib/server/video-setup';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const handlerFile = join(root, 'build', 'handler.js');
 
-let config: Config;
-try {
-	config = loadConfig();
-} catch (error) {
-	if (error instanceof ConfigError) {
-		console.error(error.message);
-		process.exit(1);
+/** A bad setting or a damaged data file stops start-up with its message, not a stack trace. */
+async function orExit<T>(make: () => T | Promise<T>): Promise<T> {
+	try {
+		return await make();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			console.error(error.message);
+			process.exit(1);
+		}
+		throw error;
 	}
-	throw error;
 }
+
+const config: Config = await orExit(() => loadConfig());
 const logger = createLogger(config.logLevel);
 if (!existsSync(handlerFile)) {
 	logger.fatal('build/handler.js is missing: run `npm run build` first (npm start does it for you)');
@@ -35,22 +39,13 @@ const { handler } = (await import(pathToFileURL(handlerFile).href)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 };
 
-let localLiveKit: Awaited<ReturnType<typeof provideVideo>> = null;
 // Until the server runs, a stop ends the process at once (a LiveKit build in progress with it).
 const stopEarly = () => process.exit(0);
 process.once('SIGTERM', stopEarly);
 process.once('SIGINT', stopEarly);
-try {
-	localLiveKit = await provideVideo(config, logger, root);
-} catch (error) {
-	if (error instanceof ConfigError) {
-		console.error(error.message);
-		process.exit(1);
-	}
-	throw error;
-}
-
-const app = createApp(config, logger);
+const localLiveKit = await orExit(() => provideVideo(config, logger, root));
+// The file of replaced links, if damaged, stops it too: starting without it would open those links again.
+const app = await orExit(() => createApp(config, logger));
 const server = createServer(async (req, res) => {
 	if (await app.handleRequest(req, res)) return;
 	const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;

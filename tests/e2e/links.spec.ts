@@ -201,3 +201,62 @@ test('a flooded lobby: every copy of a name is marked new, and one confirmed cli
 	for (const p of [leader, ...copies]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	await closeAll([leader, ...copies]);
 });
+
+test('a leaked member link: the leader replaces it from the room; the copies are sent away, the old link opens a clear page, the new one (with its QR code) brings the real member in', async ({ browser }) => {
+	const { links, context: creatorContext } = await createGroup(browser, 'Leak Group');
+	await creatorContext.close();
+	const leader = await joinAs(browser, links.leader, 'Lars Leader', { viewport: { width: 1366, height: 768 } });
+	await expect(leader.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	const bo = await joinAs(browser, links.member, 'Bo Lund');
+	await admit(leader.page, 'Bo Lund');
+	await expect(participant(bo.page, 'Bo Lund')).toBeVisible();
+	const copies: Person[] = [];
+	for (let i = 0; i < 5; i++) copies.push(await joinAs(browser, links.member, 'Anna Berg'));
+	await expect(leader.page.getByTestId('waiting')).toHaveCount(5);
+
+	// A flooding lobby opens the links section by itself.
+	const section = leader.page.getByTestId('replace-links');
+	await expect(section).toHaveAttribute('open', '');
+	await leader.page.getByTestId('replace-member-link').click();
+	await expect(leader.page.getByRole('alertdialog')).toContainText('sent away');
+	await leader.page.getByTestId('confirm-replace-member-link').click();
+	const fresh = leader.page.getByTestId('new-link');
+	await expect(fresh).toBeVisible();
+	await expect(fresh.getByRole('img', { name: /QR code/ })).toBeVisible();
+	const newLink = (await fresh.getAttribute('data-url'))!;
+	// The new link carries the group's media key, which the server never saw; the token is new.
+	const params = (url: string) => new URLSearchParams(new URL(url).hash.slice(1));
+	expect(params(newLink).get('k')).toBe(params(links.member).get('k'));
+	expect(params(newLink).get('t')).not.toBe(params(links.member).get('t'));
+	expect(new URL(newLink).origin).toBe(new URL(links.member).origin);
+
+	for (const c of copies) await expect(c.page.getByTestId('failed')).toContainText('replaced this link');
+	await expect(leader.page.getByTestId('waiting')).toHaveCount(0);
+	await expect(leader.page.getByTestId('link-replaced')).toHaveAttribute('data-role', 'member');
+	await fresh.scrollIntoViewIfNeeded();
+	await leader.page.screenshot({ path: test.info().outputPath('replaced-link-1366x768.png') });
+	await leader.page.setViewportSize({ width: 390, height: 844 });
+	await fresh.scrollIntoViewIfNeeded();
+	await expect(fresh.getByTestId('copy-new-link')).toBeInViewport();
+	await leader.page.screenshot({ path: test.info().outputPath('replaced-link-phone.png') });
+
+	// The old link, opened again, says what happened; the new one lets the real Anna wait and come in.
+	const old = await browser.newContext();
+	const oldPage = await old.newPage();
+	const oldErrors = watchErrors(oldPage);
+	await oldPage.goto(links.member);
+	await expect(oldPage.getByTestId('link-problem')).toContainText('replaced this link');
+	await expect(oldPage.getByTestId('display-name')).toHaveCount(0);
+	const anna = await joinAs(browser, newLink, 'Anna Berg');
+	await expect(anna.page.getByTestId('lobby-waiting')).toBeVisible();
+	await admit(leader.page, 'Anna Berg');
+	await expect(participant(anna.page, 'Anna Berg')).toBeVisible();
+	// Bo, let in with the old link before, is still in the room.
+	await expect(participant(leader.page, 'Bo Lund')).toHaveAttribute('data-connected', 'true');
+	await leader.page.getByTestId('dismiss-new-link').click();
+	await expect(fresh).toHaveCount(0);
+
+	for (const p of [leader, bo, anna, ...copies]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
+	expect(oldErrors).toEqual([]);
+	await closeAll([leader, bo, anna, ...copies, old]);
+});

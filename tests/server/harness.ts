@@ -1,5 +1,8 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -358,6 +361,9 @@ export class TestServer extends ServerClient {
 	readonly http: Server;
 	/** Every line the server logged (at the LOG_LEVEL given; silent by default). */
 	readonly log: string[] = [];
+	/** The server's data directory: the caller's DATA_DIR, or one made for this server and removed with it. */
+	readonly dataDir: string;
+	readonly #ownDataDir: boolean;
 	#closed = false;
 
 	/** `configure` adjusts the loaded configuration the way server/index.ts does (e.g. dev LiveKit). */
@@ -366,8 +372,11 @@ export class TestServer extends ServerClient {
 		configure?: (config: Config) => void
 	) {
 		super();
+		this.#ownDataDir = !env.DATA_DIR;
+		this.dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'balint-test-'));
 		const config = loadConfig({
 			LINK_SECRET,
+			DATA_DIR: this.dataDir,
 			EMPTY_ROOM_GRACE_SECONDS: '0',
 			RATE_LIMIT_PER_MINUTE: '100000',
 			LOG_LEVEL: 'silent',
@@ -395,6 +404,7 @@ export class TestServer extends ServerClient {
 		this.app.close();
 		this.http.closeAllConnections();
 		await new Promise<void>((r) => this.http.close(() => r()));
+		if (this.#ownDataDir) rmSync(this.dataDir, { recursive: true, force: true });
 	}
 }
 

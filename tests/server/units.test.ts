@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/lib/server/config';
 import { mediaConnectSources, rateKey, withConnectSources } from '../../src/lib/server/http';
-import { linkFragment, Signer } from '../../src/lib/server/links';
+import { Signer } from '../../src/lib/server/links';
+import { linkFragment } from '../../src/lib/sync/link-fragment';
 import { RateLimiter } from '../../src/lib/server/rate-limit';
 import { TicketStore, type Identity } from '../../src/lib/server/tickets';
 

@@ -8,7 +8,8 @@ import { m } from '../paraglide/messages.js';
 const LINK_PROBLEMS = {
 	'link-malformed': m.link_malformed,
 	'link-invalid': m.link_invalid,
-	'link-expired': m.link_expired
+	'link-expired': m.link_expired,
+	'link-replaced': m.link_replaced
 } as const satisfies Record<string, () => string>;
 
 /** The text for a link's problem code (api.ts, PROBLEM_STATUS); null for any other code. */

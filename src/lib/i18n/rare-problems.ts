@@ -19,6 +19,8 @@ export type RareProblemCode =
 	| 'organiser-key-required'
 	| 'rate-limited'
 	| 'busy'
+	| 'unavailable'
+	| 'not-allowed'
 	| 'too-large'
 	| 'malformed-json'
 	| 'unsupported-media-type'
@@ -35,6 +37,8 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'organiser-key-required': m.problem_organiser_key,
 	'rate-limited': m.problem_rate_limited,
 	busy: m.problem_busy,
+	unavailable: m.problem_unavailable,
+	'not-allowed': m.problem_not_allowed,
 	'too-large': m.problem_too_large,
 	// The app's own pages always send JSON to endpoints that exist; these mean a page out of
 	// step with the server (an old tab after an update), which a reload puts right.

@@ -2,17 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { newMediaKey } from '../media/media-key';
 import * as v from 'valibot';
-import { ROLES } from '../session/roles';
+import { isLeader, ROLES, type Role } from '../session/roles';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES } from '../session/state';
 import type { Config } from './config';
 import { HttpError, clientKey, readJson, readText, sendError, sendJson } from './http';
 import type { Logger } from './log';
 import { parseMediaRoomName, type MediaService } from './media';
 import type { RoomRegistry } from './rooms';
-import { LINK_KEYS, MAX_TOKEN_LENGTH, linkFragment, mediaKeyField, randomId, type Signer, type TokenProblem } from './links';
+import { LINK_KEYS, MAX_TOKEN_LENGTH, mediaKeyField, randomId, type LinkFacts, type Signer, type TokenProblem } from './links';
+import type { LinkGenerations } from './link-generations';
 import type { RateLimiter } from './rate-limit';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 import { handleConferenceApi } from './conference-api';
+import { linkFragment } from '../sync/link-fragment';
 
 /** A display name: trimmed, printable, short. */
 export const NameSchema = v.pipe(
@@ -38,18 +40,24 @@ const CreateGroupSchema = v.object({
 const token = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_TOKEN_LENGTH));
 const InspectSchema = v.object({ token });
 const TicketSchema = v.object({ token, name: NameSchema, seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))) });
+/** Which links a leader may replace from the room. (Leader links: issue 15.) */
+export const REPLACEABLE_ROLES = ['member', 'observer'] as const;
+const ReplaceSchema = v.object({ token, role: v.picklist(REPLACEABLE_ROLES, 'A member or observer link can be replaced.') });
 
 export const PROBLEM_STATUS: Record<TokenProblem, HttpError> = {
 	malformed: new HttpError(400, 'link-malformed', 'This link is incomplete or damaged. Ask your group leader for the link again.'),
 	forged: new HttpError(401, 'link-invalid', 'This link is not valid. It may have been altered, or it belongs to another installation.'),
 	expired: new HttpError(410, 'link-expired', 'This link has expired. Ask your group leader for a new one.')
 };
+const LINK_REPLACED = new HttpError(410, 'link-replaced', 'The group\'s leaders have replaced this link. Ask them for the new one.');
 
 export interface ApiDeps {
 	config: Config;
 	signer: Signer;
 	tickets: TicketStore;
-	limits: { tickets: RateLimiter; groups: RateLimiter };
+	limits: { tickets: RateLimiter; groups: RateLimiter; replacements: RateLimiter };
+	/** Which generation of each group's links is current (a leader replaced a leaked one). */
+	generations: LinkGenerations;
 	rooms: RoomRegistry;
 	organiserTickets: TicketStore<OrganiserIdentity>;
 	media: MediaService | null;
@@ -108,19 +116,60 @@ export function origin(config: Config, req: IncomingMessage): string {
 
 export type GroupLinks = Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], string>;
 
-/** A group's four links, signed; the same facts always give the same links. */
+/** A group's four links, signed, each of its current generation; the same facts always give the same links. */
 export function signGroupLinks(
-	signer: Signer,
+	deps: Pick<ApiDeps, 'signer' | 'generations'>,
 	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string; seats?: number },
 	expiresAt: number,
 	base: string
 ): GroupLinks {
 	const links = {} as GroupLinks;
 	for (const role of ROLES) {
-		const t = signer.signLink({ g: group.id, n: group.name, r: role, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats });
+		const t = signLink(deps, { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats }, role);
 		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(t, group.mediaKey)}`;
 	}
 	return links;
+}
+
+/** One link of a group, of its current generation. */
+function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: Omit<LinkFacts, 'k' | 'r' | 'v'>, role: Role): string {
+	const generation = deps.generations.current(group.g, role);
+	return deps.signer.signLink({ ...group, r: role, v: generation > 0 ? generation : undefined });
+}
+
+/** A link's facts, once it is signed, unexpired and not replaced. */
+function openLink(deps: ApiDeps, token: string): LinkFacts {
+	const link = deps.signer.verifyLink(token);
+	if (!link.ok) throw PROBLEM_STATUS[link.problem];
+	if (deps.generations.refused(link.facts.g, link.facts.r, link.facts.v)) throw LINK_REPLACED;
+	return link.facts;
+}
+
+/**
+ * A leader replaces the group's member or observer link (it leaked, or a lobby floods with it):
+ * the old one is refused from now on, also after a restart, and the new one is answered once,
+ * as a token: the leader's browser makes the link with the media key only it knows. People
+ * already in the room stay; whoever waits in the lobby with the old link is sent away.
+ */
+async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<{ token: string; role: Role; expiresAt: string }> {
+	limit(deps, 'groups', req, 'Too many links replaced from here. Wait a minute and try again.');
+	const body = parse(ReplaceSchema, await readJson(req));
+	const leader = openLink(deps, body.token);
+	if (!isLeader(leader.r)) throw new HttpError(403, 'not-allowed', 'Only a leader can replace a link.');
+	if (!deps.limits.replacements.take(leader.g)) throw new HttpError(429, 'rate-limited', 'This group\'s links were replaced many times in the last hour. Wait a while and try again.');
+	let generation: number | null;
+	try {
+		// Kept until the group's links expire (they all share one expiry): then no old one opens anyway.
+		generation = await deps.generations.raise(leader.g, body.role, leader.x);
+	} catch (error) {
+		deps.logger.error({ err: { message: (error as Error).message } }, 'the file of replaced links cannot be written');
+		throw new HttpError(503, 'unavailable', 'The link cannot be replaced now: the server cannot write its data directory. The old link no longer opens; try again.');
+	}
+	if (generation === null) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
+	const { g, n, m, x, c, s } = leader;
+	const token = signLink(deps, { g, n, m, x, c, s }, body.role);
+	deps.rooms.get(g)?.linkReplaced(body.role, generation);
+	return { token, role: body.role, expiresAt: new Date(x * 1000).toISOString() };
 }
 
 export function linkExpiry(config: Config, now = Date.now()): number {
@@ -135,7 +184,7 @@ export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof Crea
 	const expiresAt = linkExpiry(deps.config, now);
 	return {
 		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes },
-		links: signGroupLinks(deps.signer, group, expiresAt, base),
+		links: signGroupLinks(deps, group, expiresAt, base),
 		expiresAt: new Date(expiresAt * 1000).toISOString()
 	};
 }
@@ -173,9 +222,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		} else if (path === '/api/links/inspect' && req.method === 'POST') {
 			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const { token: t } = parse(InspectSchema, await readJson(req));
-			const link = deps.signer.verifyLink(t);
-			if (!link.ok) throw PROBLEM_STATUS[link.problem];
-			const f = link.facts;
+			const f = openLink(deps, t);
 			sendJson(res, 200, { group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c }, role: f.r, expiresAt: new Date(f.x * 1000).toISOString() });
 		} else if (path === '/api/tickets' && req.method === 'POST') {
 			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
@@ -186,11 +233,17 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			// A seat from an earlier join resumes the same person; anything else starts a new one.
 			const seat = body.seat ? deps.signer.verifySeat(body.seat) : null;
 			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
+			// A replaced link opens nothing new; whoever the leaders let in with it keeps their place
+			// in the session that runs (a connection that drops comes back).
+			if (deps.generations.refused(f.g, f.r, f.v) && !(resumed && deps.rooms.get(f.g)?.admits(resumed.p))) throw LINK_REPLACED;
 			const participantId = resumed?.p ?? randomId(12);
 			const name = resumed?.n ?? body.name;
 			// A share per group and link: a leaked member link used from many addresses cannot
 			// keep the group's leaders out.
-			const ticket = deps.tickets.issue({ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s }, `${f.g}/${f.r}`);
+			const ticket = deps.tickets.issue(
+				{ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s, linkGeneration: f.v },
+				`${f.g}/${f.r}`
+			);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, {
 				ticket,
@@ -200,6 +253,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
 				group: { id: f.g, name: f.n, plannedMinutes: f.m }
 			});
+		} else if (path === '/api/links/replace' && req.method === 'POST') {
+			sendJson(res, 200, await replaceLink(deps, req));
 		} else if (path.startsWith('/api/conferences') && (await handleConferenceApi(deps, deps.organiserTickets, path, req, res))) {
 			// answered
 		} else {

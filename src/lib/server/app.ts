@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
+import { CloseCode, MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
 import { handleApi, type ApiDeps } from './api';
 import type { Config } from './config';
 import { clientKey, mediaConnectSources, securityHeaders } from './http';
+import { join } from 'node:path';
+import { LinkGenerations } from './link-generations';
 import { Signer } from './links';
 import { MediaService } from './media';
 import type { Logger } from './log';
@@ -52,6 +54,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	config.media?.whenGone?.(() => rooms.mediaGone());
 	const conferences = new ConferenceHub(rooms);
 	const organiserTickets = new TicketStore<OrganiserIdentity>(config.ticketTtlSeconds);
+	const generations = new LinkGenerations({ file: join(config.dataDir, 'replaced-links.json'), secret: config.linkSecret });
 	const deps: ApiDeps = {
 		config,
 		rooms,
@@ -60,9 +63,12 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		logger,
 		signer,
 		tickets,
+		generations,
 		limits: {
 			tickets: new RateLimiter(config.rateLimitPerMinute),
-			groups: new RateLimiter(Math.max(1, Math.floor(config.rateLimitPerMinute / 2)))
+			groups: new RateLimiter(Math.max(1, Math.floor(config.rateLimitPerMinute / 2))),
+			// Per group: a leader replacing a link again and again writes the data file again and again.
+			replacements: new RateLimiter(20, 3_600_000)
 		}
 	};
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
@@ -164,9 +170,12 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 				);
 			}
 			if (url.pathname.startsWith(SYNC_PATH + '/')) {
-				return accept(req, socket, head, url, SYNC_PATH, tickets, (id, groupId) => id.groupId === groupId, (ws, id) =>
-					rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id)
-				);
+				return accept(req, socket, head, url, SYNC_PATH, tickets, (id, groupId) => id.groupId === groupId, (ws, id) => {
+					// A ticket taken just before a leader replaced the link it came from.
+					if (generations.refused(id.groupId, id.role, id.linkGeneration) && !rooms.get(id.groupId)?.admits(id.participantId)) {
+						ws.close(CloseCode.linkReplaced, 'link replaced');
+					} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id);
+				});
 			}
 			return false;
 		},

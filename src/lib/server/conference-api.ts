@@ -4,7 +4,8 @@ import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, seat
 import { groupMediaKey, newMediaKey } from '../media/media-key';
 import { limit, linkExpiry, origin, parse, PROBLEM_STATUS, requireOrganiser, signGroupLinks, type ApiDeps } from './api';
 import { HttpError, readJson, sendJson } from './http';
-import { linkFragment, MAX_CONFERENCE_TOKEN_LENGTH, mediaKeyField, randomId, type ConferenceFacts } from './links';
+import { linkFragment } from '../sync/link-fragment';
+import { MAX_CONFERENCE_TOKEN_LENGTH, mediaKeyField, randomId, type ConferenceFacts } from './links';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 
@@ -90,7 +91,7 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 				name,
 				leaders,
 				links: signGroupLinks(
-					deps.signer,
+					deps,
 					{ id, name, plannedMinutes, mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null, conferenceId: facts.c, seats: seatsForMembers(facts.p) },
 					facts.x,
 					base

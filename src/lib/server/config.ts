@@ -20,6 +20,8 @@ export interface Config {
 	linkSecret: Buffer;
 	linkSecretSource: 'env' | 'file';
 	linkSecretFile: string | null;
+	/** Where the server keeps its own files: the signing key (unless LINK_SECRET) and which links were replaced. */
+	dataDir: string;
 	linkTtlDays: number;
 	ticketTtlSeconds: number;
 	emptyRoomGraceSeconds: number;
@@ -130,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		linkSecret,
 		linkSecretSource: e.LINK_SECRET ? 'env' : 'file',
 		linkSecretFile,
+		dataDir: resolve(e.DATA_DIR),
 		linkTtlDays: e.LINK_TTL_DAYS,
 		ticketTtlSeconds: e.TICKET_TTL_SECONDS,
 		emptyRoomGraceSeconds: e.EMPTY_ROOM_GRACE_SECONDS,

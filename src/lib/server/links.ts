@@ -6,7 +6,7 @@ import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 
 /**
  * Self-contained signed capabilities: no database. A link token carries the group, its name,
- * the role and an expiry; a seat token binds a participant id to a name and role once a
+ * the role, an expiry and its generation (a replaced link is refused: link-generations.ts); a seat token binds a participant id to a name and role once a
  * person has joined, so a reconnect resumes as the same person. Both live only in a URL
  * fragment or in page memory, never in a URL the server sees.
  */
@@ -23,7 +23,9 @@ const LinkPayload = v.object({
 	/** The conference this group belongs to, if any. */
 	c: v.optional(v.pipe(v.string(), v.regex(idPattern))),
 	/** Seats in the group's media room (members, leaders, observers), when the group's size is known. */
-	s: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEDIA_SEATS)))
+	s: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEDIA_SEATS))),
+	/** The link's generation: absent for the links a group is made with, then 1, 2… each time a leader replaces it (link-generations.ts). */
+	v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 
@@ -146,9 +148,4 @@ export const LINK_KEYS: Record<Role, 'leader' | 'coLeader' | 'member' | 'observe
 /** A media key or a conference's media secret as a caller may send one (media-key.ts makes 43 characters). */
 export function mediaKeyField(field: string) {
 	return v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,128}$/, `${field} must be 22 to 128 base64url characters.`));
-}
-
-/** The fragment of a link: the signed token and, when known here, the media key. */
-export function linkFragment(token: string, mediaKey: string | null): string {
-	return new URLSearchParams(mediaKey ? { t: token, k: mediaKey } : { t: token }).toString();
 }

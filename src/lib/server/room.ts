@@ -6,7 +6,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as v from 'valibot';
 import type { Action } from '../session/actions';
-import { isLeader, entersDirectly } from '../session/roles';
+import { isLeader, entersDirectly, type Role } from '../session/roles';
 import { addParticipant, applyAction, mayAct, removeParticipant, restoreSession, setConnected, setInMedia } from '../session/rules';
 import { initialState, leaderPresent, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
@@ -137,6 +137,24 @@ export class Room {
 		for (const conn of this.#connections) {
 			if (conn.admitted && isLeader(conn.identity.role)) this.#send(conn, { type: 'notice', text });
 		}
+	}
+
+	/** Whether this person has been let into this session (and was not removed, and did not leave). */
+	admits(participantId: string): boolean {
+		return !this.#destroyed && this.#admitted.has(participantId);
+	}
+
+	/**
+	 * A leader replaced one of the group's links: whoever waits with an older one is sent away
+	 * (the flood it brought goes with it), and the leaders are told, the one who did it too.
+	 */
+	linkReplaced(role: Role, generation: number): void {
+		for (const conn of [...this.#connections]) {
+			const { identity } = conn;
+			if (!conn.admitted && identity.role === role && (identity.linkGeneration ?? 0) < generation) this.#drop(conn, CloseCode.linkReplaced, 'link replaced');
+		}
+		this.#sendLobby();
+		for (const conn of this.#connections) if (conn.admitted && isLeader(conn.identity.role)) this.#send(conn, { type: 'link-replaced', role });
 	}
 
 	get connectionCount(): number {

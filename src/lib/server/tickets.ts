@@ -11,6 +11,8 @@ export interface Identity {
 	conferenceId?: string;
 	/** Seats in the group's media room, when its size is known (conference groups). */
 	seats?: number;
+	/** The generation of the link this person came with (absent: the group's first). */
+	linkGeneration?: number;
 }
 
 /** Who an organiser ticket admits to a conference's live overview. */

@@ -25,6 +25,9 @@ export interface TicketAnswer {
 	group: GroupInfo;
 }
 
+/** The links a leader may replace from the room (`/api/links/replace`). */
+export type ReplaceableRole = 'member' | 'observer';
+
 export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string };
 
 export interface CreatedGroup {
@@ -64,6 +67,8 @@ async function post<T>(path: string, body: unknown, headers: Record<string, stri
 export const api = {
 	inspectLink: (token: string) => post<LinkInfo>('/api/links/inspect', { token }),
 	ticket: (token: string, name: string, seat?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat }),
+	/** A leader's link replaces the group's member or observer link; the answer is the new link's token. */
+	replaceLink: (token: string, role: ReplaceableRole) => post<{ token: string; role: ReplaceableRole; expiresAt: string }>('/api/links/replace', { token, role }),
 	createGroup: (input: { name: string; plannedMinutes: number }, organiserKey?: string) =>
 		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	createConference: (input: unknown, organiserKey?: string) =>
@@ -75,13 +80,3 @@ export const api = {
 		return response.json();
 	}
 };
-
-/**
- * Reads `#t=<token>&k=<mediaKey>` from a link's fragment. What a mail client or a chat glued to
- * the end of a pasted link (a full stop, a bracket, a quote, a space, also percent-encoded) is no part of it: both
- * values are base64url, which has none of these, and the server takes only the exact token.
- */
-export function readFragment(hash: string): { token: string | null; mediaKey: string | null } {
-	const params = new URLSearchParams(hash.replace(/^#/, '').replace(/(?:%[0-9A-Fa-f]{2}|[^A-Za-z0-9_-])+$/, ''));
-	return { token: params.get('t'), mediaKey: params.get('k') };
-}

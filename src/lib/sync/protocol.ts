@@ -39,6 +39,8 @@ export const CloseCode = {
 	notReading: 4408,
 	replaced: 4409,
 	ended: 4410,
+	/** The link this person came with was replaced by a leader: it opens nothing now. */
+	linkReplaced: 4411,
 	/** The lobby already holds `MAX_WAITING` people: someone is flooding it. */
 	lobbyFull: 4429,
 	/** The room holds as many people as it may (`roomCapacity`): someone is flooding it. */
@@ -96,5 +98,7 @@ export type ServerMessage =
 	/** A short notice from the conference organiser, to leaders only; kept nowhere. */
 	| { type: 'notice'; text: string }
 	| { type: 'lobby'; waiting: WaitingPerson[] }
+	/** To leaders: a leader replaced this link of the group; the old one opens nothing now. */
+	| { type: 'link-replaced'; role: Role }
 	| { type: 'refused'; action: string; code: RefusalCode }
 	| { type: 'ended' };

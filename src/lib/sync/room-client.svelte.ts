@@ -6,7 +6,7 @@ import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
 import { isLeader, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
-import { api, ApiError, type GroupInfo, type TicketAnswer } from './api-client';
+import { api, ApiError, type GroupInfo, type ReplaceableRole, type TicketAnswer } from './api-client';
 import { CloseCode, SYNC_PATH, type ServerMessage, type WaitingPerson } from './protocol';
 import { readState } from './schema';
 import { snapshotOf } from './snapshot';
@@ -53,6 +53,8 @@ export class RoomClient {
 	 */
 	problem = $state<string | null>(null);
 	participantId = $state<string | null>(null);
+	/** When a leader replaced one of the group's links, in this session (leaders only). */
+	linkReplacements = $state.raw<{ role: Role; at: number }[]>([]);
 	/** Notices from the conference organiser (leaders only), in page memory. */
 	notices = $state.raw<{ id: number; text: string }[]>([]);
 	/** Whether this installation has video; known once admitted. */
@@ -100,6 +102,14 @@ export class RoomClient {
 		// Not queued for later (by then it may no longer be what the leader wants), but not
 		// dropped in silence either: the person is told it was not sent.
 		if (!this.#sendJson(action)) this.refusal = 'not-connected';
+	}
+
+	/**
+	 * Replaces the group's member or observer link with this leader's link: the old one opens
+	 * nothing from now on. Answers the new link's token (the page adds the media key it holds).
+	 */
+	async replaceLink(role: ReplaceableRole): Promise<string> {
+		return (await api.replaceLink(this.#token, role)).token;
 	}
 
 	/** A fresh LiveKit token, issued by the server to admitted people only. */
@@ -219,6 +229,9 @@ export class RoomClient {
 			case 'media-moved':
 				this.#followMediaRoom(message.mediaRoom);
 				break;
+			case 'link-replaced':
+				this.linkReplacements = [...this.linkReplacements, { role: message.role, at: Date.now() }];
+				break;
 			case 'ended':
 				this.#finish('ended');
 				break;
@@ -275,6 +288,9 @@ export class RoomClient {
 				return this.#finish('failed');
 			case CloseCode.roomFull:
 				this.problem = 'room-full';
+				return this.#finish('failed');
+			case CloseCode.linkReplaced:
+				this.problem = 'link-replaced';
 				return this.#finish('failed');
 			case CloseCode.malformed:
 				// The close reason is the server's English ("malformed message"): only the code
@@ -342,6 +358,7 @@ export class RoomClient {
 		this.leaderPresent = false;
 		this.retrying = false;
 		this.notices = [];
+		this.linkReplacements = [];
 		this.refusal = null;
 		this.participantId = null;
 		this.media = false;

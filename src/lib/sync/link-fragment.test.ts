@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFragment } from './api-client';
+import { linkFragment, readFragment } from './link-fragment';
 
 describe('readFragment', () => {
 	const token = 'eyJrIjoibGluayJ9.amCEtFtnVR9jtThJd48mt8YJI2QjKWqcBGR50l2B_Mc';
@@ -14,5 +14,10 @@ describe('readFragment', () => {
 	it.each(['.', ').', '>', '"', "'", ',', ' ', '\n', '%20', '!'])('ignores %j glued to the end of a pasted link', (tail) => {
 		expect(readFragment(`#t=${token}&k=${key}${tail}`)).toEqual({ token, mediaKey: key });
 		expect(readFragment(`#t=${token}${tail}`)).toEqual({ token, mediaKey: null });
+	});
+
+	it('is what linkFragment writes', () => {
+		expect(readFragment(`#${linkFragment(token, key)}`)).toEqual({ token, mediaKey: key });
+		expect(readFragment(`#${linkFragment(token, null)}`)).toEqual({ token, mediaKey: null });
 	});
 });

@@ -1,0 +1,20 @@
+/**
+ * A link's fragment, `#t=<token>&k=<mediaKey>`: the only part of a link the server never sees.
+ * Written by the server (the links it signs) and by a leader's browser (a link it has just
+ * replaced, with the media key only that browser knows); read by the pages a link opens.
+ */
+
+/** The fragment of a link: the signed token and, when known here, the media key. */
+export function linkFragment(token: string, mediaKey: string | null): string {
+	return new URLSearchParams(mediaKey ? { t: token, k: mediaKey } : { t: token }).toString();
+}
+
+/**
+ * Reads `#t=<token>&k=<mediaKey>` from a link's fragment. What a mail client or a chat glued to
+ * the end of a pasted link (a full stop, a bracket, a quote, a space, also percent-encoded) is no part of it: both
+ * values are base64url, which has none of these, and the server takes only the exact token.
+ */
+export function readFragment(hash: string): { token: string | null; mediaKey: string | null } {
+	const params = new URLSearchParams(hash.replace(/^#/, '').replace(/(?:%[0-9A-Fa-f]{2}|[^A-Za-z0-9_-])+$/, ''));
+	return { token: params.get('t'), mediaKey: params.get('k') };
+}

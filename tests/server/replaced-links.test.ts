@@ -1,0 +1,230 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { GenerationFileError, LinkGenerations } from '../../src/lib/server/link-generations';
+import { CloseCode } from '../../src/lib/sync/protocol';
+import { linkFragment } from '../../src/lib/sync/link-fragment';
+import { cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type Client, type CreatedGroup, type TestServer } from './harness';
+
+/**
+ * A leader cuts off a leaked member or observer link by replacing it (issue 11): the old link
+ * opens nothing from then on, also after a restart, and the state that makes it so holds no
+ * group id, no name and nothing of a session.
+ */
+
+afterEach(cleanup);
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'balint-replaced-'));
+	dirs.push(dir);
+	return dir;
+}
+
+/** Replaces a link with a leader's token; the new link is made as the leader's browser makes it. */
+async function replace(s: TestServer, leaderLink: string, role: string) {
+	const res = await s.post('/api/links/replace', { token: tokenOf(leaderLink), role });
+	const link = res.status === 200 ? `${s.base}/room#${linkFragment(res.json.token, fragmentOf(leaderLink).k)}` : '';
+	return { res, link };
+}
+
+const inspect = async (s: TestServer, link: string) => (await s.post('/api/links/inspect', { token: tokenOf(link) })).json;
+const ticketStatus = async (s: TestServer, link: string, name = 'Someone', seat?: string) =>
+	(await s.post('/api/tickets', { token: tokenOf(link), name, ...(seat ? { seat } : {}) })).json?.error?.code ?? 'ok';
+
+describe('replacing a link', () => {
+	it('the old member link is refused with a clear reason, the new one opens; the other links and another group are untouched', async () => {
+		const s = await startServer();
+		const created = await s.createGroup('Thursday group');
+		const other = await s.createGroup('Other group');
+		const { res, link } = await replace(s, created.links.leader, 'member');
+		expect(res.status).toBe(200);
+		expect(res.json).toMatchObject({ role: 'member', expiresAt: created.expiresAt });
+		expect(link).not.toBe(created.links.member);
+
+		const old = await s.post('/api/links/inspect', { token: tokenOf(created.links.member) });
+		expect(old.status).toBe(410);
+		expect(old.json.error.code).toBe('link-replaced');
+		expect(await ticketStatus(s, created.links.member)).toBe('link-replaced');
+		expect(await inspect(s, link)).toMatchObject({ group: { id: created.group.id, name: 'Thursday group' }, role: 'member' });
+		expect(await ticketStatus(s, link)).toBe('ok');
+		for (const still of [created.links.leader, created.links.coLeader, created.links.observer, other.links.member]) expect(await ticketStatus(s, still)).toBe('ok');
+
+		// Replaced again: the first replacement is refused too, the newest opens.
+		const second = await replace(s, created.links.coLeader, 'member');
+		expect(second.res.status).toBe(200);
+		expect(await ticketStatus(s, link)).toBe('link-replaced');
+		expect(await ticketStatus(s, second.link)).toBe('ok');
+	});
+
+	it('only with a leader’s or co-leader’s current link, only for member and observer links, and bad input changes nothing', async () => {
+		const s = await startServer();
+		const created = await s.createGroup();
+		const asMember = await s.post('/api/links/replace', { token: tokenOf(created.links.member), role: 'observer' });
+		expect([asMember.status, asMember.json.error.code]).toEqual([403, 'not-allowed']);
+		const leaderRole = await s.post('/api/links/replace', { token: tokenOf(created.links.leader), role: 'leader' });
+		expect([leaderRole.status, leaderRole.json.error.code]).toEqual([400, 'invalid-request']);
+		const forged = await s.post('/api/links/replace', { token: tokenOf(created.links.leader).slice(0, -2) + 'AA', role: 'member' });
+		expect(forged.json.error.code).toBe('link-invalid');
+		const noBody = await s.request('POST', '/api/links/replace', 'not json', { 'content-type': 'application/json' });
+		expect(noBody.status).toBe(400);
+		// None of these replaced anything.
+		expect(await ticketStatus(s, created.links.member)).toBe('ok');
+		expect(await ticketStatus(s, created.links.observer)).toBe('ok');
+		expect(readdirSync(s.dataDir)).toEqual([]);
+		expect((await replace(s, created.links.coLeader, 'observer')).res.status).toBe(200);
+	});
+
+	it('a flooded lobby: the copies waiting with the old link are sent away at once (4411), the leaders are told, and the real member comes in with the new link; the copies cannot come back', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 1, coLeader: true });
+		const copies: Client[] = [];
+		for (let i = 0; i < 30; i++) copies.push(await s.connect(a.created.links.member, 'Anna Berg'));
+		const observer = await s.connect(a.created.links.observer, 'Olga Observer');
+		await a.leader.next('lobby', (m) => m.waiting.length === 31);
+
+		const lobbies = a.leader.of('lobby').length;
+		const { link } = await replace(s, a.created.links.leader, 'member');
+		for (const c of copies) expect((await c.waitClosed()).code).toBe(CloseCode.linkReplaced);
+		// The observer, who came with another link, still waits; the member let in before stays in.
+		const after = await a.leader.next('lobby', (m) => m.waiting.length === 1, lobbies);
+		expect(after.waiting[0]).toMatchObject({ participantId: observer.participantId });
+		expect(observer.closed).toBeNull();
+		expect(a.members[0]!.closed).toBeNull();
+		for (const leader of [a.leader, a.co!]) expect(await leader.next('link-replaced')).toEqual({ type: 'link-replaced', role: 'member' });
+		expect(a.members[0]!.of('link-replaced')).toEqual([]);
+
+		expect(await ticketStatus(s, a.created.links.member, 'Anna Berg')).toBe('link-replaced');
+		const anna = await s.connect(link, 'Anna Berg');
+		const lobby = await a.leader.next('lobby', (m) => m.waiting.some((p) => p.participantId === anna.participantId));
+		expect(lobby.waiting.map((p) => p.name).sort()).toEqual(['Anna Berg', 'Olga Observer']);
+		a.leader.send({ type: 'admit', participantId: anna.participantId });
+		await anna.next('admitted');
+	});
+
+	it('someone let in with the old link keeps their place: their connection drops and they come back; a removed one does not, nor anyone with the old link after the session', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 2 });
+		const [stays, removed] = a.members as [Client, Client];
+		await replace(s, a.created.links.leader, 'member');
+		await stays.close();
+		const back = await s.connect(a.created.links.member, 'Member 1', { seat: stays.seat });
+		expect(back.admitted).toBe(true);
+
+		a.leader.send({ type: 'remove', participantId: removed.participantId });
+		await removed.waitClosed();
+		expect(await ticketStatus(s, a.created.links.member, 'Member 2', removed.seat)).toBe('link-replaced');
+		// A seat of this group's leader does not open the old member link (seats are per role).
+		expect(await ticketStatus(s, a.created.links.member, 'Lena Leader', a.leader.seat)).toBe('link-replaced');
+
+		a.leader.send({ type: 'end-session' });
+		await back.waitClosed();
+		await waitFor(() => !s.app.rooms.get(a.created.group.id), 'the room is gone');
+		expect(await ticketStatus(s, a.created.links.member, 'Member 1', stays.seat)).toBe('link-replaced');
+	});
+
+	it('a ticket taken with the old link a moment before it was replaced opens no socket', async () => {
+		const s = await startServer();
+		const a = await session(s, { members: 0 });
+		const early = await s.ticket(a.created.links.member, 'Early Bird');
+		await replace(s, a.created.links.leader, 'member');
+		const closed = await new Promise<number>((resolve) => {
+			const ws = new WebSocket(`${s.wsBase}/sync/${early.group.id}?ticket=${encodeURIComponent(early.ticket)}`);
+			ws.on('close', (code) => resolve(code));
+			ws.on('error', () => undefined);
+		});
+		expect(closed).toBe(CloseCode.linkReplaced);
+		await a.leader.barrier();
+		expect(a.leader.of('lobby').at(-1)?.waiting).toEqual([]);
+	});
+
+	it('survives a restart: the old link stays refused and the new one opens; the file names no group and no person, and is readable by the server alone', async () => {
+		const dataDir = tempDir();
+		let s = await startServer({ DATA_DIR: dataDir });
+		const created: CreatedGroup = await s.createGroup('Secret name of a group');
+		const { link } = await replace(s, created.links.leader, 'observer');
+		await s.close();
+		s = await startServer({ DATA_DIR: dataDir });
+		expect(await ticketStatus(s, created.links.observer)).toBe('link-replaced');
+		expect(await ticketStatus(s, link)).toBe('ok');
+		expect(await ticketStatus(s, created.links.member)).toBe('ok');
+
+		expect(readdirSync(dataDir)).toEqual(['replaced-links.json']);
+		const file = join(dataDir, 'replaced-links.json');
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		const text = readFileSync(file, 'utf8');
+		for (const secret of [created.group.id, 'Secret name of a group', 'observer', 'Lena']) expect(text).not.toContain(secret);
+		const entries = Object.entries(JSON.parse(text).entries);
+		expect(entries).toEqual([[expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), [1, Math.floor(Date.parse(created.expiresAt) / 1000)]]]);
+	});
+
+	it('a conference organiser’s links follow a replacement: the hand-out gives the new member link', async () => {
+		const s = await startServer();
+		const conference = (await s.post('/api/conferences', { name: 'Days', timeZone: 'Europe/Berlin', sessions: [{ start: '2027-03-10T09:00:00+01:00', minutes: 90 }], groups: [{ name: 'Group A' }], membersPerGroup: 8 })).json;
+		const group = conference.groups[0];
+		const { link } = await replace(s, group.links.leader, 'member');
+		const again = (await s.post('/api/conferences/links', { token: tokenOf(conference.organiserLink), mediaSecret: fragmentOf(conference.organiserLink).k })).json;
+		expect(again.groups[0].links.member).toBe(link);
+		expect(again.groups[0].links.observer).toBe(group.links.observer);
+		expect(await ticketStatus(s, group.links.member)).toBe('link-replaced');
+	});
+
+	it('a group’s links can be replaced 20 times an hour; the next is refused (429) and changes nothing, and another group replaces on', async () => {
+		const s = await startServer();
+		const created = await s.createGroup();
+		let last = '';
+		for (let i = 0; i < 20; i++) last = (await replace(s, created.links.leader, i % 2 ? 'member' : 'observer')).link;
+		const refused = await replace(s, created.links.leader, 'member');
+		expect([refused.res.status, refused.res.json.error.code]).toEqual([429, 'rate-limited']);
+		expect(await ticketStatus(s, last)).toBe('ok');
+		const other = await s.createGroup('Other group');
+		expect((await replace(s, other.links.leader, 'member')).res.status).toBe(200);
+	});
+});
+
+describe('LinkGenerations', () => {
+	const secret = Buffer.from('s'.repeat(40));
+	const day = 86400;
+
+	it('counts generations per group and role, forgets them when the links expire, and refuses more when full', async () => {
+		let now = 1_000_000_000_000;
+		const store = new LinkGenerations({ file: null, secret, now: () => now, max: 2 });
+		const until = now / 1000 + day;
+		expect(store.current('group-0001', 'member')).toBe(0);
+		expect(await store.raise('group-0001', 'member', until)).toBe(1);
+		expect(await store.raise('group-0001', 'member', until)).toBe(2);
+		expect([store.refused('group-0001', 'member', 1), store.refused('group-0001', 'member', 2), store.refused('group-0001', 'member')]).toEqual([true, false, true]);
+		expect(store.refused('group-0001', 'observer')).toBe(false);
+		expect(await store.raise('group-0001', 'observer', until)).toBe(1);
+		expect(await store.raise('group-0002', 'member', until)).toBeNull();
+		now += (day + 1) * 1000;
+		expect(store.current('group-0001', 'member')).toBe(0);
+		expect(await store.raise('group-0002', 'member', now / 1000 + day)).toBe(1);
+		expect(store.size).toBe(1);
+	});
+
+	it('writes every change, one write at a time, and a new store reads them back', async () => {
+		const file = join(tempDir(), 'nested', 'replaced-links.json');
+		const store = new LinkGenerations({ file, secret });
+		const until = Math.floor(Date.now() / 1000) + day;
+		const raised = await Promise.all(Array.from({ length: 10 }, (_, i) => store.raise(`group-000${i}`, 'member', until)));
+		expect(raised).toEqual(Array(10).fill(1));
+		const again = new LinkGenerations({ file, secret });
+		for (let i = 0; i < 10; i++) expect(again.current(`group-000${i}`, 'member')).toBe(1);
+		// Another signing key reads other keys: nothing of this installation applies there.
+		expect(new LinkGenerations({ file, secret: Buffer.from('t'.repeat(40)) }).current('group-0000', 'member')).toBe(0);
+	});
+
+	it('a damaged file stops start-up with a message that names it, and is left as it was', () => {
+		const file = join(tempDir(), 'replaced-links.json');
+		writeFileSync(file, '{"version":1,"entries":{"x":[1,2]}}');
+		expect(() => new LinkGenerations({ file, secret })).toThrow(GenerationFileError);
+		expect(() => new LinkGenerations({ file, secret })).toThrow(file);
+		expect(readFileSync(file, 'utf8')).toBe('{"version":1,"entries":{"x":[1,2]}}');
+	});
+});
