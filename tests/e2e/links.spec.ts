@@ -255,6 +255,11 @@ test('a leaked member link: the leader replaces it from the room; the copies are
 	await expect(participant(leader.page, 'Bo Lund')).toHaveAttribute('data-connected', 'true');
 	await leader.page.getByTestId('dismiss-new-link').click();
 	await expect(fresh).toHaveCount(0);
+	// Shown again later (for a member who arrives late), it is the same new link.
+	await leader.page.getByTestId('show-member-link').click();
+	await expect(fresh).toHaveAttribute('data-replaced', 'false');
+	await expect(fresh).toHaveAttribute('data-url', newLink);
+	await expect(leader.page.getByTestId('link-not-saved')).toHaveCount(0);
 
 	for (const p of [leader, bo, anna, ...copies]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	expect(oldErrors).toEqual([]);

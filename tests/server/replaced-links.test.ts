@@ -1,9 +1,11 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { GenerationFileError, LinkGenerations } from '../../src/lib/server/link-generations';
+import { MAX_LINK_GENERATION } from '../../src/lib/server/links';
 import { CloseCode } from '../../src/lib/sync/protocol';
 import { linkFragment } from '../../src/lib/sync/link-fragment';
 import { cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type Client, type CreatedGroup, type TestServer } from './harness';
@@ -27,11 +29,12 @@ function tempDir(): string {
 }
 
 /** Replaces a link with a leader's token; the new link is made as the leader's browser makes it. */
-async function replace(s: TestServer, leaderLink: string, role: string) {
-	const res = await s.post('/api/links/replace', { token: tokenOf(leaderLink), role });
+async function replace(s: TestServer, leaderLink: string, role: string, path = '/api/links/replace') {
+	const res = await s.post(path, { token: tokenOf(leaderLink), role });
 	const link = res.status === 200 ? `${s.base}/room#${linkFragment(res.json.token, fragmentOf(leaderLink).k)}` : '';
 	return { res, link };
 }
+const show = (s: TestServer, leaderLink: string, role: string) => replace(s, leaderLink, role, '/api/links/current');
 
 const inspect = async (s: TestServer, link: string) => (await s.post('/api/links/inspect', { token: tokenOf(link) })).json;
 const ticketStatus = async (s: TestServer, link: string, name = 'Someone', seat?: string) =>
@@ -44,7 +47,9 @@ describe('replacing a link', () => {
 		const other = await s.createGroup('Other group');
 		const { res, link } = await replace(s, created.links.leader, 'member');
 		expect(res.status).toBe(200);
-		expect(res.json).toMatchObject({ role: 'member', expiresAt: created.expiresAt });
+		expect(res.json).toMatchObject({ role: 'member', expiresAt: created.expiresAt, saved: true });
+		// The link comes without the media key, which only the leader's page has and adds.
+		expect(res.json.link).toBe(`${s.base}/room#t=${res.json.token}`);
 		expect(link).not.toBe(created.links.member);
 
 		const old = await s.post('/api/links/inspect', { token: tokenOf(created.links.member) });
@@ -55,6 +60,9 @@ describe('replacing a link', () => {
 		expect(await ticketStatus(s, link)).toBe('ok');
 		for (const still of [created.links.leader, created.links.coLeader, created.links.observer, other.links.member]) expect(await ticketStatus(s, still)).toBe('ok');
 
+		// Any leader can show the current link again (the co-leader, a leader who reloaded).
+		expect((await show(s, created.links.coLeader, 'member')).link).toBe(link);
+		expect((await show(s, created.links.leader, 'observer')).link).toBe(created.links.observer);
 		// Replaced again: the first replacement is refused too, the newest opens.
 		const second = await replace(s, created.links.coLeader, 'member');
 		expect(second.res.status).toBe(200);
@@ -67,6 +75,8 @@ describe('replacing a link', () => {
 		const created = await s.createGroup();
 		const asMember = await s.post('/api/links/replace', { token: tokenOf(created.links.member), role: 'observer' });
 		expect([asMember.status, asMember.json.error.code]).toEqual([403, 'not-allowed']);
+		const showAsObserver = await show(s, created.links.observer, 'member');
+		expect([showAsObserver.res.status, showAsObserver.res.json.error.code]).toEqual([403, 'not-allowed']);
 		const leaderRole = await s.post('/api/links/replace', { token: tokenOf(created.links.leader), role: 'leader' });
 		expect([leaderRole.status, leaderRole.json.error.code]).toEqual([400, 'invalid-request']);
 		const forged = await s.post('/api/links/replace', { token: tokenOf(created.links.leader).slice(0, -2) + 'AA', role: 'member' });
@@ -159,8 +169,38 @@ describe('replacing a link', () => {
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		const text = readFileSync(file, 'utf8');
 		for (const secret of [created.group.id, 'Secret name of a group', 'observer', 'Lena']) expect(text).not.toContain(secret);
+		// Kept to the end of the day the links expire: the file does not give a link's exact expiry.
 		const entries = Object.entries(JSON.parse(text).entries);
-		expect(entries).toEqual([[expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), [1, Math.floor(Date.parse(created.expiresAt) / 1000)]]]);
+		const endOfDay = Math.ceil(Date.parse(created.expiresAt) / 1000 / 86400) * 86400;
+		expect(entries).toEqual([[expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), [1, endOfDay]]]);
+		expect(readdirSync(dataDir)).toEqual(['replaced-links.json']);
+	});
+
+	it('a replacement the server cannot write down is in force all the same: the copies are sent away, and the leader is told it would not survive a restart', async () => {
+		const s = await startServer({ LOG_LEVEL: 'error' });
+		// The data directory turns into a file under the running server: nothing can be written there.
+		rmSync(s.dataDir, { recursive: true });
+		writeFileSync(s.dataDir, '');
+		const a = await session(s, { members: 0 });
+		const copy = await s.connect(a.created.links.member, 'Anna Berg');
+		const { res, link } = await replace(s, a.created.links.leader, 'member');
+		expect(res.status).toBe(200);
+		expect(res.json.saved).toBe(false);
+		expect((await copy.waitClosed()).code).toBe(CloseCode.linkReplaced);
+		expect(await ticketStatus(s, a.created.links.member)).toBe('link-replaced');
+		expect(await ticketStatus(s, link)).toBe('ok');
+		expect(s.log.join('\n')).toContain('the file of replaced links cannot be written');
+		expect(s.log.join('\n')).not.toContain(a.created.group.id);
+	});
+
+	it('tickets taken with the old link before it was replaced leave the new link its own share', async () => {
+		const s = await startServer();
+		const created = await s.createGroup();
+		let busy = 0;
+		for (let i = 0; i < 210; i++) if ((await ticketStatus(s, created.links.member)) === 'busy') busy++;
+		expect(busy).toBe(10);
+		const { link } = await replace(s, created.links.leader, 'member');
+		expect(await ticketStatus(s, link, 'Anna Berg')).toBe('ok');
 	});
 
 	it('a conference organiser’s links follow a replacement: the hand-out gives the new member link', async () => {
@@ -195,25 +235,43 @@ describe('LinkGenerations', () => {
 		let now = 1_000_000_000_000;
 		const store = new LinkGenerations({ file: null, secret, now: () => now, max: 2 });
 		const until = now / 1000 + day;
+		const raise = (groupId: string, role: 'member' | 'observer', to = until) => store.raise(groupId, role, to)?.generation ?? null;
 		expect(store.current('group-0001', 'member')).toBe(0);
-		expect(await store.raise('group-0001', 'member', until)).toBe(1);
-		expect(await store.raise('group-0001', 'member', until)).toBe(2);
+		expect(raise('group-0001', 'member')).toBe(1);
+		expect(raise('group-0001', 'member')).toBe(2);
 		expect([store.refused('group-0001', 'member', 1), store.refused('group-0001', 'member', 2), store.refused('group-0001', 'member')]).toEqual([true, false, true]);
 		expect(store.refused('group-0001', 'observer')).toBe(false);
-		expect(await store.raise('group-0001', 'observer', until)).toBe(1);
-		expect(await store.raise('group-0002', 'member', until)).toBeNull();
-		now += (day + 1) * 1000;
+		expect(raise('group-0001', 'observer')).toBe(1);
+		expect(raise('group-0002', 'member')).toBeNull();
+		// Kept to the end of the day the links expire, then forgotten.
+		now = (Math.ceil(until / day) * day + 1) * 1000;
 		expect(store.current('group-0001', 'member')).toBe(0);
-		expect(await store.raise('group-0002', 'member', now / 1000 + day)).toBe(1);
+		expect(raise('group-0002', 'member', now / 1000 + day)).toBe(1);
 		expect(store.size).toBe(1);
+	});
+
+	it('gives out no generation a link may not carry', async () => {
+		const file = join(tempDir(), 'replaced-links.json');
+		const until = Math.floor(Date.now() / 1000) + day;
+		// A file at the last generation (years of replacements): the next is refused, not made unopenable.
+		const key = createHmac('sha256', secret).update('link-generation\0group-0001\0member').digest('base64url').slice(0, 22);
+		writeFileSync(file, JSON.stringify({ version: 1, entries: { [key]: [MAX_LINK_GENERATION, until] } }));
+		const store = new LinkGenerations({ file, secret });
+		expect(store.current('group-0001', 'member')).toBe(MAX_LINK_GENERATION);
+		expect(store.raise('group-0001', 'member', until)).toBeNull();
+		const observer = store.raise('group-0001', 'observer', until)!;
+		expect(observer.generation).toBe(1);
+		await observer.saved;
 	});
 
 	it('writes every change, one write at a time, and a new store reads them back', async () => {
 		const file = join(tempDir(), 'nested', 'replaced-links.json');
 		const store = new LinkGenerations({ file, secret });
 		const until = Math.floor(Date.now() / 1000) + day;
-		const raised = await Promise.all(Array.from({ length: 10 }, (_, i) => store.raise(`group-000${i}`, 'member', until)));
-		expect(raised).toEqual(Array(10).fill(1));
+		const raised = Array.from({ length: 10 }, (_, i) => store.raise(`group-000${i}`, 'member', until)!);
+		await Promise.all(raised.map((r) => r.saved));
+		expect(raised.map((r) => r.generation)).toEqual(Array(10).fill(1));
+		expect(readdirSync(join(file, '..'))).toEqual(['replaced-links.json']);
 		const again = new LinkGenerations({ file, secret });
 		for (let i = 0; i < 10; i++) expect(again.current(`group-000${i}`, 'member')).toBe(1);
 		// Another signing key reads other keys: nothing of this installation applies there.

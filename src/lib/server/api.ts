@@ -1,23 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
-import { newMediaKey } from '../media/media-key';
 import * as v from 'valibot';
-import { isLeader, ROLES, type Role } from '../session/roles';
+import { newMediaKey } from '../media/media-key';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES } from '../session/state';
-import type { Config } from './config';
-import { HttpError, clientKey, readJson, readText, sendError, sendJson } from './http';
-import type { Logger } from './log';
-import { parseMediaRoomName, type MediaService } from './media';
-import type { RoomRegistry } from './rooms';
-import { LINK_KEYS, MAX_TOKEN_LENGTH, mediaKeyField, randomId, type LinkFacts, type Signer, type TokenProblem } from './links';
-import type { LinkGenerations } from './link-generations';
-import type { RateLimiter } from './rate-limit';
-import type { OrganiserIdentity, TicketStore } from './tickets';
+import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, requireOrganiser, type ApiDeps } from './api-deps';
 import { handleConferenceApi } from './conference-api';
-import { linkFragment } from '../sync/link-fragment';
+import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGroupLinks } from './group-links';
+import { HttpError, readJson, readText, sendError, sendJson } from './http';
+import { MAX_TOKEN_LENGTH, mediaKeyField, randomId } from './links';
+import { parseMediaRoomName } from './media';
 
 /** A display name: trimmed, printable, short. */
-export const NameSchema = v.pipe(
+const NameSchema = v.pipe(
 	v.string('A name is required.'),
 	v.trim(),
 	v.minLength(1, 'Please enter your name.'),
@@ -37,32 +30,8 @@ const CreateGroupSchema = v.object({
 	mediaKey: v.optional(mediaKeyField('mediaKey'))
 });
 
-const token = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_TOKEN_LENGTH));
-const InspectSchema = v.object({ token });
-const TicketSchema = v.object({ token, name: NameSchema, seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))) });
-/** Which links a leader may replace from the room. (Leader links: issue 15.) */
-export const REPLACEABLE_ROLES = ['member', 'observer'] as const;
-const ReplaceSchema = v.object({ token, role: v.picklist(REPLACEABLE_ROLES, 'A member or observer link can be replaced.') });
-
-export const PROBLEM_STATUS: Record<TokenProblem, HttpError> = {
-	malformed: new HttpError(400, 'link-malformed', 'This link is incomplete or damaged. Ask your group leader for the link again.'),
-	forged: new HttpError(401, 'link-invalid', 'This link is not valid. It may have been altered, or it belongs to another installation.'),
-	expired: new HttpError(410, 'link-expired', 'This link has expired. Ask your group leader for a new one.')
-};
-const LINK_REPLACED = new HttpError(410, 'link-replaced', 'The group\'s leaders have replaced this link. Ask them for the new one.');
-
-export interface ApiDeps {
-	config: Config;
-	signer: Signer;
-	tickets: TicketStore;
-	limits: { tickets: RateLimiter; groups: RateLimiter; replacements: RateLimiter };
-	/** Which generation of each group's links is current (a leader replaced a leaked one). */
-	generations: LinkGenerations;
-	rooms: RoomRegistry;
-	organiserTickets: TicketStore<OrganiserIdentity>;
-	media: MediaService | null;
-	logger: Logger;
-}
+const InspectSchema = v.object({ token: LinkTokenSchema });
+const TicketSchema = v.object({ token: LinkTokenSchema, name: NameSchema, seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))) });
 
 /**
  * LiveKit's webhook: keeps "in the media room" in step, puts out anyone the session has not
@@ -95,89 +64,8 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 	}
 }
 
-export function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
-	const result = v.safeParse(schema, body);
-	if (!result.success) throw new HttpError(400, 'invalid-request', result.issues.map((i) => i.message).join(' '));
-	return result.output;
-}
-
-function keyMatches(given: string, expected: string): boolean {
-	const a = createHash('sha256').update(given).digest();
-	const b = createHash('sha256').update(expected).digest();
-	return timingSafeEqual(a, b);
-}
-
-export function origin(config: Config, req: IncomingMessage): string {
-	if (config.publicOrigin) return config.publicOrigin;
-	const host = req.headers.host ?? `${config.host}:${config.port}`;
-	const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-	return `${encrypted ? 'https' : 'http'}://${host}`;
-}
-
-export type GroupLinks = Record<(typeof LINK_KEYS)[keyof typeof LINK_KEYS], string>;
-
-/** A group's four links, signed, each of its current generation; the same facts always give the same links. */
-export function signGroupLinks(
-	deps: Pick<ApiDeps, 'signer' | 'generations'>,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string; seats?: number },
-	expiresAt: number,
-	base: string
-): GroupLinks {
-	const links = {} as GroupLinks;
-	for (const role of ROLES) {
-		const t = signLink(deps, { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats }, role);
-		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(t, group.mediaKey)}`;
-	}
-	return links;
-}
-
-/** One link of a group, of its current generation. */
-function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: Omit<LinkFacts, 'k' | 'r' | 'v'>, role: Role): string {
-	const generation = deps.generations.current(group.g, role);
-	return deps.signer.signLink({ ...group, r: role, v: generation > 0 ? generation : undefined });
-}
-
-/** A link's facts, once it is signed, unexpired and not replaced. */
-function openLink(deps: ApiDeps, token: string): LinkFacts {
-	const link = deps.signer.verifyLink(token);
-	if (!link.ok) throw PROBLEM_STATUS[link.problem];
-	if (deps.generations.refused(link.facts.g, link.facts.r, link.facts.v)) throw LINK_REPLACED;
-	return link.facts;
-}
-
-/**
- * A leader replaces the group's member or observer link (it leaked, or a lobby floods with it):
- * the old one is refused from now on, also after a restart, and the new one is answered once,
- * as a token: the leader's browser makes the link with the media key only it knows. People
- * already in the room stay; whoever waits in the lobby with the old link is sent away.
- */
-async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<{ token: string; role: Role; expiresAt: string }> {
-	limit(deps, 'groups', req, 'Too many links replaced from here. Wait a minute and try again.');
-	const body = parse(ReplaceSchema, await readJson(req));
-	const leader = openLink(deps, body.token);
-	if (!isLeader(leader.r)) throw new HttpError(403, 'not-allowed', 'Only a leader can replace a link.');
-	if (!deps.limits.replacements.take(leader.g)) throw new HttpError(429, 'rate-limited', 'This group\'s links were replaced many times in the last hour. Wait a while and try again.');
-	let generation: number | null;
-	try {
-		// Kept until the group's links expire (they all share one expiry): then no old one opens anyway.
-		generation = await deps.generations.raise(leader.g, body.role, leader.x);
-	} catch (error) {
-		deps.logger.error({ err: { message: (error as Error).message } }, 'the file of replaced links cannot be written');
-		throw new HttpError(503, 'unavailable', 'The link cannot be replaced now: the server cannot write its data directory. The old link no longer opens; try again.');
-	}
-	if (generation === null) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
-	const { g, n, m, x, c, s } = leader;
-	const token = signLink(deps, { g, n, m, x, c, s }, body.role);
-	deps.rooms.get(g)?.linkReplaced(body.role, generation);
-	return { token, role: body.role, expiresAt: new Date(x * 1000).toISOString() };
-}
-
-export function linkExpiry(config: Config, now = Date.now()): number {
-	return Math.floor(now / 1000) + config.linkTtlDays * 86400;
-}
-
-/** Creates a group's four links. Used by the landing page and by `POST /api/groups` alike. */
-export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()) {
+/** Creates a group's four links (`POST /api/groups`, which the start page calls too). */
+function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()) {
 	// A key made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces it with one made in the browser (CreateGroupForm).
 	const group = { id: randomId(), name: input.name, plannedMinutes: input.plannedMinutes, mediaKey: input.mediaKey ?? newMediaKey() };
@@ -187,19 +75,6 @@ export function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof Crea
 		links: signGroupLinks(deps, group, expiresAt, base),
 		expiresAt: new Date(expiresAt * 1000).toISOString()
 	};
-}
-
-/** Counts a request from this client against a limit; a clear 429 once it is spent. */
-export function limit(deps: ApiDeps, which: keyof ApiDeps['limits'], req: IncomingMessage, message: string): void {
-	if (!deps.limits[which].take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', message);
-}
-
-/** Checks the organiser key when one is configured. */
-export function requireOrganiser(deps: ApiDeps, req: IncomingMessage): void {
-	if (!deps.config.organiserKey) return;
-	const header = req.headers.authorization ?? '';
-	const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-	if (!given || !keyMatches(given, deps.config.organiserKey)) throw new HttpError(401, 'organiser-key-required', 'Creating groups needs the organiser key.');
 }
 
 /** Handles `/api/*`; answers false for any other path. */
@@ -233,16 +108,14 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			// A seat from an earlier join resumes the same person; anything else starts a new one.
 			const seat = body.seat ? deps.signer.verifySeat(body.seat) : null;
 			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
-			// A replaced link opens nothing new; whoever the leaders let in with it keeps their place
-			// in the session that runs (a connection that drops comes back).
-			if (deps.generations.refused(f.g, f.r, f.v) && !(resumed && deps.rooms.get(f.g)?.admits(resumed.p))) throw LINK_REPLACED;
+			refuseReplaced(deps, f, resumed?.p ?? null);
 			const participantId = resumed?.p ?? randomId(12);
 			const name = resumed?.n ?? body.name;
-			// A share per group and link: a leaked member link used from many addresses cannot
-			// keep the group's leaders out.
+			// A share per group and link (and its generation): a leaked member link used from many
+			// addresses cannot keep the group's leaders out, nor, once replaced, the new link.
 			const ticket = deps.tickets.issue(
 				{ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s, linkGeneration: f.v },
-				`${f.g}/${f.r}`
+				`${f.g}/${f.r}/${f.v ?? 0}`
 			);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, {
@@ -253,6 +126,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
 				group: { id: f.g, name: f.n, plannedMinutes: f.m }
 			});
+		} else if (path === '/api/links/current' && req.method === 'POST') {
+			sendJson(res, 200, await currentLink(deps, req));
 		} else if (path === '/api/links/replace' && req.method === 'POST') {
 			sendJson(res, 200, await replaceLink(deps, req));
 		} else if (path.startsWith('/api/conferences') && (await handleConferenceApi(deps, deps.organiserTickets, path, req, res))) {

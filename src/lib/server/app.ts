@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
-import { handleApi, type ApiDeps } from './api';
+import { handleApi } from './api';
+import type { ApiDeps } from './api-deps';
 import type { Config } from './config';
 import { clientKey, mediaConnectSources, securityHeaders } from './http';
 import { join } from 'node:path';
@@ -67,8 +68,10 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		limits: {
 			tickets: new RateLimiter(config.rateLimitPerMinute),
 			groups: new RateLimiter(Math.max(1, Math.floor(config.rateLimitPerMinute / 2))),
-			// Per group: a leader replacing a link again and again writes the data file again and again.
-			replacements: new RateLimiter(20, 3_600_000)
+			// Each replacement writes the data file and may add an entry to a store the whole
+			// installation shares: 20 an hour per group, 60 an hour per address.
+			replacements: new RateLimiter(20, 3_600_000),
+			replacementsFrom: new RateLimiter(60, 3_600_000)
 		}
 	};
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });

@@ -1,18 +1,24 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
 import type { Role } from '../session/roles';
 import { ConfigError } from './config';
+import { MAX_LINK_GENERATION } from './links';
 
-/** What a full store answers: no more links can be replaced until old entries expire. */
+/** Entries the whole installation may hold (about 5 MB); past it no link can be replaced until old ones expire. */
 export const MAX_GENERATION_ENTRIES = 100_000;
+/** Entries are kept to the end of the day their group's links expire: the file does not tell a link's exact expiry. */
+const DAY_SECONDS = 86_400;
 
 const FileSchema = v.object({
 	version: v.literal(1),
 	/** Opaque key → [current generation, until (epoch seconds)]. */
-	entries: v.record(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)), v.tuple([v.pipe(v.number(), v.integer(), v.minValue(1)), v.pipe(v.number(), v.integer())]))
+	entries: v.record(
+		v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)),
+		v.tuple([v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINK_GENERATION)), v.pipe(v.number(), v.integer())])
+	)
 });
 
 /** The file cannot be read: start-up stops and says so (as for a bad setting). */
@@ -26,8 +32,9 @@ export class GenerationFileError extends ConfigError {}
  * so the file names no group), a counter, and the day every link of that group has expired,
  * after which the entry is dropped. Nothing of a session: no name, no person, no phase.
  *
- * Kept in memory and in one file in DATA_DIR (mode 0600, replaced atomically), so a restart
- * does not open an old link again. A replacement is answered once its file write is done.
+ * Kept in memory and in one file in DATA_DIR (mode 0600, flushed and renamed over the old
+ * one), so a restart does not open an old link again. One process owns the file: several
+ * processes each keep their own (docs/operations.md; issue 16 moves this to Redis).
  */
 export class LinkGenerations {
 	readonly #entries = new Map<string, [generation: number, until: number]>();
@@ -92,10 +99,12 @@ export class LinkGenerations {
 	}
 
 	/**
-	 * Makes the next generation current and keeps it until `until` (the group's links expire
-	 * then). Resolves once it is on disk; null when the store is full.
+	 * Makes the next generation current at once, to be kept until `until` (the group's links
+	 * expire then): null when the store is full or the link has had all its generations.
+	 * `saved` settles once it is on disk, or rejects when it cannot be written: the old link
+	 * is refused all the same, until a restart.
 	 */
-	async raise(groupId: string, role: Role, until: number): Promise<number | null> {
+	raise(groupId: string, role: Role, until: number): { generation: number; saved: Promise<void> } | null {
 		const key = this.#key(groupId, role);
 		const entry = this.#entries.get(key);
 		if (!entry && this.#entries.size >= this.#max) {
@@ -103,9 +112,10 @@ export class LinkGenerations {
 			if (this.#entries.size >= this.#max) return null;
 		}
 		const generation = this.current(groupId, role) + 1;
-		this.#entries.set(key, [generation, Math.max(until, entry?.[1] ?? 0)]);
-		await this.#save();
-		return generation;
+		if (generation > MAX_LINK_GENERATION) return null;
+		const day = Math.ceil(until / DAY_SECONDS) * DAY_SECONDS;
+		this.#entries.set(key, [generation, Math.max(day, entry?.[1] ?? 0)]);
+		return { generation, saved: this.#save() };
 	}
 
 	#sweep(): void {
@@ -131,11 +141,22 @@ export class LinkGenerations {
 		const file = this.#file!;
 		this.#sweep();
 		const text = JSON.stringify({ version: 1, entries: Object.fromEntries(this.#entries) });
-		// Written beside it and renamed over it: a crash leaves the old file or the new one.
+		// Written beside it, flushed, and renamed over it: a crash, even of the machine, leaves
+		// the old file or the new one.
 		await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-		const temporary = `${file}.${process.pid}.tmp`;
-		await writeFile(temporary, text, { mode: 0o600 });
-		await chmod(temporary, 0o600);
-		await rename(temporary, file);
+		const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+		try {
+			const handle = await open(temporary, 'wx', 0o600);
+			try {
+				await handle.writeFile(text);
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+			await rename(temporary, file);
+		} catch (error) {
+			await rm(temporary, { force: true });
+			throw error;
+		}
 	}
 }

@@ -13,6 +13,9 @@ import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 
 const idPattern = /^[A-Za-z0-9_-]{8,64}$/;
 
+/** The highest generation a link may carry (link-generations.ts gives out no higher one). */
+export const MAX_LINK_GENERATION = 1_000_000;
+
 const LinkPayload = v.object({
 	k: v.literal('link'),
 	g: v.pipe(v.string(), v.regex(idPattern)),
@@ -25,7 +28,7 @@ const LinkPayload = v.object({
 	/** Seats in the group's media room (members, leaders, observers), when the group's size is known. */
 	s: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEDIA_SEATS))),
 	/** The link's generation: absent for the links a group is made with, then 1, 2… each time a leader replaces it (link-generations.ts). */
-	v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)))
+	v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINK_GENERATION)))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 

@@ -1,4 +1,4 @@
-import type { Role } from '../session/roles';
+import type { ReplaceableRole, Role } from '../session/roles';
 import type { ConferenceDescription } from '../conference/types';
 
 /** Typed calls to the server's JSON API, from the browser. */
@@ -25,8 +25,16 @@ export interface TicketAnswer {
 	group: GroupInfo;
 }
 
-/** The links a leader may replace from the room (`/api/links/replace`). */
-export type ReplaceableRole = 'member' | 'observer';
+/** A member or observer link as a leader gets it from the room (`/api/links/current`, `/api/links/replace`). */
+export interface RoleLink {
+	role: ReplaceableRole;
+	token: string;
+	/** The link without its media key: the leader's page adds the one it holds. */
+	link: string;
+	expiresAt: string;
+	/** False when a replacement is in force but the server could not write it down: a restart would undo it. */
+	saved: boolean;
+}
 
 export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string };
 
@@ -67,8 +75,10 @@ async function post<T>(path: string, body: unknown, headers: Record<string, stri
 export const api = {
 	inspectLink: (token: string) => post<LinkInfo>('/api/links/inspect', { token }),
 	ticket: (token: string, name: string, seat?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat }),
-	/** A leader's link replaces the group's member or observer link; the answer is the new link's token. */
-	replaceLink: (token: string, role: ReplaceableRole) => post<{ token: string; role: ReplaceableRole; expiresAt: string }>('/api/links/replace', { token, role }),
+	/** A leader's link shows the group's current member or observer link (without its media key). */
+	currentLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/current', { token, role }),
+	/** A leader's link replaces the group's member or observer link: the old one opens nothing from then on. */
+	replaceLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/replace', { token, role }),
 	createGroup: (input: { name: string; plannedMinutes: number }, organiserKey?: string) =>
 		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	createConference: (input: unknown, organiserKey?: string) =>

@@ -6,7 +6,8 @@ import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
 import { isLeader, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
-import { api, ApiError, type GroupInfo, type ReplaceableRole, type TicketAnswer } from './api-client';
+import type { ReplaceableRole } from '../session/roles';
+import { api, ApiError, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
 import { CloseCode, SYNC_PATH, type ServerMessage, type WaitingPerson } from './protocol';
 import { readState } from './schema';
 import { snapshotOf } from './snapshot';
@@ -105,11 +106,11 @@ export class RoomClient {
 	}
 
 	/**
-	 * Replaces the group's member or observer link with this leader's link: the old one opens
-	 * nothing from now on. Answers the new link's token (the page adds the media key it holds).
+	 * The group's member or observer link, asked for with this leader's link: as it is now, or
+	 * replaced (the old one opens nothing from then on). The page adds the media key it holds.
 	 */
-	async replaceLink(role: ReplaceableRole): Promise<string> {
-		return (await api.replaceLink(this.#token, role)).token;
+	roleLink(role: ReplaceableRole, replace: boolean): Promise<RoleLink> {
+		return replace ? api.replaceLink(this.#token, role) : api.currentLink(this.#token, role);
 	}
 
 	/** A fresh LiveKit token, issued by the server to admitted people only. */

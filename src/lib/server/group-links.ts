@@ -1,0 +1,106 @@
+import type { IncomingMessage } from 'node:http';
+import * as v from 'valibot';
+import { isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
+import type { GroupLinks, RoleLink } from '../sync/api-client';
+import { linkFragment } from '../sync/link-fragment';
+import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
+import type { Config } from './config';
+import { HttpError, readJson } from './http';
+import { LINK_KEYS, type LinkFacts } from './links';
+
+/**
+ * A group's links: signing them (each of its current generation), opening one, and the two
+ * things a leader can do with them from the room: show the member or observer link again,
+ * and replace one that leaked (link-generations.ts keeps which generation is current).
+ */
+
+const LINK_REPLACED = new HttpError(410, 'link-replaced', "The group's leaders have replaced this link. Ask them for the new one.");
+const RoleLinkSchema = v.object({ token: LinkTokenSchema, role: v.picklist(REPLACEABLE_ROLES, 'Only a member or observer link can be shown or replaced here.') });
+
+/** What the group's facts are, without a role or generation: every link of a group shares them. */
+type GroupFacts = Omit<LinkFacts, 'k' | 'r' | 'v'>;
+
+export function linkExpiry(config: Config, now = Date.now()): number {
+	return Math.floor(now / 1000) + config.linkTtlDays * 86400;
+}
+
+/** One link of a group, of its current generation. */
+function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFacts, role: Role): string {
+	const generation = deps.generations.current(group.g, role);
+	return deps.signer.signLink({ ...group, r: role, v: generation > 0 ? generation : undefined });
+}
+
+/** A group's four links, signed, each of its current generation; the same facts always give the same links. */
+export function signGroupLinks(
+	deps: Pick<ApiDeps, 'signer' | 'generations'>,
+	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string; seats?: number },
+	expiresAt: number,
+	base: string
+): GroupLinks {
+	const links = {} as GroupLinks;
+	const facts: GroupFacts = { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats };
+	for (const role of ROLES) links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey)}`;
+	return links;
+}
+
+/** A link's facts, once it is signed, unexpired and not replaced. */
+export function openLink(deps: ApiDeps, token: string): LinkFacts {
+	const link = deps.signer.verifyLink(token);
+	if (!link.ok) throw PROBLEM_STATUS[link.problem];
+	if (deps.generations.refused(link.facts.g, link.facts.r, link.facts.v)) throw LINK_REPLACED;
+	return link.facts;
+}
+
+/**
+ * A ticket for a replaced link: only for someone the leaders let into the session that is
+ * running (their connection dropped), coming back with their own seat. After a restart that
+ * session's admissions are not known yet, so they too need the new link (docs/security.md).
+ */
+export function refuseReplaced(deps: ApiDeps, link: LinkFacts, resumedParticipant: string | null): void {
+	if (deps.generations.refused(link.g, link.r, link.v) && !(resumedParticipant && deps.rooms.get(link.g)?.admits(resumedParticipant))) throw LINK_REPLACED;
+}
+
+async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ leader: LinkFacts; role: ReplaceableRole }> {
+	const body = parse(RoleLinkSchema, await readJson(req));
+	const leader = openLink(deps, body.token);
+	if (!isLeader(leader.r)) throw new HttpError(403, 'not-allowed', 'Only a leader can do this.');
+	return { leader, role: body.role };
+}
+
+function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: ReplaceableRole, saved: boolean): RoleLink {
+	const { g, n, m, x, c, s } = leader;
+	const token = signLink(deps, { g, n, m, x, c, s }, role);
+	return { role, token, link: `${origin(deps.config, req)}/room#${linkFragment(token, null)}`, expiresAt: new Date(x * 1000).toISOString(), saved };
+}
+
+/** A leader shows the group's current member or observer link again (to a late member, or the co-leader after a replacement). */
+export async function currentLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
+	limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
+	const { leader, role } = await leaderRequest(deps, req);
+	return roleLink(deps, req, leader, role, true);
+}
+
+/**
+ * A leader replaces the group's member or observer link (it leaked, or a lobby floods with it):
+ * the old one is refused from now on, also after a restart, and the new one is answered as a
+ * token: the leader's browser makes the link with the media key only it knows. People already
+ * in the room stay; whoever waits in the lobby with the old link is sent away.
+ */
+export async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
+	limit(deps, 'replacementsFrom', req, 'Too many links replaced from here. Wait a while and try again.');
+	const { leader, role } = await leaderRequest(deps, req);
+	if (!deps.limits.replacements.take(leader.g)) throw new HttpError(429, 'rate-limited', "This group's links were replaced many times in the last hour. Wait a while and try again.");
+	// Kept until the group's links expire (they all share one expiry): then no old one opens anyway.
+	const raised = deps.generations.raise(leader.g, role, leader.x);
+	if (!raised) throw new HttpError(503, 'busy', 'No more links can be replaced on this server just now. Ask its operator.');
+	deps.rooms.get(leader.g)?.linkReplaced(role, raised.generation);
+	let saved = true;
+	try {
+		await raised.saved;
+	} catch (error) {
+		// In force all the same: refusing the old link now matters more than a file.
+		saved = false;
+		deps.logger.error({ err: { message: (error as Error).message } }, 'the file of replaced links cannot be written; a restart would accept the replaced link again');
+	}
+	return roleLink(deps, req, leader, role, saved);
+}
