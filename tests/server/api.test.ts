@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Signer } from '../../src/lib/server/links';
-import { cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf, type CreatedGroup, type TestServer } from './harness';
+import { cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf, type CreatedGroup } from './harness';
 
 /** The JSON API through a real HTTP server: groups, link inspection, tickets. */
 afterEach(cleanup);

@@ -55,7 +55,6 @@ export interface HttpAnswer {
 	status: number;
 	headers: IncomingHttpHeaders;
 	text: string;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	json: any;
 }
 
@@ -287,7 +286,7 @@ export class ServerClient {
 				res.on('data', (c: Buffer) => chunks.push(c));
 				res.on('end', () => {
 					const text = Buffer.concat(chunks).toString('utf8');
-					let json: unknown = null;
+					let json: unknown;
 					try {
 						json = JSON.parse(text);
 					} catch {
