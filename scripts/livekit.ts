@@ -16,7 +16,9 @@ if (existsSync(target)) {
 }
 const go = goVersion();
 if (!goCanBuild(go)) {
-	console.error(go ? `Go ${go.join('.')} is too old: LiveKit ${LIVEKIT_VERSION} needs Go 1.26 or newer.` : 'Go is not installed: LiveKit is built with Go 1.26 or newer.');
+	console.error(
+		go ? `Go ${go.join('.')} is too old: LiveKit ${LIVEKIT_VERSION} needs Go 1.26 or newer.` : 'Go is not installed: LiveKit is built with Go 1.26 or newer.'
+	);
 	process.exit(1);
 }
 console.log(`Building LiveKit ${LIVEKIT_VERSION} with Go ${go!.join('.')} (the first build on a machine downloads and compiles about 900 packages)…`);

@@ -16,7 +16,11 @@ import config from '../playwright.config';
 
 const BUDGET_KB = 80;
 const manifest = JSON.parse(readFileSync('.svelte-kit/output/client/.vite/manifest.json', 'utf8')) as Record<string, { file: string }>;
-const livekitFiles = new Set(Object.entries(manifest).filter(([key]) => key.includes('livekit-client')).map(([, entry]) => entry.file));
+const livekitFiles = new Set(
+	Object.entries(manifest)
+		.filter(([key]) => key.includes('livekit-client'))
+		.map(([, entry]) => entry.file)
+);
 
 /** Every script fetched by a page, by path, with its gzipped size. */
 function recordScripts(page: Page): Map<string, number> {
@@ -43,7 +47,9 @@ try {
 		const livekit = [...scripts.keys()].some((path) => [...livekitFiles].some((file) => path.endsWith(file)));
 		if (budgeted) worst = Math.max(worst, total);
 		if (process.env.SIZE_VERBOSE) for (const [path, size] of scripts) console.log(`    ${kb(size).padStart(9)}  ${path}`);
-		console.log(`${label.padEnd(34)} ${kb(total).padStart(9)} gzipped JS in ${String(scripts.size).padStart(2)} files  ${budgeted ? `budget ${BUDGET_KB} kB ${total <= BUDGET_KB * 1024 ? '✓' : '✗ OVER'}` : 'no budget  '}  livekit-client loaded: ${livekit ? 'yes ✗' : 'no ✓'}`);
+		console.log(
+			`${label.padEnd(34)} ${kb(total).padStart(9)} gzipped JS in ${String(scripts.size).padStart(2)} files  ${budgeted ? `budget ${BUDGET_KB} kB ${total <= BUDGET_KB * 1024 ? '✓' : '✗ OVER'}` : 'no budget  '}  livekit-client loaded: ${livekit ? 'yes ✗' : 'no ✓'}`
+		);
 	};
 	const open = async () => {
 		const page = await (await browser.newContext()).newPage();
@@ -84,6 +90,13 @@ try {
 	rmSync(dataDir, { recursive: true, force: true });
 }
 for (const [key, entry] of Object.entries(manifest)) {
-	if (key.includes('livekit-client')) console.log(`lazy, on entering video: ${key.replace(/^node_modules\//, '')}: ${kb(gzipSync(readFileSync(join('.svelte-kit/output/client', entry.file)), { level: 9 }).length)} gzipped`);
+	if (key.includes('livekit-client'))
+		console.log(
+			`lazy, on entering video: ${key.replace(/^node_modules\//, '')}: ${kb(gzipSync(readFileSync(join('.svelte-kit/output/client', entry.file)), { level: 9 }).length)} gzipped`
+		);
 }
-console.log(worst <= BUDGET_KB * 1024 ? `within budget: the heaviest of landing, join and lobby loads ${kb(worst)} <= ${BUDGET_KB} kB` : `OVER BUDGET: the heaviest of landing, join and lobby loads ${kb(worst)} > ${BUDGET_KB} kB`);
+console.log(
+	worst <= BUDGET_KB * 1024
+		? `within budget: the heaviest of landing, join and lobby loads ${kb(worst)} <= ${BUDGET_KB} kB`
+		: `OVER BUDGET: the heaviest of landing, join and lobby loads ${kb(worst)} > ${BUDGET_KB} kB`
+);

@@ -55,7 +55,9 @@ let server: ServerProcess = await startServer({ DATA_DIR: dataDir, LOG_LEVEL: 'w
 const browser = await chromium.launch({ ...config.use?.launchOptions, headless: true });
 const net = await startNetCut(server.url);
 try {
-	const created = await (await fetch(`${server.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Fault group"}' })).json();
+	const created = await (
+		await fetch(`${server.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Fault group"}' })
+	).json();
 	const links = created.links as Record<string, string>;
 	const leader = await joinPage(browser, links.leader!, 'Lena Leader');
 	await leader.getByTestId('phase').waitFor();

@@ -141,7 +141,13 @@ type Flood = { name: string; link: string; reads: boolean; frame: () => string |
 const floods: Flood[] = [
 	{ name: 'document requests from a leader socket', link: attackers.links.coLeader, reads: true, frame: () => EMPTY_STEP_1, from: '203.0.113.101' },
 	{ name: 'the same from a socket that reads nothing', link: attackers.links.coLeader, reads: false, frame: () => EMPTY_STEP_1, from: '203.0.113.102' },
-	{ name: 'timer toggles from a leader', link: attackers.links.coLeader, reads: true, frame: () => JSON.stringify({ type: 'share-timers', shared: Math.random() < 0.5 }), from: '203.0.113.103' },
+	{
+		name: 'timer toggles from a leader',
+		link: attackers.links.coLeader,
+		reads: true,
+		frame: () => JSON.stringify({ type: 'share-timers', shared: Math.random() < 0.5 }),
+		from: '203.0.113.103'
+	},
 	{ name: 'raised hands from the lobby', link: attackers.links.member, reads: true, frame: () => JSON.stringify({ type: 'raise-hand' }), from: '203.0.113.104' }
 ];
 
@@ -202,7 +208,9 @@ try {
 		worst.extraMb = Math.max(worst.extraMb, extra);
 		row(kind.name, p95, during.peakMb, `  (${ratio.toFixed(2)}× quiet, ${extra >= 0 ? '+' : ''}${extra.toFixed(0)} MB; ${sent} frames sent)`);
 	}
-	console.log(`\nother groups under a flood: p95 at most ${worst.ratio.toFixed(2)}× quiet (target <= 1.5× ${worst.ratio <= 1.5 ? '✓' : '✗ MISSED'}), peak RSS at most ${worst.extraMb.toFixed(0)} MB above (target <= 64 MB ${worst.extraMb <= 64 ? '✓' : '✗ MISSED'})`);
+	console.log(
+		`\nother groups under a flood: p95 at most ${worst.ratio.toFixed(2)}× quiet (target <= 1.5× ${worst.ratio <= 1.5 ? '✓' : '✗ MISSED'}), peak RSS at most ${worst.extraMb.toFixed(0)} MB above (target <= 64 MB ${worst.extraMb <= 64 ? '✓' : '✗ MISSED'})`
+	);
 } finally {
 	for (const g of groups) for (const c of g.replicas) c.close();
 	server.stop();

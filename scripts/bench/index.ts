@@ -32,7 +32,8 @@ function percentile(values: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 const ms = (v: number) => `${v.toFixed(2)} ms`;
-const dist = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, p99 ${ms(percentile(values, 99))} (n=${values.length})`;
+const dist = (values: number[]) =>
+	`p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, p99 ${ms(percentile(values, 99))} (n=${values.length})`;
 
 /** A group as the bench drives it: the writer and everyone who must see the change. */
 interface BenchGroup {
@@ -87,11 +88,21 @@ async function change(groups: BenchGroup[], round: number, overview?: BenchClien
 function json(port: number, path: string, body: unknown): Promise<any> {
 	return new Promise((resolve, reject) => {
 		const payload = JSON.stringify(body);
-		const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-			let text = '';
-			res.on('data', (chunk) => (text += chunk));
-			res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${path}: ${res.statusCode} ${text}`))));
-		});
+		const req = request(
+			{
+				host: '127.0.0.1',
+				port,
+				path,
+				method: 'POST',
+				agent: false,
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+			},
+			(res) => {
+				let text = '';
+				res.on('data', (chunk) => (text += chunk));
+				res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${path}: ${res.statusCode} ${text}`))));
+			}
+		);
 		req.on('error', reject);
 		req.end(payload);
 	});
@@ -118,7 +129,11 @@ async function setupOurs(server: ProbedServer, baseline: () => Promise<unknown>)
 	const ticket = (link: string, name: string) => json(server.port, '/api/tickets', { token: new URLSearchParams(link.split('#')[1]).get('t'), name });
 	const tickets = [];
 	for (const g of conference.groups) {
-		tickets.push({ g, leader: await ticket(g.links.leader, 'Leader'), members: await Promise.all(Array.from({ length: P - 1 }, (_, i) => ticket(g.links.member, `Member ${i}`))) });
+		tickets.push({
+			g,
+			leader: await ticket(g.links.leader, 'Leader'),
+			members: await Promise.all(Array.from({ length: P - 1 }, (_, i) => ticket(g.links.member, `Member ${i}`)))
+		});
 	}
 	const organiser = await json(server.port, '/api/conferences/ticket', { token: new URLSearchParams(conference.organiserLink.split('#')[1]).get('t') });
 	await baseline();
@@ -184,7 +199,14 @@ async function prepare(
 	await sleep(500);
 	const idle = await server.probe();
 	const connections = all.length + (overview ? 1 : 0);
-	return { server, groups, overview, all, perConnectionRss: (idle.rss - before.rss) / connections, perConnectionHeap: (idle.heapUsed - before.heapUsed) / connections };
+	return {
+		server,
+		groups,
+		overview,
+		all,
+		perConnectionRss: (idle.rss - before.rss) / connections,
+		perConnectionHeap: (idle.heapUsed - before.heapUsed) / connections
+	};
 }
 
 /** Groups at different moments: one group changes phase at a time. */
@@ -227,7 +249,11 @@ function disconnect(p: Prepared): void {
 }
 
 /** Opens and ends many sessions; reports what is left behind. */
-async function cycles(server: ProbedServer, ours: boolean, total = CYCLES): Promise<{ documents: number; heapDelta: number; codeDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
+async function cycles(
+	server: ProbedServer,
+	ours: boolean,
+	total = CYCLES
+): Promise<{ documents: number; heapDelta: number; codeDelta: number; resourcesBefore: string[]; resourcesAfter: string[] }> {
 	const before = await server.probe();
 	const batch = 20;
 	for (let i = 0; i < total; i += batch) {
@@ -254,7 +280,13 @@ async function cycles(server: ProbedServer, ours: boolean, total = CYCLES): Prom
 	}
 	await sleep(300);
 	const after = await server.probe();
-	return { documents: after.documents, heapDelta: after.heapUsed - before.heapUsed, codeDelta: after.codeBytes - before.codeBytes, resourcesBefore: before.resources, resourcesAfter: after.resources };
+	return {
+		documents: after.documents,
+		heapDelta: after.heapUsed - before.heapUsed,
+		codeDelta: after.codeBytes - before.codeBytes,
+		resourcesBefore: before.resources,
+		resourcesAfter: after.resources
+	};
 }
 
 function count(resources: string[]): string {
@@ -266,11 +298,21 @@ function count(resources: string[]): string {
 const line = (label: string, value: string, target = '', ok?: boolean) =>
 	console.log(`${label.padEnd(48)} ${value.padEnd(46)} ${target}${ok === undefined ? '' : ok ? '  ✓' : '  ✗ MISSED'}`);
 
-console.log(`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds at different moments, ${BURST_ROUNDS} in the same instant, ${CYCLES} open/end cycles after ${WARM_UP} to warm up; ${cpus().length} cores, Node ${process.version}, servers run with ${NODE_FLAGS.join(' ')}\n`);
+console.log(
+	`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds at different moments, ${BURST_ROUNDS} in the same instant, ${CYCLES} open/end cycles after ${WARM_UP} to warm up; ${cpus().length} cores, Node ${process.version}, servers run with ${NODE_FLAGS.join(' ')}\n`
+);
 const oursServer = await startProbedServer(new URL('./server-ours.ts', import.meta.url));
 const bareServer = await startProbedServer(new URL('./server-bare.ts', import.meta.url));
-const oursPrepared = await prepare(oursServer, (b) => setupOurs(oursServer, b), () => cycles(oursServer, true, WARM_UP));
-const barePrepared = await prepare(bareServer, (b) => setupBare(bareServer, b), () => cycles(bareServer, false, WARM_UP));
+const oursPrepared = await prepare(
+	oursServer,
+	(b) => setupOurs(oursServer, b),
+	() => cycles(oursServer, true, WARM_UP)
+);
+const barePrepared = await prepare(
+	bareServer,
+	(b) => setupBare(bareServer, b),
+	() => cycles(bareServer, false, WARM_UP)
+);
 const oursStaggered = await staggered(oursPrepared);
 const bareStaggered = await staggered(barePrepared);
 const [oursBurst, bareBurst] = await bursts(oursPrepared, barePrepared);
@@ -292,19 +334,35 @@ line('  all groups in the same instant, bare server', dist(bare.burst));
 line('  ratio of p95 (same instant), ours / bare', `${(p95(ours.burst) / p95(bare.burst)).toFixed(2)}`);
 const expected = (ROUNDS + BURST_ROUNDS) * G * (P - 1);
 const delivered = ours.staggered.length + ours.burst.length;
-line('  leader updates seen by every replica, Balint Room', `${delivered} of ${expected} (${expected - delivered} lost)`, 'target none lost', delivered === expected);
+line(
+	'  leader updates seen by every replica, Balint Room',
+	`${delivered} of ${expected} (${expected - delivered} lost)`,
+	'target none lost',
+	delivered === expected
+);
 line('  organiser overview sees a phase change', dist(ours.overview), 'target < 1000 ms', percentile(ours.overview, 100) < 1000);
 console.log('\nServer memory per idle connection (after gc, includes authentication state)');
-line('  Balint Room', `${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`, 'target <= 16 KB (the larger of the two)', Math.max(ours.perConnectionRss, ours.perConnectionHeap) <= 16 * 1024);
+line(
+	'  Balint Room',
+	`${(ours.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(ours.perConnectionHeap / 1024).toFixed(1)} KB heap`,
+	'target <= 16 KB (the larger of the two)',
+	Math.max(ours.perConnectionRss, ours.perConnectionHeap) <= 16 * 1024
+);
 line('  bare server', `${(bare.perConnectionRss / 1024).toFixed(1)} KB RSS, ${(bare.perConnectionHeap / 1024).toFixed(1)} KB heap`);
 console.log('\nServer CPU while groups change phase at different moments (one core = 100%)');
 line('  Balint Room', `${ours.cpuPercent.toFixed(0)}%`);
 line('  bare server', `${bare.cpuPercent.toFixed(0)}%`);
 console.log(`\n${CYCLES} sessions opened and ended`);
 line('  Balint Room: documents left', String(oursCycles.documents), 'target 0', oursCycles.documents === 0);
-const heapLine = (c: { heapDelta: number; codeDelta: number }) => `${(c.heapDelta / 1024).toFixed(0)} KB (V8's compiled code ${(c.codeDelta / 1024).toFixed(0)} KB)`;
+const heapLine = (c: { heapDelta: number; codeDelta: number }) =>
+	`${(c.heapDelta / 1024).toFixed(0)} KB (V8's compiled code ${(c.codeDelta / 1024).toFixed(0)} KB)`;
 line('  Balint Room: V8 heap after gc vs before', heapLine(oursCycles), 'target within 1024 KB', Math.abs(oursCycles.heapDelta) <= 1024 * 1024);
-line('  Balint Room: open handles before -> after', `${count(oursCycles.resourcesBefore)} -> ${count(oursCycles.resourcesAfter)}`, 'target: no more', oursCycles.resourcesAfter.length <= oursCycles.resourcesBefore.length);
+line(
+	'  Balint Room: open handles before -> after',
+	`${count(oursCycles.resourcesBefore)} -> ${count(oursCycles.resourcesAfter)}`,
+	'target: no more',
+	oursCycles.resourcesAfter.length <= oursCycles.resourcesBefore.length
+);
 line('  bare server: documents left', String(bareCycles.documents));
 line('  bare server: V8 heap after gc vs before', heapLine(bareCycles));
 process.exit(0);

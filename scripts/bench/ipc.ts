@@ -28,7 +28,14 @@ export function serveIpc({ port, documents }: { port: number; documents: () => n
 		const cpu = process.cpuUsage();
 		const resources = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap');
 		const code = v8.getHeapCodeStatistics();
-		const probe: Probe = { rss: memory.rss, heapUsed: memory.heapUsed, codeBytes: code.code_and_metadata_size + code.bytecode_and_metadata_size, documents: documents(), cpuMicros: cpu.user + cpu.system, resources };
+		const probe: Probe = {
+			rss: memory.rss,
+			heapUsed: memory.heapUsed,
+			codeBytes: code.code_and_metadata_size + code.bytecode_and_metadata_size,
+			documents: documents(),
+			cpuMicros: cpu.user + cpu.system,
+			resources
+		};
 		process.send?.({ type: 'probe', probe });
 	});
 	process.on('disconnect', () => process.exit(0));

@@ -55,7 +55,9 @@ const percentile = (values: number[], p: number) => {
 const ms = (v: number) => `${Math.round(v)} ms`;
 function line(label: string, values: number[], targetMs: number): void {
 	const p95 = percentile(values, 0.95);
-	console.log(`  ${label.padEnd(48)} p50 ${ms(percentile(values, 0.5)).padStart(7)}  p95 ${ms(p95).padStart(7)}  (n=${values.length})  target p95 <= ${ms(targetMs)}  ${p95 <= targetMs ? '✓' : '✗ MISSED'}`);
+	console.log(
+		`  ${label.padEnd(48)} p50 ${ms(percentile(values, 0.5)).padStart(7)}  p95 ${ms(p95).padStart(7)}  (n=${values.length})  target p95 <= ${ms(targetMs)}  ${p95 <= targetMs ? '✓' : '✗ MISSED'}`
+	);
 }
 
 /**
@@ -127,7 +129,12 @@ function watch(page: Page, probe: Probe, limitMs = 10_000): Promise<number | nul
 /** Clicks a phase button and returns when the leader's page received the click (its clock, epoch ms). */
 async function clickAt(leader: Page, phase: string): Promise<number> {
 	const button = leader.locator(`[data-testid="set-phase"][data-phase="${phase}"]`);
-	await button.evaluate((el) => el.addEventListener('click', () => ((window as unknown as { __clickedAt: number }).__clickedAt = performance.timeOrigin + performance.now()), { once: true, capture: true }));
+	await button.evaluate((el) =>
+		el.addEventListener('click', () => ((window as unknown as { __clickedAt: number }).__clickedAt = performance.timeOrigin + performance.now()), {
+			once: true,
+			capture: true
+		})
+	);
 	await button.click();
 	return leader.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
 }
@@ -176,7 +183,9 @@ const silenced: number[] = [];
 try {
 	console.log(`bench:media: ${ROUNDS} rounds per group (real LiveKit ${livekit.env.LIVEKIT_URL}, Chromium's fake camera and microphone, ${GROUPS})\n`);
 	for (const { size, cameras } of SIZES) {
-		const created = await (await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Bench ${size}` }) })).json();
+		const created = await (
+			await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Bench ${size}` }) })
+		).json();
 		const links = created.links as Record<string, string>;
 		const pages: Page[] = [];
 		const names = ['Lea Leader', 'Pia Presenter', ...Array.from({ length: size - 2 }, (_, i) => `Member ${i + 1}`)];
@@ -237,7 +246,9 @@ try {
 		if (never) console.log(`  ✗ ${never} of ${ROUNDS * receivers.length} returns never heard within 30 s`);
 		if (cameras) line('Enter the room → first decoded remote frame', firstFrame, 2000);
 		console.log(`  livekit-server: ${(((lk.cpu - cpuStart.lk.cpu) / seconds) * 100).toFixed(0)}% of one core, ${lk.rssMb.toFixed(0)} MB resident`);
-		console.log(`  browser, per person: ${((((br.cpu - cpuStart.browser.cpu) / seconds) * 100) / size).toFixed(0)}% of one core, ${(br.rssMb / size).toFixed(0)} MB resident\n`);
+		console.log(
+			`  browser, per person: ${((((br.cpu - cpuStart.browser.cpu) / seconds) * 100) / size).toFixed(0)}% of one core, ${(br.rssMb / size).toFixed(0)} MB resident\n`
+		);
 		silenced.push(...off);
 		for (const page of pages) await page.context().close();
 	}

@@ -21,7 +21,11 @@ export interface ProbedServer {
 
 /** Forks a probed server (`server-ours.ts` or `server-bare.ts`) and waits until it listens. */
 export async function startProbedServer(file: URL, env: Record<string, string> = {}): Promise<ProbedServer> {
-	const child: ChildProcess = fork(fileURLToPath(file), [], { execArgv: [...NODE_FLAGS, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+	const child: ChildProcess = fork(fileURLToPath(file), [], {
+		execArgv: [...NODE_FLAGS, '--import', 'tsx'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		env: { ...process.env, ...env }
+	});
 	const port = await new Promise<number>((resolve, reject) => {
 		child.once('message', (m: { type: string; port: number }) => (m.type === 'ready' ? resolve(m.port) : reject(new Error('unexpected'))));
 		child.once('exit', (code) => reject(new Error(`server exited ${code}`)));

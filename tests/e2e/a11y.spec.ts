@@ -11,9 +11,15 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 	const { violations } = await new AxeBuilder({ page }).analyze();
 	const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 	const report = bad
-		.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}  ${n.failureSummary?.split('\n').join(' ') ?? ''}`).join('\n')}`)
+		.map(
+			(v) =>
+				`- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}  ${n.failureSummary?.split('\n').join(' ') ?? ''}`).join('\n')}`
+		)
 		.join('\n');
-	expect(bad.map((v) => v.id), `serious/critical axe violations on ${screen}:\n${report}`).toEqual([]);
+	expect(
+		bad.map((v) => v.id),
+		`serious/critical axe violations on ${screen}:\n${report}`
+	).toEqual([]);
 }
 
 test('every screen has no serious or critical accessibility violation', async ({ browser }) => {

@@ -14,7 +14,13 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	const bodies: Promise<void>[] = [];
 	organiserContext.on('request', (r) => traffic.push(`${r.url()} ${r.postData() ?? ''}`));
 	organiserContext.on('response', (r) => {
-		if (new URL(r.url()).pathname.startsWith('/api/')) bodies.push(r.text().then((text) => void traffic.push(text), () => undefined));
+		if (new URL(r.url()).pathname.startsWith('/api/'))
+			bodies.push(
+				r.text().then(
+					(text) => void traffic.push(text),
+					() => undefined
+				)
+			);
 	});
 	// The overview socket's frames, both ways, too.
 	organiserContext.on('page', (page) =>
@@ -42,7 +48,8 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	await expect(groups.first()).toContainText('Astrid');
 	// Session times are shown in the conference's zone, whatever the organiser's own.
 	await expect(groups.first()).toContainText('9:00');
-	const link = async (index: number, role: string) => (await groups.nth(index).locator(`[data-testid="handout-link"][data-role="${role}"]`).getAttribute('data-url'))!;
+	const link = async (index: number, role: string) =>
+		(await groups.nth(index).locator(`[data-testid="handout-link"][data-role="${role}"]`).getAttribute('data-url'))!;
 	const groupId = async (index: number) => (await groups.nth(index).getAttribute('data-group-id'))!;
 	const row = async (index: number) => organiser.locator(`[data-testid="overview-group"][data-group-id="${await groupId(index)}"]`);
 
@@ -62,8 +69,15 @@ test('an organiser runs three groups from the overview', async ({ browser }) => 
 	expect(keyOf(await link(0, 'member')), 'the same keys after a reload').toBe(keys[0]);
 	await Promise.all(bodies);
 	expect(traffic.length).toBeGreaterThan(5);
-	expect(traffic.some((t) => t.includes('"type":"overview"')), 'overview frames were recorded').toBe(true);
-	for (const secretPart of [secret, ...keys]) expect(traffic.filter((t) => t.includes(secretPart)), 'traffic carrying a media key').toEqual([]);
+	expect(
+		traffic.some((t) => t.includes('"type":"overview"')),
+		'overview frames were recorded'
+	).toBe(true);
+	for (const secretPart of [secret, ...keys])
+		expect(
+			traffic.filter((t) => t.includes(secretPart)),
+			'traffic carrying a media key'
+		).toEqual([]);
 
 	// Hand-outs: the CSV has all twelve links; the calendar file has both sessions in UTC.
 	const csvDownload = organiser.waitForEvent('download');

@@ -185,9 +185,7 @@ export async function expectAllAgree(people: (Page | Person)[], want: Agreement)
 		const listening = page.locator('[data-testid="participant"][data-listening="true"]');
 		await expect(presenting, `${where}: presenter entries`).toHaveCount(want.presenter ? 1 : 0);
 		await expect(listening, `${where}: listening entries`).toHaveCount(want.presenter && want.listening ? 1 : 0);
-		await expect(page.locator('[data-testid="participant"][data-presenter="false"]'), `${where}: others`).toHaveCount(
-			names.length - (want.presenter ? 1 : 0)
-		);
+		await expect(page.locator('[data-testid="participant"][data-presenter="false"]'), `${where}: others`).toHaveCount(names.length - (want.presenter ? 1 : 0));
 		if (want.presenter) {
 			const entry = participant(page, want.presenter);
 			await expect(entry, `${where}: presenter`).toHaveAttribute('data-presenter', 'true');

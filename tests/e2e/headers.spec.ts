@@ -49,13 +49,19 @@ test('every response carries the security headers; pages run only their own hash
 		const scripts = csp.get('script-src') ?? [];
 		expect(scripts[0], `script-src on the ${what}`).toBe("'self'");
 		// Only hashes besides 'self': no 'unsafe-inline', no 'unsafe-eval', no other origin.
-		expect(scripts.slice(1).every((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)), `script-src on the ${what}: ${scripts.join(' ')}`).toBe(true);
+		expect(
+			scripts.slice(1).every((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)),
+			`script-src on the ${what}: ${scripts.join(' ')}`
+		).toBe(true);
 		expect(csp.get('connect-src'), `connect-src on the ${what}`).toEqual(["'self'"]);
 		// No inline style either: only SvelteKit's own two fixed style attributes, by hash.
 		expect(csp.get('style-src'), `style-src on the ${what}`).toEqual(["'self'"]);
 		const attributes = csp.get('style-src-attr') ?? [];
 		expect(attributes[0], `style-src-attr on the ${what}`).toBe("'unsafe-hashes'");
-		expect(attributes.slice(1).map((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)), `style-src-attr on the ${what}: ${attributes.join(' ')}`).toEqual([true, true]);
+		expect(
+			attributes.slice(1).map((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)),
+			`style-src-attr on the ${what}: ${attributes.join(' ')}`
+		).toEqual([true, true]);
 		expect(csp.get('object-src')).toEqual(["'none'"]);
 	}
 	// Everything that is not a page gets the strictest policy.
@@ -84,13 +90,21 @@ test('the pages keep their own few styles under the strict policy, and nothing i
 	});
 	await page.goto(baseUrl() + '/');
 	// The app shell's `display: contents` applies (a refused style attribute would leave a block).
-	expect(await page.locator('body > div').first().evaluate((el) => getComputedStyle(el).display)).toBe('contents');
+	expect(
+		await page
+			.locator('body > div')
+			.first()
+			.evaluate((el) => getComputedStyle(el).display)
+	).toBe('contents');
 	// A navigation inside the app brings SvelteKit's route announcer, visually hidden by its
 	// own style attribute: allowed by hash, so it stays a 1px box instead of showing its text.
 	await page.getByTestId('conference-link').click();
 	await expect(page.getByTestId('conference-name')).toBeVisible();
 	const announcer = page.locator('#svelte-announcer');
 	await expect(announcer).toHaveCount(1);
-	expect(await announcer.evaluate((el) => ({ position: getComputedStyle(el).position, width: getComputedStyle(el).width }))).toEqual({ position: 'absolute', width: '1px' });
+	expect(await announcer.evaluate((el) => ({ position: getComputedStyle(el).position, width: getComputedStyle(el).width }))).toEqual({
+		position: 'absolute',
+		width: '1px'
+	});
 	expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
 });

@@ -202,7 +202,9 @@ test('a flooded lobby: every copy of a name is marked new, and one confirmed cli
 	await closeAll([leader, ...copies]);
 });
 
-test('a leaked member link: the leader replaces it from the room; the copies are sent away, the old link opens a clear page, the new one (with its QR code) brings the real member in', async ({ browser }) => {
+test('a leaked member link: the leader replaces it from the room; the copies are sent away, the old link opens a clear page, the new one (with its QR code) brings the real member in', async ({
+	browser
+}) => {
 	const { links, context: creatorContext } = await createGroup(browser, 'Leak Group');
 	await creatorContext.close();
 	const leader = await joinAs(browser, links.leader, 'Lars Leader', { viewport: { width: 1366, height: 768 } });

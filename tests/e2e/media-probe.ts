@@ -107,7 +107,10 @@ export async function recordPeerConnections(context: BrowserContext): Promise<vo
 
 /** How many microphone (or camera) captures the page holds open now. */
 export function liveCaptures(page: Page, kind: 'audio' | 'video'): Promise<number> {
-	return page.evaluate((kind) => (window as unknown as { __captured: MediaStreamTrack[] }).__captured.filter((t) => t.kind === kind && t.readyState === 'live').length, kind);
+	return page.evaluate(
+		(kind) => (window as unknown as { __captured: MediaStreamTrack[] }).__captured.filter((t) => t.kind === kind && t.readyState === 'live').length,
+		kind
+	);
 }
 
 /**
@@ -165,10 +168,17 @@ export async function expectSeesAndHears(page: Page, from: string, what: { video
 		const r = last[from] ?? none;
 		return (what.video === false || r.framesDecoded > 0) && (what.audio === false || (r.audioBytes > 0 && r.audioEnergy > 0));
 	};
-	await expect.poll(ok, { timeout: 20_000, intervals: [250] }).toBe(true).catch(async (error: Error) => {
-		const pcs = await page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => `${pc.connectionState}/${pc.iceConnectionState}`));
-		throw new Error(`${page.url().split('#')[0]} does not see and hear ${from}: last 500 ms ${JSON.stringify(last)}; peer connections ${pcs.join(', ')}\n${error.message}`);
-	});
+	await expect
+		.poll(ok, { timeout: 20_000, intervals: [250] })
+		.toBe(true)
+		.catch(async (error: Error) => {
+			const pcs = await page.evaluate(() =>
+				(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => `${pc.connectionState}/${pc.iceConnectionState}`)
+			);
+			throw new Error(
+				`${page.url().split('#')[0]} does not see and hear ${from}: last 500 ms ${JSON.stringify(last)}; peer connections ${pcs.join(', ')}\n${error.message}`
+			);
+		});
 }
 
 /**
@@ -178,7 +188,9 @@ export async function expectSeesAndHears(page: Page, from: string, what: { video
 export async function expectNothingFrom(page: Page, from: string, kind: 'audio' | 'video', holdMs = 2000): Promise<void> {
 	await showTile(page, from);
 	const amount = (r: Received | undefined) => (kind === 'audio' ? (r?.audioBytes ?? 0) : (r?.framesDecoded ?? 0));
-	await expect.poll(async () => amount((await arrivingDuring(page, 300))[from]), { message: `${kind} from ${from} stops arriving`, timeout: 10_000, intervals: [0] }).toBe(0);
+	await expect
+		.poll(async () => amount((await arrivingDuring(page, 300))[from]), { message: `${kind} from ${from} stops arriving`, timeout: 10_000, intervals: [0] })
+		.toBe(0);
 	const held = await arrivingDuring(page, holdMs);
 	expect(amount(held[from]), `no ${kind} from ${from} for ${holdMs} ms`).toBe(0);
 	// Nor, in the same time, anything the page could not attribute to a person.
@@ -242,7 +254,11 @@ export async function armPublishBypass(page: Page): Promise<void> {
  */
 export async function publishBypassingTheApp(page: Page, source: 'microphone' | 'camera' | 'microphone-as-camera'): Promise<void> {
 	await page.evaluate((what) => {
-		type Lp = { setMicrophoneEnabled(on: boolean): Promise<unknown>; setCameraEnabled(on: boolean): Promise<unknown>; publishTrack(t: MediaStreamTrack, o: object): Promise<unknown> };
+		type Lp = {
+			setMicrophoneEnabled(on: boolean): Promise<unknown>;
+			setCameraEnabled(on: boolean): Promise<unknown>;
+			publishTrack(t: MediaStreamTrack, o: object): Promise<unknown>;
+		};
 		const w = window as unknown as { __lp?: Lp; __bypass?: boolean; __attack?: Promise<string> };
 		if (!w.__lp) throw new Error('no LocalParticipant captured: was armPublishBypass called before entering video?');
 		w.__bypass = true;
@@ -252,7 +268,9 @@ export async function publishBypassingTheApp(page: Page, source: 'microphone' | 
 				? lp.setMicrophoneEnabled(true)
 				: what === 'camera'
 					? lp.setCameraEnabled(true)
-					: navigator.mediaDevices.getUserMedia({ audio: true }).then((stream) => lp.publishTrack(stream.getAudioTracks()[0]!, { source: 'camera', name: 'camera' }));
+					: navigator.mediaDevices
+							.getUserMedia({ audio: true })
+							.then((stream) => lp.publishTrack(stream.getAudioTracks()[0]!, { source: 'camera', name: 'camera' }));
 		w.__attack = call.then(
 			() => 'published',
 			(error: Error) => `refused: ${error.message}`
@@ -286,7 +304,8 @@ export async function joinWithToken(page: Page, grant: { url: string; token: str
 				const mod = (await import(/* @vite-ignore */ `/${chunk}`)) as Record<string, unknown>;
 				for (const value of Object.values(mod)) {
 					// livekit-client's Room: the one class with the static getLocalDevices and a hasE2EESetup getter.
-					if (typeof value !== 'function' || !Object.hasOwn(value, 'getLocalDevices') || !Object.getOwnPropertyDescriptor(value.prototype, 'hasE2EESetup')) continue;
+					if (typeof value !== 'function' || !Object.hasOwn(value, 'getLocalDevices') || !Object.getOwnPropertyDescriptor(value.prototype, 'hasE2EESetup'))
+						continue;
 					const room = new (value as new () => { connect(u: string, t: string): Promise<void>; on(e: string, f: (reason: number) => void): void })();
 					let disconnected: number | null = null;
 					room.on('disconnected', (reason) => (disconnected = reason ?? -1));

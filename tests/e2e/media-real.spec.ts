@@ -76,7 +76,9 @@ async function enterVideo(page: Page): Promise<void> {
 	await expect(page.getByTestId('e2ee-status')).toHaveAttribute('data-encrypted', 'true', { timeout: 20_000 });
 }
 
-test('a leader, two members and an observer: every browser decodes every publisher’s video and hears their voice, end-to-end encrypted', async ({ browser }) => {
+test('a leader, two members and an observer: every browser decodes every publisher’s video and hears their voice, end-to-end encrypted', async ({
+	browser
+}) => {
 	const group = await createGroup('Media group');
 	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
 	const anna = await joinWithMedia(browser, group.links.member, 'Anna Member');
@@ -128,7 +130,9 @@ async function publishedSources(groupId: string, identity: string): Promise<numb
 	return person.tracks.map((t) => t.source).sort();
 }
 
-test('the presenter’s silence: closed by the media server for every listener, refused even past the app, and back by itself at return, twice; the camera too when the group asks', async ({ browser }) => {
+test('the presenter’s silence: closed by the media server for every listener, refused even past the app, and back by itself at return, twice; the camera too when the group asks', async ({
+	browser
+}) => {
 	const group = await createGroup('Silence group');
 	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
 	const pia = await joinWithMedia(browser, group.links.member, 'Pia Presenter');
@@ -190,12 +194,19 @@ test('encryption is real: a link with another media key decodes no frame and say
 	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
 	const anna = await joinWithMedia(browser, group.links.member, 'Anna Member');
 	// The member link with a different, well-formed key in its fragment.
-	const other = group.links.member.replace(/([#&]k=)[^&]+/, (_, prefix: string) => prefix + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'));
+	const other = group.links.member.replace(
+		/([#&]k=)[^&]+/,
+		(_, prefix: string) => prefix + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')
+	);
 	expect(other).not.toBe(group.links.member);
 	const eve = await joinWithMedia(browser, other, 'Eve Wrongkey');
 	for (const name of ['Anna Member', 'Eve Wrongkey']) await admit(leader.page, name);
 	for (const person of [leader, anna, eve]) await enterVideo(person.page);
-	const ids = { lea: await participantId(leader.page, 'Lea Leader'), anna: await participantId(leader.page, 'Anna Member'), eve: await participantId(leader.page, 'Eve Wrongkey') };
+	const ids = {
+		lea: await participantId(leader.page, 'Lea Leader'),
+		anna: await participantId(leader.page, 'Anna Member'),
+		eve: await participantId(leader.page, 'Eve Wrongkey')
+	};
 
 	// Leader and Anna share the key: they see and hear each other.
 	await expectSeesAndHears(leader.page, ids.anna);
@@ -209,11 +220,15 @@ test('encryption is real: a link with another media key decodes no frame and say
 	expect(atEve[ids.lea]?.audioEnergy ?? 0, 'no sound decoded from the leader').toBe(0);
 	// The others cannot read Eve either, and are told on her tile only.
 	await expectNothingFrom(leader.page, ids.eve, 'video');
-	await expect(leader.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Eve Wrongkey')} [data-testid="tile-undecryptable"]`)).toBeVisible({ timeout: 20_000 });
+	await expect(leader.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Eve Wrongkey')} [data-testid="tile-undecryptable"]`)).toBeVisible({
+		timeout: 20_000
+	});
 	await expect(leader.page.getByTestId('e2ee-key-mismatch')).toHaveCount(0);
 });
 
-test('an observer cannot publish even through livekit-client; a leader’s mute silences a member who may unmute; webhooks drive "in video"; removal and the end reach the media room, and an old token brings nothing back', async ({ browser }) => {
+test('an observer cannot publish even through livekit-client; a leader’s mute silences a member who may unmute; webhooks drive "in video"; removal and the end reach the media room, and an old token brings nothing back', async ({
+	browser
+}) => {
 	const group = await createGroup('Rights group');
 	const room = `balint-${group.id}`;
 	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
@@ -222,7 +237,11 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	for (const name of ['Mia Member', 'Olle Observer']) await admit(leader.page, name);
 	await armPublishBypass(olle.page);
 	for (const person of [leader, mia, olle]) await enterVideo(person.page);
-	const ids = { lea: await participantId(leader.page, 'Lea Leader'), mia: await participantId(leader.page, 'Mia Member'), olle: await participantId(leader.page, 'Olle Observer') };
+	const ids = {
+		lea: await participantId(leader.page, 'Lea Leader'),
+		mia: await participantId(leader.page, 'Mia Member'),
+		olle: await participantId(leader.page, 'Olle Observer')
+	};
 
 	// LiveKit's webhooks tell the app who is in the media room: the roster says "in video".
 	for (const name of ['Lea Leader', 'Mia Member', 'Olle Observer']) await expect(participant(leader.page, name).getByTestId('in-video')).toBeVisible();
@@ -255,7 +274,9 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	await expect
 		.poll(async () => (moved = (await livekit.rooms.listRooms()).map((r) => r.name).find((name) => name.startsWith(`${room}.`)) ?? ''), { timeout: 20_000 })
 		.toMatch(/\.[A-Za-z0-9_-]{8}$/);
-	await expect.poll(async () => (await livekit.rooms.listParticipants(moved).catch(() => [])).map((p) => p.identity).sort(), { timeout: 20_000 }).toEqual([ids.lea, ids.olle].sort());
+	await expect
+		.poll(async () => (await livekit.rooms.listParticipants(moved).catch(() => [])).map((p) => p.identity).sort(), { timeout: 20_000 })
+		.toEqual([ids.lea, ids.olle].sort());
 	await expectSeesAndHears(olle.page, ids.lea);
 	for (const name of ['Lea Leader', 'Olle Observer']) await expect(participant(leader.page, name).getByTestId('in-video')).toBeVisible();
 	await expect(participant(leader.page, 'Mia Member')).toHaveCount(0);
@@ -276,14 +297,20 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	expect((await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(moved);
 });
 
-test('LiveKit killed mid-reflection and started again: everyone is back in video by themselves, the presenter silent from the first moment, the session untouched', async ({ browser }) => {
+test('LiveKit killed mid-reflection and started again: everyone is back in video by themselves, the presenter silent from the first moment, the session untouched', async ({
+	browser
+}) => {
 	const group = await createGroup('Restart group');
 	const leader = await joinWithMedia(browser, group.links.leader, 'Lea Leader');
 	const pia = await joinWithMedia(browser, group.links.member, 'Pia Presenter');
 	const bo = await joinWithMedia(browser, group.links.member, 'Bo Member');
 	for (const name of ['Pia Presenter', 'Bo Member']) await admit(leader.page, name);
 	for (const person of [leader, pia, bo]) await enterVideo(person.page);
-	const ids = { lea: await participantId(bo.page, 'Lea Leader'), pia: await participantId(leader.page, 'Pia Presenter'), bo: await participantId(leader.page, 'Bo Member') };
+	const ids = {
+		lea: await participantId(bo.page, 'Lea Leader'),
+		pia: await participantId(leader.page, 'Pia Presenter'),
+		bo: await participantId(leader.page, 'Bo Member')
+	};
 	await participant(leader.page, 'Pia Presenter').getByTestId('make-presenter').click();
 	await setPhase(leader.page, 'reflection');
 	for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');
@@ -314,7 +341,10 @@ test('LiveKit killed mid-reflection and started again: everyone is back in video
 			{ message: 'everyone back in video', timeout: 60_000, intervals: [0] }
 		)
 		.toBe(true);
-	expect(heardPia.filter((bytes) => bytes > 0), 'audio from the listening presenter at any moment').toEqual([]);
+	expect(
+		heardPia.filter((bytes) => bytes > 0),
+		'audio from the listening presenter at any moment'
+	).toEqual([]);
 	// The room says "reconnecting" no longer once media is back.
 	for (const person of [leader, pia, bo]) await expect(person.page.getByTestId('gallery')).toHaveAttribute('aria-busy', 'false');
 	// Her picture is back, her voice is not.
@@ -329,7 +359,10 @@ test('LiveKit killed mid-reflection and started again: everyone is back in video
 	for (const l of [leader, bo]) await expectSeesAndHears(l.page, ids.pia);
 });
 
-test('the listening presenter’s network cut for 15 s and restored: her picture and the others’ media come back by themselves, her voice never, the session untouched', async ({ browser, playwright }) => {
+test('the listening presenter’s network cut for 15 s and restored: her picture and the others’ media come back by themselves, her voice never, the session untouched', async ({
+	browser,
+	playwright
+}) => {
 	// A 15 s cut, then up to a minute to come back: more than the default test time on a busy machine.
 	test.setTimeout(180_000);
 	const group = await createGroup('Cut group');
@@ -344,7 +377,11 @@ test('the listening presenter’s network cut for 15 s and restored: her picture
 	try {
 		for (const name of ['Bo Member', 'Pia Presenter']) await admit(leader.page, name);
 		for (const person of [leader, bo, pia]) await enterVideo(person.page);
-		const ids = { lea: await participantId(bo.page, 'Lea Leader'), bo: await participantId(leader.page, 'Bo Member'), pia: await participantId(leader.page, 'Pia Presenter') };
+		const ids = {
+			lea: await participantId(bo.page, 'Lea Leader'),
+			bo: await participantId(leader.page, 'Bo Member'),
+			pia: await participantId(leader.page, 'Pia Presenter')
+		};
 		await participant(leader.page, 'Pia Presenter').getByTestId('make-presenter').click();
 		await setPhase(leader.page, 'reflection');
 		for (const l of [leader, bo]) {
@@ -380,7 +417,10 @@ test('the listening presenter’s network cut for 15 s and restored: her picture
 				{ message: 'media back after the cut', timeout: 60_000, intervals: [0] }
 			)
 			.toBe(true);
-		expect(heardPia.filter((bytes) => bytes > 0), 'audio from the listening presenter at any moment').toEqual([]);
+		expect(
+			heardPia.filter((bytes) => bytes > 0),
+			'audio from the listening presenter at any moment'
+		).toEqual([]);
 		for (const other of [ids.lea, ids.bo]) await expectSeesAndHears(pia.page, other);
 		for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');
 		for (const person of [leader, bo, pia]) {
@@ -395,7 +435,9 @@ test('the listening presenter’s network cut for 15 s and restored: her picture
 	}
 });
 
-test('npm start’s own LiveKit: video on with no set-up, and after a session with distinctive names, neither LiveKit’s output nor any file holds a name', async ({ browser }) => {
+test('npm start’s own LiveKit: video on with no set-up, and after a session with distinctive names, neither LiveKit’s output nor any file holds a name', async ({
+	browser
+}) => {
 	const GROUP = 'Cinnabar Lantern Fellowship';
 	const NAMES = ['Ottoline Wexbridge', 'Thaddeus Quorndon'];
 	const started = Date.now();
@@ -404,7 +446,11 @@ test('npm start’s own LiveKit: video on with no set-up, and after a session wi
 	const own = await startServer({ DATA_DIR: ownData, VIDEO: 'on', LIVEKIT_PORT: String(await freeLiveKitPorts()) });
 	try {
 		expect(own.output()).toContain('Video: on');
-		const response = await fetch(`${own.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: GROUP }) });
+		const response = await fetch(`${own.url}/api/groups`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name: GROUP })
+		});
 		const { links } = (await response.json()) as { links: Links };
 		const leader = await joinWithMedia(browser, links.leader, NAMES[0]!);
 		const member = await joinWithMedia(browser, links.member, NAMES[1]!);

@@ -57,21 +57,33 @@ test('no name, group name or token is left in server output, files or browser pr
 		await server.stop();
 
 		const secrets = [GROUP, ...NAMES, ...tokens];
-		expect(secrets.filter((s) => server.output().includes(s)), 'server output').toEqual([]);
+		expect(
+			secrets.filter((s) => server.output().includes(s)),
+			'server output'
+		).toEqual([]);
 		expect(readdirSync(dataDir), 'the data folder holds only the signing key').toEqual(['link-signing-key']);
 		expect(containing(filesUnder(dataDir), secrets)).toEqual([]);
 		const written = filesUnder(process.cwd(), started, /^(node_modules|\.git|test-results|playwright-report|\.svelte-kit|build)(\/|$)/);
-		expect(containing(written, secrets).map((f) => relative(process.cwd(), f)), 'files written in the project folder').toEqual([]);
+		expect(
+			containing(written, secrets).map((f) => relative(process.cwd(), f)),
+			'files written in the project folder'
+		).toEqual([]);
 		for (const profile of profiles) {
 			const files = filesUnder(profile);
 			expect(files.length, 'the profile was written to disk').toBeGreaterThan(0);
 			// Names and the group name appear nowhere: not in storage, cache, autofill or history titles.
-			expect(containing(files, [GROUP, ...NAMES]).map((f) => relative(profile, f)), 'names in the browser profile').toEqual([]);
+			expect(
+				containing(files, [GROUP, ...NAMES]).map((f) => relative(profile, f)),
+				'names in the browser profile'
+			).toEqual([]);
 			// A link's token is where any visited link is: the browser's own record of
 			// navigation. Nowhere else (cookies, storage, IndexedDB, cache).
 			const navigation = /^Default\/(History|Favicons|Sessions\/|Visited Links)|^segmentation_platform\//;
 			const withTokens = containing(files, tokens).map((f) => relative(profile, f));
-			expect(withTokens.filter((f) => !navigation.test(f)), 'tokens outside the navigation history').toEqual([]);
+			expect(
+				withTokens.filter((f) => !navigation.test(f)),
+				'tokens outside the navigation history'
+			).toEqual([]);
 		}
 	} finally {
 		for (const c of contexts) await c.close();

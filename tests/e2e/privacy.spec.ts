@@ -31,7 +31,9 @@ async function recordedContext(browser: Browser, log: Recorded): Promise<Browser
 			request
 				.allHeaders()
 				.catch(() => request.headers())
-				.then((headers) => void log.requests.push({ url: request.url(), referer: headers['referer'], cookie: headers['cookie'], body: request.postData() ?? '' }))
+				.then(
+					(headers) => void log.requests.push({ url: request.url(), referer: headers['referer'], cookie: headers['cookie'], body: request.postData() ?? '' })
+				)
 		);
 	});
 	context.on('page', (page) => page.on('websocket', (ws) => log.sockets.push(ws.url())));
@@ -148,15 +150,30 @@ test('no trace in browser storage, no third-party request, no names in the serve
 	expect(log.sockets.length, 'WebSockets were recorded').toBeGreaterThanOrEqual(3);
 	for (const url of log.sockets) expect(new URL(url).host, `WebSocket ${url}`).toBe(new URL(origin).host);
 	// No cookie and no Referer on any request; the links' secret never travels in a URL.
-	expect(log.requests.filter((r) => !!r.cookie), 'requests with a Cookie header').toEqual([]);
-	expect(log.requests.filter((r) => !!r.referer), 'requests with a Referer header').toEqual([]);
+	expect(
+		log.requests.filter((r) => !!r.cookie),
+		'requests with a Cookie header'
+	).toEqual([]);
+	expect(
+		log.requests.filter((r) => !!r.referer),
+		'requests with a Referer header'
+	).toEqual([]);
 	const secretsInLinks = Object.values(links).map((l) => new URLSearchParams(new URL(l).hash.slice(1)));
 	for (const params of secretsInLinks) {
 		// The media key is made in the creator's browser and never sent, not even to create the group.
-		expect(log.requests.filter((r) => r.body.includes(params.get('k')!)).map((r) => r.url), 'requests carrying the media key').toEqual([]);
+		expect(
+			log.requests.filter((r) => r.body.includes(params.get('k')!)).map((r) => r.url),
+			'requests carrying the media key'
+		).toEqual([]);
 		for (const secret of [params.get('t')!, params.get('k')!]) {
-			expect(log.requests.filter((r) => r.url.includes(secret)).map((r) => r.url), 'URLs carrying a link secret').toEqual([]);
-			expect(log.sockets.filter((url) => url.includes(secret)), 'WebSocket URLs carrying a link secret').toEqual([]);
+			expect(
+				log.requests.filter((r) => r.url.includes(secret)).map((r) => r.url),
+				'URLs carrying a link secret'
+			).toEqual([]);
+			expect(
+				log.sockets.filter((url) => url.includes(secret)),
+				'WebSocket URLs carrying a link secret'
+			).toEqual([]);
 		}
 	}
 

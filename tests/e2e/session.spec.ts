@@ -359,7 +359,9 @@ test('a member whose page cannot reach the server is told so, in the lobby too, 
 	// The server cannot be reached for tickets: the page keeps trying and says so.
 	await page.route('**/api/tickets', (route) => route.abort('internetdisconnected'));
 	await joinOnPage(page, null, ANNA);
-	await expect(page.getByTestId('still-trying')).toHaveText('Still trying to reach the server. Check your internet connection; this page keeps trying by itself.');
+	await expect(page.getByTestId('still-trying')).toHaveText(
+		'Still trying to reach the server. Check your internet connection; this page keeps trying by itself.'
+	);
 	await page.unroute('**/api/tickets');
 	await expect(page.getByTestId('lobby-waiting')).toBeVisible();
 	await expect(page.getByTestId('still-trying')).toHaveCount(0);

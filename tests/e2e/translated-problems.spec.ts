@@ -183,7 +183,11 @@ test('the group form checks the planned length and speaks German', async ({ brow
 	await minutes.fill('75');
 	await expect(problem).toHaveCount(0);
 	await page.route('**/api/groups', (route) =>
-		route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'busy', message: 'The server is busy. Try again in a moment.' } }) })
+		route.fulfill({
+			status: 503,
+			contentType: 'application/json',
+			body: JSON.stringify({ error: { code: 'busy', message: 'The server is busy. Try again in a moment.' } })
+		})
 	);
 	await page.getByTestId('create-group').click();
 	const refused = page.getByTestId('create-problem');
@@ -211,7 +215,11 @@ test('a conference’s hand-out gives session lengths in German', async ({ brows
 
 	// The server's refusal, translated (here: the organiser key it asks for).
 	await page.route('**/api/conferences', (route) =>
-		route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'organiser-key-required', message: 'Creating groups needs the organiser key.' } }) })
+		route.fulfill({
+			status: 401,
+			contentType: 'application/json',
+			body: JSON.stringify({ error: { code: 'organiser-key-required', message: 'Creating groups needs the organiser key.' } })
+		})
 	);
 	await page.getByTestId('create-conference').click();
 	const refused = page.getByTestId('create-problem');
@@ -258,9 +266,17 @@ test('the conference form says what is missing in German, field by field, and se
 	await page.getByTestId('session-minutes').first().fill('5');
 	await page.getByTestId('members-per-group').fill('17');
 	await create.click();
-	await expect(problems).toHaveText([text(de, 'planned_minutes_invalid', { min: 15, max: 600 }), de.groups_required!, text(de, 'members_per_group_invalid', { min: 1, max: 16 })]);
+	await expect(problems).toHaveText([
+		text(de, 'planned_minutes_invalid', { min: 15, max: 600 }),
+		de.groups_required!,
+		text(de, 'members_per_group_invalid', { min: 1, max: 16 })
+	]);
 	await expect(page.getByTestId('session-minutes').first()).toBeFocused();
-	for (const [field, value] of [['session-minutes', '90'], ['members-per-group', '8']] as const) await page.getByTestId(field).first().fill(value);
+	for (const [field, value] of [
+		['session-minutes', '90'],
+		['members-per-group', '8']
+	] as const)
+		await page.getByTestId(field).first().fill(value);
 	await page.getByTestId('conference-groups').fill('Gruppe Nord: Astrid');
 	await expect(problems).toHaveCount(0);
 	expect(posts, 'nothing is sent while the form is wrong').toEqual([]);
@@ -268,7 +284,7 @@ test('the conference form says what is missing in German, field by field, and se
 
 	await create.click();
 	await expect(page.getByTestId('handout-group')).toHaveCount(1);
-	expect(posts.map((p) => (JSON.parse(p) as { membersPerGroup: number; sessions: { minutes: number }[] }))).toEqual([
+	expect(posts.map((p) => JSON.parse(p) as { membersPerGroup: number; sessions: { minutes: number }[] })).toEqual([
 		expect.objectContaining({ membersPerGroup: 8, sessions: [expect.objectContaining({ minutes: 90 })] })
 	]);
 	expect(errors).toEqual([]);

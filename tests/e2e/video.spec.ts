@@ -96,7 +96,10 @@ const setMediaProblem = (page: Page, problem: MediaProblem | null) =>
 const capturing = (page: Page) =>
 	page.evaluate(() => {
 		const live = (window as unknown as { __media: MediaProbe }).__media.streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live');
-		return { audio: live.filter((t) => t.kind === 'audio').map((t) => t.getSettings().deviceId), video: live.filter((t) => t.kind === 'video').map((t) => t.getSettings().deviceId) };
+		return {
+			audio: live.filter((t) => t.kind === 'audio').map((t) => t.getSettings().deviceId),
+			video: live.filter((t) => t.kind === 'video').map((t) => t.getSettings().deviceId)
+		};
 	});
 
 /**
@@ -195,7 +198,10 @@ test.describe('with video configured', () => {
 		// the page's CSP lets the media server's origin through, and nothing else.
 		const room = `balint-${group.id}`;
 		await expect.poll(() => new Set(fake.signalling.map((s) => s.identity)).size, 'people who reached signalling').toBe(2);
-		expect(fake.signalling.filter((s) => s.room !== room), 'signalling for another room').toEqual([]);
+		expect(
+			fake.signalling.filter((s) => s.room !== room),
+			'signalling for another room'
+		).toEqual([]);
 		expect(blocked, 'requests blocked by the CSP').toEqual([]);
 		expect(loadedLivekit().length, 'livekit-client once in the room').toBeGreaterThan(0);
 		for (const page of [leader, member]) {
@@ -248,7 +254,10 @@ test.describe('with video configured', () => {
 		await leader.context().close();
 	});
 
-	test('pre-join: the level meter follows the fake microphone, the pickers list the fake devices, and a person may enter with both off', async ({ browser, request }) => {
+	test('pre-join: the level meter follows the fake microphone, the pickers list the fake devices, and a person may enter with both off', async ({
+		browser,
+		request
+	}) => {
 		const created = await request.post(`${server.url}/api/groups`, { data: { name: 'Pre-join group' } });
 		const { links } = (await created.json()) as Created;
 		const leader = await joinAs(browser, links.leader, 'Pia Leader');
@@ -273,7 +282,10 @@ test.describe('with video configured', () => {
 		const microphones = await reported('audioinput');
 		expect(cameras.length, 'fake cameras').toBeGreaterThan(0);
 		expect(microphones.length, 'fake microphones').toBeGreaterThan(1);
-		expect([...cameras, ...microphones].every((label) => label !== ''), 'device names (permission granted)').toBe(true);
+		expect(
+			[...cameras, ...microphones].every((label) => label !== ''),
+			'device names (permission granted)'
+		).toBe(true);
 		await expect.poll(() => listed('camera-select')).toEqual(cameras);
 		await expect.poll(() => listed('mic-select')).toEqual(microphones);
 		const inUse = await capturing(member);
@@ -393,7 +405,10 @@ test.describe('with video configured', () => {
 		for (const page of [leader, member]) await page.context().close();
 	});
 
-	test('equal gallery: leader, two members and an observer each see four equal tiles with name and role; only a leader mutes, and only members', async ({ browser, request }) => {
+	test('equal gallery: leader, two members and an observer each see four equal tiles with name and role; only a leader mutes, and only members', async ({
+		browser,
+		request
+	}) => {
 		const created = await request.post(`${server.url}/api/groups`, { data: { name: 'Gallery group' } });
 		const { group, links } = (await created.json()) as Created;
 		const people = [
@@ -468,13 +483,16 @@ test.describe('with video configured', () => {
 		}
 		const layout = await leader.evaluate(() => {
 			const tiles = [...document.querySelectorAll('[data-testid="video-tile"]')].map((el) => el.getBoundingClientRect());
-			const inside = (box: DOMRect, of: DOMRect) => box.top >= of.top - 0.5 && box.bottom <= of.bottom + 0.5 && box.left >= of.left - 0.5 && box.right <= of.right + 0.5;
+			const inside = (box: DOMRect, of: DOMRect) =>
+				box.top >= of.top - 0.5 && box.bottom <= of.bottom + 0.5 && box.left >= of.left - 0.5 && box.right <= of.right + 0.5;
 			const captions = [...document.querySelectorAll('[data-testid="video-tile"] figcaption')].map((el, i) => inside(el.getBoundingClientRect(), tiles[i]!));
 			return {
 				sidewaysScroll: document.documentElement.scrollWidth > document.documentElement.clientWidth,
 				galleryHeight: document.querySelector('[data-testid="gallery"]')!.getBoundingClientRect().height,
 				captionsInside: captions.every(Boolean),
-				overlap: tiles.some((a, i) => tiles.some((b, j) => i < j && a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5))
+				overlap: tiles.some((a, i) =>
+					tiles.some((b, j) => i < j && a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+				)
 			};
 		});
 		expect(layout.sidewaysScroll, 'no sideways scrolling').toBe(false);

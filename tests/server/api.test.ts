@@ -77,7 +77,11 @@ describe('POST /api/groups', () => {
 		const s = await startServer();
 		const json = { 'content-type': 'application/json' };
 		expectError(await s.request('POST', '/api/groups', '{"name": "unterminated', json), 400, 'malformed-json');
-		expectError(await s.request('POST', '/api/groups', 'name=Thursday', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported-media-type');
+		expectError(
+			await s.request('POST', '/api/groups', 'name=Thursday', { 'content-type': 'application/x-www-form-urlencoded' }),
+			415,
+			'unsupported-media-type'
+		);
 		expectError(await s.request('POST', '/api/groups', '{"name":"x"}', {}), 415, 'unsupported-media-type');
 		const huge = JSON.stringify({ name: 'a', pad: 'p'.repeat(17 * 1024) });
 		expectError(await s.request('POST', '/api/groups', huge, json), 413, 'too-large');
@@ -188,7 +192,13 @@ describe('links: inspect and tickets', () => {
 		const { s, created, token } = await setup();
 		const expiredSigner = new Signer(Buffer.from(LINK_SECRET, 'utf8'));
 		const expired = expiredSigner.signLink({ g: created.group.id, n: 'Linked group', r: 'member', m: 90, x: Math.floor(Date.now() / 1000) - 60 });
-		const foreign = new Signer(Buffer.from('y'.repeat(40), 'utf8')).signLink({ g: created.group.id, n: 'Linked group', r: 'leader', m: 90, x: Math.floor(Date.now() / 1000) + 3600 });
+		const foreign = new Signer(Buffer.from('y'.repeat(40), 'utf8')).signLink({
+			g: created.group.id,
+			n: 'Linked group',
+			r: 'leader',
+			m: 90,
+			x: Math.floor(Date.now() / 1000) + 3600
+		});
 		// Same secret, future expiry: the control case shows that only the expiry differs.
 		const fresh = expiredSigner.signLink({ g: created.group.id, n: 'Linked group', r: 'member', m: 90, x: Math.floor(Date.now() / 1000) + 3600 });
 		expect((await s.post('/api/links/inspect', { token: fresh })).status).toBe(200);

@@ -32,12 +32,27 @@ describe('conferences', () => {
 	async function overview(organiserLink: string) {
 		const { json: body } = await h.post('/api/conferences/ticket', { token: tokenOf(organiserLink) });
 		const { ws, messages } = await openJsonSocket(h, `/overview/${body.conferenceId}?ticket=${body.ticket}`);
-		return { ws, messages, latest: (groupId: string) => [...messages].reverse().flatMap((m) => (m.type === 'group' ? [m.group] : m.type === 'overview' ? m.groups : [])).find((g: any) => g.groupId === groupId) };
+		return {
+			ws,
+			messages,
+			latest: (groupId: string) =>
+				[...messages]
+					.reverse()
+					.flatMap((m) => (m.type === 'group' ? [m.group] : m.type === 'overview' ? m.groups : []))
+					.find((g: any) => g.groupId === groupId)
+		};
 	}
 
 	it('creates every group’s four links and one organiser link, and gives them again from the organiser token', async () => {
 		const created = await create();
-		expect(created.conference).toMatchObject({ name: 'Nordic Balint Days', timeZone: 'Europe/Stockholm', sessions: [{ start: '2027-03-10T08:00:00.000Z', minutes: 90 }, { start: '2027-03-11T08:00:00.000Z', minutes: 90 }] });
+		expect(created.conference).toMatchObject({
+			name: 'Nordic Balint Days',
+			timeZone: 'Europe/Stockholm',
+			sessions: [
+				{ start: '2027-03-10T08:00:00.000Z', minutes: 90 },
+				{ start: '2027-03-11T08:00:00.000Z', minutes: 90 }
+			]
+		});
 		expect(created.groups).toHaveLength(3);
 		expect(created.groups[0].leaders).toEqual(['Astrid']);
 		for (const g of created.groups) {
@@ -100,7 +115,10 @@ describe('conferences', () => {
 			expect(res.json.error.code, start).toBe('invalid-request');
 		}
 		// A conference too large for its organiser link to be read back is refused, not made.
-		const huge = { ...input, groups: Array.from({ length: 100 }, (_, i) => ({ name: `Group ${i} `.padEnd(120, 'x'), leaders: ['L'.repeat(80), 'M'.repeat(80)] })) };
+		const huge = {
+			...input,
+			groups: Array.from({ length: 100 }, (_, i) => ({ name: `Group ${i} `.padEnd(120, 'x'), leaders: ['L'.repeat(80), 'M'.repeat(80)] }))
+		};
 		const tooLarge = await h.post('/api/conferences', huge);
 		expect(tooLarge.status).toBe(413);
 		expect(tooLarge.json.error.code).toBe('too-large');
@@ -185,7 +203,8 @@ describe('conferences', () => {
 		view.ws.send(JSON.stringify({ type: 'notice', text: 'Plenary in 10 minutes' }));
 		await until(() => view.messages.some((m) => m.type === 'notice-sent'), 'notice sent');
 		expect(view.messages.find((m) => m.type === 'notice-sent').groups).toBe(2);
-		for (const leader of [leaderA, coLeaderB]) await until(() => leader.messages.some((m) => m.type === 'notice' && m.text === 'Plenary in 10 minutes'), 'notice');
+		for (const leader of [leaderA, coLeaderB])
+			await until(() => leader.messages.some((m) => m.type === 'notice' && m.text === 'Plenary in 10 minutes'), 'notice');
 		for (const c of [memberA, outsider, plainLeader]) expect(c.messages.some((m) => m.type === 'notice')).toBe(false);
 
 		view.ws.send(JSON.stringify({ type: 'end-all' }));

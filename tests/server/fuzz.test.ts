@@ -30,8 +30,27 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 
 type Kind = 'waiting' | 'member' | 'observer' | 'leader';
 const MESSAGE_TYPES = [
-	'next-phase', 'set-phase', 'make-presenter', 'set-listening', 'raise-hand', 'lower-hand', 'share-timers', 'set-camera-rule',
-	'mute', 'ask-help', 'media-token', 'media-joined', 'admit', 'decline', 'remove', 'end-session', 'restore', 'leave', 'unknown', '', '__proto__'
+	'next-phase',
+	'set-phase',
+	'make-presenter',
+	'set-listening',
+	'raise-hand',
+	'lower-hand',
+	'share-timers',
+	'set-camera-rule',
+	'mute',
+	'ask-help',
+	'media-token',
+	'media-joined',
+	'admit',
+	'decline',
+	'remove',
+	'end-session',
+	'restore',
+	'leave',
+	'unknown',
+	'',
+	'__proto__'
 ];
 
 /** A sync step 1 with a real state vector, cut short somewhere. */
@@ -120,14 +139,23 @@ function frame(ids: string[]): fc.Arbitrary<{ binary: boolean; data: Uint8Array 
 		{ weight: 1, arbitrary: text(fc.json({ maxDepth: 4 })) },
 		{ weight: 1, arbitrary: text(fc.string({ unit: 'binary', maxLength: 80 })) },
 		{ weight: 1, arbitrary: text(fc.nat(5000).map((n) => '['.repeat(n) + ']'.repeat(n % 7))) },
-		{ weight: 1, arbitrary: text(fc.constantFrom('{"__proto__":{"role":"leader"},"type":"raise-hand"}', '{"type":"raise-hand","constructor":{"prototype":{"x":1}}}', 'null', '""', '{}')) },
+		{
+			weight: 1,
+			arbitrary: text(
+				fc.constantFrom('{"__proto__":{"role":"leader"},"type":"raise-hand"}', '{"type":"raise-hand","constructor":{"prototype":{"x":1}}}', 'null', '""', '{}')
+			)
+		},
 		{ weight: 1, arbitrary: fc.constant({ binary: true, data: new Uint8Array(MAX_FRAME_BYTES + 1) }) }
 	);
 }
 
 /** A random body for an endpoint: JSON of the right shape with wrong values, any JSON, or bytes. */
 function body(tokens: string[]): fc.Arbitrary<{ path: string; type: string | null; data: string | Uint8Array }> {
-	const token = fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 200 }), fc.constantFrom(...tokens).map((t) => t.slice(0, -3) + 'AAA'));
+	const token = fc.oneof(
+		fc.constantFrom(...tokens),
+		fc.string({ maxLength: 200 }),
+		fc.constantFrom(...tokens).map((t) => t.slice(0, -3) + 'AAA')
+	);
 	const shaped = fc.record(
 		{
 			name: fc.oneof(fc.string({ maxLength: 300 }), fc.anything()),
@@ -136,14 +164,32 @@ function body(tokens: string[]): fc.Arbitrary<{ path: string; type: string | nul
 			plannedMinutes: fc.oneof(fc.integer(), fc.double(), fc.string()),
 			mediaKey: fc.oneof(fc.string({ maxLength: 100 }), fc.anything()),
 			timeZone: fc.oneof(fc.constantFrom('UTC', 'Europe/Stockholm', 'Mars/Olympus'), fc.string()),
-			sessions: fc.array(fc.record({ start: fc.oneof(fc.date().map((d) => (isNaN(d.getTime()) ? 'x' : d.toISOString())), fc.string()), minutes: fc.anything() }), { maxLength: 8 }),
+			sessions: fc.array(
+				fc.record({
+					start: fc.oneof(
+						fc.date().map((d) => (isNaN(d.getTime()) ? 'x' : d.toISOString())),
+						fc.string()
+					),
+					minutes: fc.anything()
+				}),
+				{ maxLength: 8 }
+			),
 			groups: fc.array(fc.record({ name: fc.string({ maxLength: 80 }), leaders: fc.anything() }), { maxLength: 8 }),
 			membersPerGroup: fc.oneof(fc.integer(), fc.anything())
 		},
 		{ requiredKeys: [] }
 	);
 	return fc.record({
-		path: fc.constantFrom('/api/groups', '/api/tickets', '/api/links/inspect', '/api/conferences', '/api/conferences/links', '/api/conferences/ticket', '/api/media/webhook', '/api/nowhere'),
+		path: fc.constantFrom(
+			'/api/groups',
+			'/api/tickets',
+			'/api/links/inspect',
+			'/api/conferences',
+			'/api/conferences/links',
+			'/api/conferences/ticket',
+			'/api/media/webhook',
+			'/api/nowhere'
+		),
 		type: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', null),
 		data: fc.oneof(
 			{ weight: 4, arbitrary: shaped.map((b) => JSON.stringify(b)) },
@@ -185,7 +231,10 @@ async function burst(client: Client, frames: { binary: boolean; data: Uint8Array
 it('survives 100,000 random and malformed frames and bodies; another group never notices', async () => {
 	// One socket's share of messages is widened here, so that every random frame reaches the
 	// handlers it is meant for; the share itself is tested in abuse.test.ts.
-	server = await startProbedServer(new URL('../../scripts/bench/server-ours.ts', import.meta.url), { SOCKET_MESSAGES_PER_SECOND: '1000', SOCKET_MESSAGE_BURST: '10000' });
+	server = await startProbedServer(new URL('../../scripts/bench/server-ours.ts', import.meta.url), {
+		SOCKET_MESSAGES_PER_SECOND: '1000',
+		SOCKET_MESSAGE_BURST: '10000'
+	});
 	const s = new ServerClient(`http://127.0.0.1:${server.port}`);
 
 	// The bystanders: a group in session that keeps working while the fuzzer runs.
@@ -294,7 +343,9 @@ it('survives 100,000 random and malformed frames and bodies; another group never
 	expect([...statuses.keys()].every((status) => status >= 200 && status < 500)).toBe(true);
 	// Faults closed one socket each, with a reason; never the process ("internal error" is 1011).
 	expect(closeCodes.get(1011) ?? 0, 'sockets closed by an internal error').toBe(0);
-	console.log(`fuzz: ${sent} frames over ${connections} sockets, ${posted} bodies; closes ${JSON.stringify(Object.fromEntries(closeCodes))}; answers ${JSON.stringify(Object.fromEntries(statuses))}; witness steered ${witnessChanges} times`);
+	console.log(
+		`fuzz: ${sent} frames over ${connections} sockets, ${posted} bodies; closes ${JSON.stringify(Object.fromEntries(closeCodes))}; answers ${JSON.stringify(Object.fromEntries(statuses))}; witness steered ${witnessChanges} times`
+	);
 
 	// The witness group never noticed: all still connected, the same roster, the hand still up.
 	expect(witnessChanges).toBeGreaterThan(0);

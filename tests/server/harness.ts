@@ -269,13 +269,7 @@ export class ServerClient {
 	}
 
 	/** A raw HTTP request; `body` as given, so tests control bytes and headers. */
-	request(
-		method: string,
-		path: string,
-		body?: string | Buffer,
-		headers: Record<string, string> = {},
-		chunked = false
-	): Promise<HttpAnswer> {
+	request(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}, chunked = false): Promise<HttpAnswer> {
 		return new Promise((resolve, reject) => {
 			const finalHeaders: Record<string, string> = { ...headers };
 			if (body !== undefined && !chunked && !('content-length' in finalHeaders)) finalHeaders['content-length'] = String(Buffer.byteLength(body));
@@ -351,7 +345,6 @@ export class ServerClient {
 			ws.on('error', () => resolve(-1));
 		});
 	}
-
 }
 
 /** The real server core behind a real `node:http` server on 127.0.0.1:0, in this process. */
@@ -452,9 +445,6 @@ export async function session(
 		await c.next('admitted');
 	}
 	const everyone = [leader, ...(co ? [co] : []), ...people, ...(obs ? [obs] : [])];
-	await waitFor(
-		() => everyone.every((c) => Object.keys(c.state()?.participants ?? {}).length === everyone.length),
-		'everyone in every roster'
-	);
+	await waitFor(() => everyone.every((c) => Object.keys(c.state()?.participants ?? {}).length === everyone.length), 'everyone in every roster');
 	return { created, leader, co, members: people, observer: obs, everyone };
 }

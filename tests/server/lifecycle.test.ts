@@ -233,8 +233,14 @@ describe('restore after a server restart', () => {
 		expect(m2back.messages[0]).toMatchObject({ type: 'admitted', participantId: m2.participantId });
 		const everyone = [leader2, early, m1back, m2back];
 		const state = await leader2.waitState((st) => Object.keys(st.participants).length === 4);
-		expect(Object.values(state.participants).map((p) => [p.name, p.role]).sort()).toEqual(
-			Object.values(old.participants).map((p) => [p.name, p.role]).sort()
+		expect(
+			Object.values(state.participants)
+				.map((p) => [p.name, p.role])
+				.sort()
+		).toEqual(
+			Object.values(old.participants)
+				.map((p) => [p.name, p.role])
+				.sort()
 		);
 		// The presenter still listens and still cannot raise a hand.
 		m1back.send({ type: 'raise-hand' });

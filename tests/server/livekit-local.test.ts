@@ -148,14 +148,18 @@ describe('the real livekit-server, run by the app', () => {
 		});
 		expect(() => process.kill(pid, 0), 'LiveKit runs').not.toThrow();
 		app.kill('SIGKILL');
-		await waitFor(() => {
-			try {
-				process.kill(pid, 0);
-				return false;
-			} catch {
-				return true;
-			}
-		}, 'LiveKit gone with its app', 10_000);
+		await waitFor(
+			() => {
+				try {
+					process.kill(pid, 0);
+					return false;
+				} catch {
+					return true;
+				}
+			},
+			'LiveKit gone with its app',
+			10_000
+		);
 	});
 
 	it('killed, it is started again by itself, with the same keys, and video stays on', async () => {
@@ -185,7 +189,9 @@ describe('when the app’s LiveKit cannot run', () => {
 
 	it('one that keeps exiting at once (e.g. its port is taken) is given up after a few tries, and the app offers no video', async () => {
 		const { logger, warnings } = recordingLogger();
-		const lk = own(localLiveKit({ binary: script('#!/bin/sh\necho "port already in use" >&2\nexit 1\n'), port: await freeLiveKitPorts(), logger, maxRestarts: 1 }));
+		const lk = own(
+			localLiveKit({ binary: script('#!/bin/sh\necho "port already in use" >&2\nexit 1\n'), port: await freeLiveKitPorts(), logger, maxRestarts: 1 })
+		);
 		const h = await startServer({}, (config) => void (config.media = lk.media));
 		// The first start's answer is known at once; tries go on until given up.
 		expect(await lk.start('http://127.0.0.1:9/')).toBe(false);

@@ -46,7 +46,11 @@ describe('video through the app server', () => {
 		const body = JSON.stringify(event);
 		const at = new AccessToken(KEY, SECRET);
 		at.sha256 = createHash('sha256').update(body).digest('base64');
-		const res = await fetch(`${h.base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: await at.toJwt() }, body });
+		const res = await fetch(`${h.base}/api/media/webhook`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/webhook+json', authorization: await at.toJwt() },
+			body
+		});
 		return res.status;
 	}
 
@@ -73,7 +77,13 @@ describe('video through the app server', () => {
 		const seats = (room: string) => fake.calls.filter((c) => c.method === 'CreateRoom' && c.body.name === room).map((c) => c.body.maxParticipants);
 		expect(seats(`balint-${groupId}`)).toEqual([16]);
 		const conference = (
-			await post('/api/conferences', { name: 'C', timeZone: 'UTC', sessions: [{ start: '2030-01-01T09:00:00Z' }], groups: [{ name: 'G' }], membersPerGroup: 12 })
+			await post('/api/conferences', {
+				name: 'C',
+				timeZone: 'UTC',
+				sessions: [{ start: '2030-01-01T09:00:00Z' }],
+				groups: [{ name: 'G' }],
+				membersPerGroup: 12
+			})
 		).json;
 		const g = conference.groups[0];
 		const confLeader = await connect(g.links.leader, 'Lea');
@@ -97,7 +107,11 @@ describe('video through the app server', () => {
 			const updates = () => fake.calls.filter((c) => c.method === 'UpdateParticipant');
 			member.send({ type: 'media-joined' });
 			await until(() => updates().length === 1, 'member granted');
-			expect(updates()[0]!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
+			expect(updates()[0]!.body).toEqual({
+				room: `balint-${groupId}`,
+				identity: member.participantId,
+				permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] }
+			});
 			observer.send({ type: 'media-joined' });
 			await until(() => updates().length === 2, 'observer answered');
 			expect(updates()[1]!.body).toEqual({ room: `balint-${groupId}`, identity: observer.participantId, permission: { canSubscribe: true } });
@@ -136,7 +150,11 @@ describe('video through the app server', () => {
 		await until(() => fake.log.includes(`answer UpdateParticipant balint-${groupId}`), 'first update answered');
 		await joinsMedia(groupId, member.participantId);
 		await until(() => updates().length === 2, 'permission applied on joining');
-		expect(updates()[1]!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] } });
+		expect(updates()[1]!.body).toEqual({
+			room: `balint-${groupId}`,
+			identity: member.participantId,
+			permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] }
+		});
 		await until(() => readState(leader.doc)?.participants[member.participantId]?.inMedia === true, 'in media');
 		leader.send({ type: 'set-listening', listening: false });
 		await until(() => updates().length === 3, 'reopened');
@@ -176,8 +194,12 @@ describe('video through the app server', () => {
 		// Whoever is still in the session has left "video" until they are in the new room.
 		expect(readState(leader.doc)!.participants[observer.participantId]!.inMedia).toBe(false);
 		// A late webhook about the old room changes nothing.
-		expect(await hook({ event: 'participant_joined', id: 'EV_late', createdAt: '2', room: { name: first }, participant: { identity: member.participantId } })).toBe(200);
-		expect(await hook({ event: 'participant_joined', id: 'EV_late2', createdAt: '2', room: { name: first }, participant: { identity: observer.participantId } })).toBe(200);
+		expect(
+			await hook({ event: 'participant_joined', id: 'EV_late', createdAt: '2', room: { name: first }, participant: { identity: member.participantId } })
+		).toBe(200);
+		expect(
+			await hook({ event: 'participant_joined', id: 'EV_late2', createdAt: '2', room: { name: first }, participant: { identity: observer.participantId } })
+		).toBe(200);
 		expect(readState(leader.doc)!.participants[observer.participantId]!.inMedia).toBe(false);
 		observer.messages.length = 0;
 		expect((await tokenOf(observer)).video?.room).toBe(moved);
@@ -211,7 +233,11 @@ describe('video through the app server', () => {
 		const before = updates().length;
 		member.send({ type: 'media-joined' });
 		await until(() => updates().length === before + 1, 'granted');
-		expect(updates().at(-1)!.body).toEqual({ room: `balint-${groupId}`, identity: member.participantId, permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] } });
+		expect(updates().at(-1)!.body).toEqual({
+			room: `balint-${groupId}`,
+			identity: member.participantId,
+			permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA'] }
+		});
 	});
 
 	it('closes and reopens the presenter’s microphone, and the camera too when the group asks', async () => {
@@ -251,24 +277,51 @@ describe('video through the app server', () => {
 			return { body, auth: await at.toJwt() };
 		};
 		const hook = async (body: string, auth: string) => {
-			const res = await fetch(`${h.base}/api/media/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: auth }, body });
+			const res = await fetch(`${h.base}/api/media/webhook`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/webhook+json', authorization: auth },
+				body
+			});
 			return res.status;
 		};
-		const joined = await signed({ event: 'participant_joined', id: 'EV_1', createdAt: '1', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId } });
+		const joined = await signed({
+			event: 'participant_joined',
+			id: 'EV_1',
+			createdAt: '1',
+			room: { name: `balint-${groupId}` },
+			participant: { identity: member.participantId }
+		});
 		expect(await hook(joined.body, joined.auth)).toBe(200);
 		await until(() => readState(leader.doc)?.participants[member.participantId]?.inMedia === true, 'in media');
 
 		expect(await hook(joined.body.replace('participant_joined', 'participant_left'), joined.auth)).toBe(401);
 		expect(readState(leader.doc)?.participants[member.participantId]?.inMedia).toBe(true);
 		// Signed, the same news is believed: the member is out of the video room on every screen.
-		const left = await signed({ event: 'participant_left', id: 'EV_3', createdAt: '3', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId } });
+		const left = await signed({
+			event: 'participant_left',
+			id: 'EV_3',
+			createdAt: '3',
+			room: { name: `balint-${groupId}` },
+			participant: { identity: member.participantId }
+		});
 		expect(await hook(left.body, left.auth)).toBe(200);
 		for (const c of [leader, member]) await until(() => readState(c.doc)?.participants[member.participantId]?.inMedia === false, 'out of media');
 
 		// A camera track and a microphone's sound are fine; sound declared as the camera is put out.
 		const removals = () => fake.calls.filter((c) => c.method === 'RemoveParticipant' && c.body.identity === member.participantId);
-		for (const [id, type, source] of [['EV_4', 'VIDEO', 'CAMERA'], ['EV_5', 'AUDIO', 'MICROPHONE'], ['EV_6', 'AUDIO', 'CAMERA']] as const) {
-			const published = await signed({ event: 'track_published', id, createdAt: '4', room: { name: `balint-${groupId}` }, participant: { identity: member.participantId }, track: { sid: `TR_${id}`, type, source } });
+		for (const [id, type, source] of [
+			['EV_4', 'VIDEO', 'CAMERA'],
+			['EV_5', 'AUDIO', 'MICROPHONE'],
+			['EV_6', 'AUDIO', 'CAMERA']
+		] as const) {
+			const published = await signed({
+				event: 'track_published',
+				id,
+				createdAt: '4',
+				room: { name: `balint-${groupId}` },
+				participant: { identity: member.participantId },
+				track: { sid: `TR_${id}`, type, source }
+			});
 			expect(await hook(published.body, published.auth)).toBe(200);
 		}
 		await until(() => removals().length === 1, 'the disguised track’s publisher put out');
@@ -276,7 +329,12 @@ describe('video through the app server', () => {
 		await until(() => fake.calls.some((c) => c.method === 'GetParticipant'), 'a later call arrived');
 		expect(removals()).toHaveLength(1);
 
-		const egress = await signed({ event: 'egress_started', id: 'EV_2', createdAt: '2', egressInfo: { egressId: 'EG_secret_recording', roomName: `balint-${groupId}` } });
+		const egress = await signed({
+			event: 'egress_started',
+			id: 'EV_2',
+			createdAt: '2',
+			egressInfo: { egressId: 'EG_secret_recording', roomName: `balint-${groupId}` }
+		});
 		expect(await hook(egress.body, egress.auth)).toBe(200);
 		await until(() => fake.calls.some((c) => c.method === 'StopEgress'), 'stop egress');
 		expect(fake.calls.find((c) => c.method === 'StopEgress')!.body).toEqual({ egressId: 'EG_secret_recording' });

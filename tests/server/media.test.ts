@@ -19,7 +19,15 @@ describe('media room names', () => {
 		expect(parseMediaRoomName('balint-group-000001')).toEqual({ groupId: 'group-000001', generation: null });
 		expect(parseMediaRoomName('balint-group-000001.k3Xa_9')).toEqual({ groupId: 'group-000001', generation: 'k3Xa_9' });
 	});
-	it.each(['balint-', 'balint-short', 'balint-group-000001.', 'balint-group-000001.a.b', 'balint-group-000001.' + 'x'.repeat(17), 'other-group-000001', 'balint-group/000001'])('%s is none of ours', (name) => {
+	it.each([
+		'balint-',
+		'balint-short',
+		'balint-group-000001.',
+		'balint-group-000001.a.b',
+		'balint-group-000001.' + 'x'.repeat(17),
+		'other-group-000001',
+		'balint-group/000001'
+	])('%s is none of ours', (name) => {
 		expect(parseMediaRoomName(name)).toBeNull();
 	});
 });
@@ -114,7 +122,10 @@ describe('MediaService against a fake of LiveKit’s Twirp API', () => {
 	});
 
 	it('a wrong secret is refused by the media server and surfaces as an error', async () => {
-		const wrong = new MediaService({ url: fake.url, apiKey: KEY, apiSecret: 'another-secret-0123456789-0123456789', tokenTtlSeconds: 600, maxParticipants: 14 }, createLogger('silent'));
+		const wrong = new MediaService(
+			{ url: fake.url, apiKey: KEY, apiSecret: 'another-secret-0123456789-0123456789', tokenTtlSeconds: 600, maxParticipants: 14 },
+			createLogger('silent')
+		);
 		await expect(wrong.endRoom(ROOM1)).rejects.toThrow();
 		expect(fake.rejected).toBe(1);
 	});
@@ -143,7 +154,13 @@ describe('MediaService against a fake of LiveKit’s Twirp API', () => {
 	});
 
 	it('verifies webhook signatures and rejects a forged body', async () => {
-		const event = JSON.stringify({ event: 'participant_joined', room: { name: 'balint-group-000001' }, participant: { identity: 'person-0001' }, id: 'EV_1', createdAt: '1' });
+		const event = JSON.stringify({
+			event: 'participant_joined',
+			room: { name: 'balint-group-000001' },
+			participant: { identity: 'person-0001' },
+			id: 'EV_1',
+			createdAt: '1'
+		});
 		const at = new AccessToken(KEY, SECRET);
 		at.sha256 = createHash('sha256').update(event).digest('base64');
 		const auth = await at.toJwt();

@@ -58,7 +58,8 @@ describe('replacing a link', () => {
 		expect(await ticketStatus(s, created.links.member)).toBe('link-replaced');
 		expect(await inspect(s, link)).toMatchObject({ group: { id: created.group.id, name: 'Thursday group' }, role: 'member' });
 		expect(await ticketStatus(s, link)).toBe('ok');
-		for (const still of [created.links.leader, created.links.coLeader, created.links.observer, other.links.member]) expect(await ticketStatus(s, still)).toBe('ok');
+		for (const still of [created.links.leader, created.links.coLeader, created.links.observer, other.links.member])
+			expect(await ticketStatus(s, still)).toBe('ok');
 
 		// Any leader can show the current link again (the co-leader, a leader who reloaded).
 		expect((await show(s, created.links.coLeader, 'member')).link).toBe(link);
@@ -205,10 +206,19 @@ describe('replacing a link', () => {
 
 	it('a conference organiser’s links follow a replacement: the hand-out gives the new member link', async () => {
 		const s = await startServer();
-		const conference = (await s.post('/api/conferences', { name: 'Days', timeZone: 'Europe/Berlin', sessions: [{ start: '2027-03-10T09:00:00+01:00', minutes: 90 }], groups: [{ name: 'Group A' }], membersPerGroup: 8 })).json;
+		const conference = (
+			await s.post('/api/conferences', {
+				name: 'Days',
+				timeZone: 'Europe/Berlin',
+				sessions: [{ start: '2027-03-10T09:00:00+01:00', minutes: 90 }],
+				groups: [{ name: 'Group A' }],
+				membersPerGroup: 8
+			})
+		).json;
 		const group = conference.groups[0];
 		const { link } = await replace(s, group.links.leader, 'member');
-		const again = (await s.post('/api/conferences/links', { token: tokenOf(conference.organiserLink), mediaSecret: fragmentOf(conference.organiserLink).k })).json;
+		const again = (await s.post('/api/conferences/links', { token: tokenOf(conference.organiserLink), mediaSecret: fragmentOf(conference.organiserLink).k }))
+			.json;
 		expect(again.groups[0].links.member).toBe(link);
 		expect(again.groups[0].links.observer).toBe(group.links.observer);
 		expect(await ticketStatus(s, group.links.member)).toBe('link-replaced');
@@ -239,7 +249,11 @@ describe('LinkGenerations', () => {
 		expect(store.current('group-0001', 'member')).toBe(0);
 		expect(raise('group-0001', 'member')).toBe(1);
 		expect(raise('group-0001', 'member')).toBe(2);
-		expect([store.refused('group-0001', 'member', 1), store.refused('group-0001', 'member', 2), store.refused('group-0001', 'member')]).toEqual([true, false, true]);
+		expect([store.refused('group-0001', 'member', 1), store.refused('group-0001', 'member', 2), store.refused('group-0001', 'member')]).toEqual([
+			true,
+			false,
+			true
+		]);
 		expect(store.refused('group-0001', 'observer')).toBe(false);
 		expect(raise('group-0001', 'observer')).toBe(1);
 		expect(raise('group-0002', 'member')).toBeNull();

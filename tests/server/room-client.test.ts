@@ -89,7 +89,10 @@ describe('the end of a session wipes the client', () => {
 		const others = destroyDoc.mock.contexts.filter((doc) => doc !== serverDoc && doc !== leader.doc);
 		expect(others, "the client's own replica was destroyed").toHaveLength(1);
 		// The server saw the socket go: the member is gone or away on the leader's screen.
-		if (status !== 'ended') await leader.waitState((st) => st.participants[leader.participantId] !== undefined && !Object.values(st.participants).some((p) => p.name === 'Bo Berg' && p.connected));
+		if (status !== 'ended')
+			await leader.waitState(
+				(st) => st.participants[leader.participantId] !== undefined && !Object.values(st.participants).some((p) => p.name === 'Bo Berg' && p.connected)
+			);
 		// A final status stays final: the page going away afterwards does not change it, and
 		// the client never joins again.
 		client.destroy();

@@ -94,7 +94,6 @@ describe('seats', () => {
 		expect((await s.ticket(g.links.member, 'Mia', member.seat)).participantId).toBe(member.participantId);
 	});
 
-
 	it('an admitted member who reconnects with the seat is admitted again without the leader, and shows as away meanwhile', async () => {
 		const s = await startServer();
 		const { created, leader, members } = await session(s, { members: 1 });
@@ -113,7 +112,12 @@ describe('seats', () => {
 		expect(Object.keys(state.participants)).toHaveLength(2);
 		// Nobody was put in front of the leader for admission.
 		await leader.barrier();
-		expect(leader.of('lobby').slice(lobbyBefore).every((m) => m.waiting.length === 0)).toBe(true);
+		expect(
+			leader
+				.of('lobby')
+				.slice(lobbyBefore)
+				.every((m) => m.waiting.length === 0)
+		).toBe(true);
 		await back.waitState((st) => st.participants[member.participantId]?.connected === true);
 	});
 
@@ -382,12 +386,27 @@ describe('two leaders at the same moment', () => {
 		const coLeader = co!;
 		const [m1, m2] = members as [Client, Client];
 		const rounds: [Record<string, unknown>, Record<string, unknown>][] = [
-			[{ type: 'set-phase', phase: 'questions' }, { type: 'set-phase', phase: 'closing' }],
-			[{ type: 'make-presenter', participantId: m1.participantId }, { type: 'make-presenter', participantId: m2.participantId }],
+			[
+				{ type: 'set-phase', phase: 'questions' },
+				{ type: 'set-phase', phase: 'closing' }
+			],
+			[
+				{ type: 'make-presenter', participantId: m1.participantId },
+				{ type: 'make-presenter', participantId: m2.participantId }
+			],
 			[{ type: 'set-phase', phase: 'reflection' }, { type: 'next-phase' }],
-			[{ type: 'set-listening', listening: true }, { type: 'set-listening', listening: false }],
-			[{ type: 'make-presenter', participantId: null }, { type: 'make-presenter', participantId: m1.participantId }],
-			[{ type: 'lower-hand', participantId: m2.participantId }, { type: 'remove', participantId: m2.participantId }]
+			[
+				{ type: 'set-listening', listening: true },
+				{ type: 'set-listening', listening: false }
+			],
+			[
+				{ type: 'make-presenter', participantId: null },
+				{ type: 'make-presenter', participantId: m1.participantId }
+			],
+			[
+				{ type: 'lower-hand', participantId: m2.participantId },
+				{ type: 'remove', participantId: m2.participantId }
+			]
 		];
 		m2.send({ type: 'raise-hand' });
 		await leader.waitState((st) => st.participants[m2.participantId]?.handRaisedAt !== null);

@@ -182,7 +182,15 @@ describe('Signer', () => {
 		// One spelling of a signed token only: what a lenient decoder would skip or read the same.
 		const last = mac.at(-1)!;
 		const sameBytes = 'AEIMQUYcgkosw048'.includes(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : null;
-		const spellings = [`${token}=`, `${token}!`, `${token} `, `${token}\n`, ` ${token}`, `${body}.${mac.slice(0, 10)}*${mac.slice(10)}`, `${body}.${mac.slice(0, -1)}${sameBytes ?? last}`];
+		const spellings = [
+			`${token}=`,
+			`${token}!`,
+			`${token} `,
+			`${token}\n`,
+			` ${token}`,
+			`${body}.${mac.slice(0, 10)}*${mac.slice(10)}`,
+			`${body}.${mac.slice(0, -1)}${sameBytes ?? last}`
+		];
 		for (const variant of spellings.filter((t) => t !== token)) expect(signer.verifyLink(variant).ok, JSON.stringify(variant)).toBe(false);
 		for (const bad of ['', 'abc', 'a.b.c', '.', `${body}.`, `.${mac}`, 42, null, {}, 'x'.repeat(5000)]) {
 			expect(signer.verifyLink(bad)).toEqual({ ok: false, problem: 'malformed' });

@@ -4,7 +4,12 @@ import ICAL from 'ical.js';
 import { groupIcs, linksCsv, wallTimeToIso } from './handout';
 import type { ConferenceDescription } from './types';
 
-const links = (g: string) => ({ leader: `https://x/room#t=${g}L`, coLeader: `https://x/room#t=${g}C`, member: `https://x/room#t=${g}M&k=key`, observer: `https://x/room#t=${g}O` });
+const links = (g: string) => ({
+	leader: `https://x/room#t=${g}L`,
+	coLeader: `https://x/room#t=${g}C`,
+	member: `https://x/room#t=${g}M&k=key`,
+	observer: `https://x/room#t=${g}O`
+});
 const d: ConferenceDescription = {
 	conference: {
 		id: 'conf-000001',
@@ -29,7 +34,13 @@ describe('hand-outs', () => {
 		const parsed = Papa.parse<Record<string, string>>(linksCsv(d), { header: true });
 		expect(parsed.errors).toEqual([]);
 		expect(parsed.data).toHaveLength(8);
-		expect(parsed.data[0]).toEqual({ conference: 'Nordic "Balint" Days, 2027', group: 'Group A, morning', leaders: 'Åsa Öberg, Jens', role: 'leader', link: 'https://x/room#t=aL' });
+		expect(parsed.data[0]).toEqual({
+			conference: 'Nordic "Balint" Days, 2027',
+			group: 'Group A, morning',
+			leaders: 'Åsa Öberg, Jens',
+			role: 'leader',
+			link: 'https://x/room#t=aL'
+		});
 		expect(parsed.data.map((r) => r.link)).toEqual(d.groups.flatMap((g) => Object.values(g.links)));
 	});
 

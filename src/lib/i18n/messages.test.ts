@@ -28,7 +28,7 @@ const enKeys = Object.keys(en);
 
 /** The set of {placeholder} names in a message, sorted. */
 function placeholders(value: string): string[] {
-	return [...new Set([...value.matchAll(/\{\s*([^{}\s]+)\s*\}/g)].map((match) => match[1] ?? ""))].sort();
+	return [...new Set([...value.matchAll(/\{\s*([^{}\s]+)\s*\}/g)].map((match) => match[1] ?? ''))].sort();
 }
 
 describe('project.inlang settings', () => {

@@ -42,7 +42,17 @@ describe('API error codes', () => {
 
 	it('finds the server’s error codes (the scan itself works)', () => {
 		const codes = new Set(errors.map((e) => e.code));
-		for (const code of ['link-expired', 'link-invalid', 'link-malformed', 'invalid-request', 'organiser-key-required', 'rate-limited', 'busy', 'too-large', 'internal']) {
+		for (const code of [
+			'link-expired',
+			'link-invalid',
+			'link-malformed',
+			'invalid-request',
+			'organiser-key-required',
+			'rate-limited',
+			'busy',
+			'too-large',
+			'internal'
+		]) {
 			expect(codes, `server code ${code}`).toContain(code);
 		}
 	});

@@ -147,7 +147,8 @@ export class MediaRoom {
 			.on(E.TrackMuted, (publication, participant) => {
 				// A leader muted us (LiveKit mutes the published track): that is what we want now, so a
 				// later permission change (the presenter's return) does not open the microphone again.
-				if (participant === room.localParticipant && publication.source === lk.Track.Source.Microphone && this.micAllowed && !this.#listening) this.#wantMic = false;
+				if (participant === room.localParticipant && publication.source === lk.Track.Source.Microphone && this.micAllowed && !this.#listening)
+					this.#wantMic = false;
 				this.#refresh();
 			})
 			.on(E.TrackUnmuted, () => this.#refresh())
@@ -314,7 +315,11 @@ export class MediaRoom {
 		// Each on its own: a publish that hangs (LiveKit never answered) must not hold the other back.
 		const mic = micAllowed && this.#wantMic && !this.#listening && !local.isMicrophoneEnabled && this.#micPendingFor !== local ? this.#publishMic(local) : null;
 		const camera =
-			!cameraAllowed && local.isCameraEnabled ? local.setCameraEnabled(false) : cameraAllowed && this.#wantCamera && !local.isCameraEnabled ? local.setCameraEnabled(true) : null;
+			!cameraAllowed && local.isCameraEnabled
+				? local.setCameraEnabled(false)
+				: cameraAllowed && this.#wantCamera && !local.isCameraEnabled
+					? local.setCameraEnabled(true)
+					: null;
 		for (const change of [mic, camera]) void change?.then(() => this.#refresh()).catch(() => undefined);
 		this.#refresh();
 	}
@@ -460,7 +465,8 @@ export class MediaRoom {
 		this.publishers = publishers;
 		if (this.#awaitingMedia && (heard.size > 0 || [...videos.keys()].some((id) => id !== local.identity))) this.#mediaBack();
 		// Someone who left is no longer a reason for a warning.
-		if ([...this.undecryptable].some((id) => !room.remoteParticipants.has(id))) this.undecryptable = new Set([...this.undecryptable].filter((id) => room.remoteParticipants.has(id)));
+		if ([...this.undecryptable].some((id) => !room.remoteParticipants.has(id)))
+			this.undecryptable = new Set([...this.undecryptable].filter((id) => room.remoteParticipants.has(id)));
 		this.micMuted = muted;
 		this.micOn = !!local.isMicrophoneEnabled;
 		this.cameraOn = !!local.isCameraEnabled;

@@ -168,17 +168,33 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 				return true;
 			}
 			if (url.pathname.startsWith(OVERVIEW_PATH + '/')) {
-				return accept(req, socket, head, url, OVERVIEW_PATH, organiserTickets, (id, conferenceId) => id.conferenceId === conferenceId, (ws, id) =>
-					conferences.attach(ws, id)
+				return accept(
+					req,
+					socket,
+					head,
+					url,
+					OVERVIEW_PATH,
+					organiserTickets,
+					(id, conferenceId) => id.conferenceId === conferenceId,
+					(ws, id) => conferences.attach(ws, id)
 				);
 			}
 			if (url.pathname.startsWith(SYNC_PATH + '/')) {
-				return accept(req, socket, head, url, SYNC_PATH, tickets, (id, groupId) => id.groupId === groupId, (ws, id) => {
-					// A ticket taken just before a leader replaced the link it came from.
-					if (generations.refused(id.groupId, id.role, id.linkGeneration) && !rooms.get(id.groupId)?.admits(id.participantId)) {
-						ws.close(CloseCode.linkReplaced, 'link replaced');
-					} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id);
-				});
+				return accept(
+					req,
+					socket,
+					head,
+					url,
+					SYNC_PATH,
+					tickets,
+					(id, groupId) => id.groupId === groupId,
+					(ws, id) => {
+						// A ticket taken just before a leader replaced the link it came from.
+						if (generations.refused(id.groupId, id.role, id.linkGeneration) && !rooms.get(id.groupId)?.admits(id.participantId)) {
+							ws.close(CloseCode.linkReplaced, 'link replaced');
+						} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id);
+					}
+				);
 			}
 			return false;
 		},

@@ -17,7 +17,13 @@ import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
  * `POST /api/conferences/ticket` opens the live overview socket.
  */
 const text = (max: number, what: string) =>
-	v.pipe(v.string(`${what} is required.`), v.trim(), v.minLength(1, `${what} is required.`), v.maxLength(max, `${what} has at most ${max} characters.`), v.regex(/^[^\p{Cc}\p{Cf}]+$/u, `${what} may not contain control characters.`));
+	v.pipe(
+		v.string(`${what} is required.`),
+		v.trim(),
+		v.minLength(1, `${what} is required.`),
+		v.maxLength(max, `${what} has at most ${max} characters.`),
+		v.regex(/^[^\p{Cc}\p{Cf}]+$/u, `${what} may not contain control characters.`)
+	);
 
 function isTimeZone(zone: string): boolean {
 	try {
@@ -93,7 +99,14 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 				leaders,
 				links: signGroupLinks(
 					deps,
-					{ id, name, plannedMinutes, mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null, conferenceId: facts.c, seats: seatsForMembers(facts.p) },
+					{
+						id,
+						name,
+						plannedMinutes,
+						mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null,
+						conferenceId: facts.c,
+						seats: seatsForMembers(facts.p)
+					},
 					facts.x,
 					base
 				)

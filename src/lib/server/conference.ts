@@ -18,7 +18,6 @@ const OrganiserMessageSchema = v.variant('type', [
 	v.object({ type: v.literal('end-all') })
 ]);
 
-
 interface Watcher {
 	ws: WebSocket;
 	identity: OrganiserIdentity;
@@ -27,7 +26,18 @@ interface Watcher {
 }
 
 export function idleSummary(groupId: string): GroupSummary {
-	return { groupId, live: false, phase: 'gathering', members: 0, observers: 0, leaderPresent: false, waiting: 0, startedAt: null, plannedMinutes: 0, helpRequested: false };
+	return {
+		groupId,
+		live: false,
+		phase: 'gathering',
+		members: 0,
+		observers: 0,
+		leaderPresent: false,
+		waiting: 0,
+		startedAt: null,
+		plannedMinutes: 0,
+		helpRequested: false
+	};
 }
 
 export class ConferenceHub {
@@ -111,9 +121,7 @@ export class ConferenceHub {
 
 	/** Live rooms of this organiser's conference only. */
 	#roomsOf(identity: OrganiserIdentity): Room[] {
-		return identity.groupIds
-			.map((id) => this.#rooms.get(id))
-			.filter((room): room is Room => !!room && room.conferenceId === identity.conferenceId);
+		return identity.groupIds.map((id) => this.#rooms.get(id)).filter((room): room is Room => !!room && room.conferenceId === identity.conferenceId);
 	}
 
 	#send(watcher: Watcher, message: OverviewMessage): void {

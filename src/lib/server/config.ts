@@ -57,7 +57,14 @@ const intIn = (min: number, max: number) =>
 const EnvSchema = v.object({
 	PORT: v.optional(intIn(0, 65535), '3000'),
 	HOST: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), '127.0.0.1'),
-	PUBLIC_ORIGIN: v.optional(v.pipe(v.string(), v.trim(), v.url('must be a URL such as https://balint.example.org'), v.regex(/^https?:\/\/[^/]+\/?$/, 'must be an origin only, such as https://balint.example.org'))),
+	PUBLIC_ORIGIN: v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.url('must be a URL such as https://balint.example.org'),
+			v.regex(/^https?:\/\/[^/]+\/?$/, 'must be an origin only, such as https://balint.example.org')
+		)
+	),
 	ORGANISER_KEY: v.optional(v.pipe(v.string(), v.minLength(16, 'must be at least 16 characters'))),
 	LINK_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
 	DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
@@ -69,7 +76,12 @@ const EnvSchema = v.object({
 	TRUST_PROXY: v.optional(
 		v.pipe(
 			v.string(),
-			v.transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
+			v.transform((list) =>
+				list
+					.split(',')
+					.map((a) => a.trim())
+					.filter(Boolean)
+			),
 			v.check((list) => list.length > 0 && list.every((a) => isIP(a) !== 0), 'must be a comma-separated list of IP addresses, such as 127.0.0.1,::1')
 		)
 	),
@@ -91,7 +103,8 @@ function loadOrCreateSecret(dataDir: string): { secret: Buffer; file: string } {
 	const file = join(dir, 'link-signing-key');
 	if (existsSync(file)) {
 		const text = readFileSync(file, 'utf8').trim();
-		if (!/^[0-9a-f]{64,}$/.test(text)) throw new ConfigError(`${file} is not a valid signing key (64+ hex characters). Delete it to make a new one; existing links stop working.`);
+		if (!/^[0-9a-f]{64,}$/.test(text))
+			throw new ConfigError(`${file} is not a valid signing key (64+ hex characters). Delete it to make a new one; existing links stop working.`);
 		return { secret: Buffer.from(text, 'hex'), file };
 	}
 	mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -122,7 +135,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	else ({ secret: linkSecret, file: linkSecretFile } = loadOrCreateSecret(e.DATA_DIR));
 	const mediaKeys = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET].filter(Boolean).length;
 	if (mediaKeys !== 0 && mediaKeys !== 3) {
-		throw new ConfigError('Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: set all three for video, or none to run without video');
+		throw new ConfigError(
+			'Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: set all three for video, or none to run without video'
+		);
 	}
 	return {
 		port: e.PORT,

@@ -15,7 +15,10 @@ import { LINK_KEYS, type LinkFacts } from './links';
  */
 
 const LINK_REPLACED = new HttpError(410, 'link-replaced', "The group's leaders have replaced this link. Ask them for the new one.");
-const RoleLinkSchema = v.object({ token: LinkTokenSchema, role: v.picklist(REPLACEABLE_ROLES, 'Only a member or observer link can be shown or replaced here.') });
+const RoleLinkSchema = v.object({
+	token: LinkTokenSchema,
+	role: v.picklist(REPLACEABLE_ROLES, 'Only a member or observer link can be shown or replaced here.')
+});
 
 /** What the group's facts are, without a role or generation: every link of a group shares them. */
 type GroupFacts = Omit<LinkFacts, 'k' | 'r' | 'v'>;
@@ -89,7 +92,8 @@ export async function currentLink(deps: ApiDeps, req: IncomingMessage): Promise<
 export async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
 	limit(deps, 'replacementsFrom', req, 'Too many links replaced from here. Wait a while and try again.');
 	const { leader, role } = await leaderRequest(deps, req);
-	if (!deps.limits.replacements.take(leader.g)) throw new HttpError(429, 'rate-limited', "This group's links were replaced many times in the last hour. Wait a while and try again.");
+	if (!deps.limits.replacements.take(leader.g))
+		throw new HttpError(429, 'rate-limited', "This group's links were replaced many times in the last hour. Wait a while and try again.");
 	// Kept until the group's links expire (they all share one expiry): then no old one opens anyway.
 	const raised = deps.generations.raise(leader.g, role, leader.x);
 	if (!raised) throw new HttpError(503, 'busy', 'No more links can be replaced on this server just now. Ask its operator.');
@@ -100,7 +104,10 @@ export async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<
 	} catch (error) {
 		// In force all the same: refusing the old link now matters more than a file.
 		saved = false;
-		deps.logger.error({ err: { message: (error as Error).message } }, 'the file of replaced links cannot be written; a restart would accept the replaced link again');
+		deps.logger.error(
+			{ err: { message: (error as Error).message } },
+			'the file of replaced links cannot be written; a restart would accept the replaced link again'
+		);
 	}
 	return roleLink(deps, req, leader, role, saved);
 }

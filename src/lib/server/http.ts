@@ -67,7 +67,10 @@ export function rateKey(address: string): string {
 	const left = groups(head);
 	const right = tail === undefined ? [] : groups(tail);
 	const all = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-	return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+	return `${all
+		.slice(0, 4)
+		.map((g) => parseInt(g, 16).toString(16))
+		.join(':')}::/64`;
 }
 
 /**
@@ -104,7 +107,10 @@ export function mediaConnectSources(mediaUrl: string | null | undefined): string
 /** `connect-src` of a policy with `extra` sources added (the policy unchanged without one). */
 export function withConnectSources(policy: string, extra: readonly string[]): string {
 	if (!extra.length) return policy;
-	const directives = policy.split(';').map((d) => d.trim()).filter(Boolean);
+	const directives = policy
+		.split(';')
+		.map((d) => d.trim())
+		.filter(Boolean);
 	const i = directives.findIndex((d) => d.split(/\s+/)[0] === 'connect-src');
 	if (i === -1) return [...directives, `connect-src 'self' ${extra.join(' ')}`].join('; ');
 	directives[i] = [directives[i], ...extra].join(' ');

@@ -77,7 +77,9 @@ export class LinkGenerations {
 			parsed = { success: false } as v.SafeParseResult<typeof FileSchema>;
 		}
 		if (!parsed.success) {
-			throw new GenerationFileError(`${file} is damaged. Replaced links would open again without it; restore it from a backup, or delete it to accept every link again.`);
+			throw new GenerationFileError(
+				`${file} is damaged. Replaced links would open again without it; restore it from a backup, or delete it to accept every link again.`
+			);
 		}
 		const nowSeconds = this.#nowSeconds();
 		for (const [key, [generation, until]] of Object.entries(parsed.output.entries)) if (until > nowSeconds) this.#entries.set(key, [generation, until]);
@@ -130,10 +132,12 @@ export class LinkGenerations {
 			this.#writing = this.#write().finally(() => (this.#writing = null));
 			return this.#writing;
 		}
-		this.#again ??= this.#writing.catch(() => undefined).then(() => {
-			this.#again = null;
-			return this.#save();
-		});
+		this.#again ??= this.#writing
+			.catch(() => undefined)
+			.then(() => {
+				this.#again = null;
+				return this.#save();
+			});
 		return this.#again;
 	}
 

@@ -52,10 +52,19 @@ const ConferencePayload = v.object({
 	n: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
 	z: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
 	/** Sessions: [start in epoch seconds, minutes]. */
-	s: v.pipe(v.array(v.tuple([v.pipe(v.number(), v.integer()), v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES))])), v.maxLength(20)),
+	s: v.pipe(
+		v.array(v.tuple([v.pipe(v.number(), v.integer()), v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PLANNED_MINUTES))])),
+		v.maxLength(20)
+	),
 	/** Groups: [id, name, leaders' names for the hand-out]. */
 	g: v.pipe(
-		v.array(v.tuple([v.pipe(v.string(), v.regex(idPattern)), v.pipe(v.string(), v.minLength(1), v.maxLength(120)), v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(2))])),
+		v.array(
+			v.tuple([
+				v.pipe(v.string(), v.regex(idPattern)),
+				v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
+				v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(2))
+			])
+		),
 		v.minLength(1),
 		v.maxLength(100)
 	),

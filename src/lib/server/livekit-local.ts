@@ -52,7 +52,13 @@ export interface LocalLiveKit {
 	stop(): Promise<void>;
 }
 
-export function liveKitConfig(options: { port: number; apiKey: string; apiSecret: string; webhookUrl: string; logLevel?: 'warn' | 'debug' }): Record<string, unknown> {
+export function liveKitConfig(options: {
+	port: number;
+	apiKey: string;
+	apiSecret: string;
+	webhookUrl: string;
+	logLevel?: 'warn' | 'debug';
+}): Record<string, unknown> {
 	const { port, apiKey, apiSecret, webhookUrl, logLevel = 'warn' } = options;
 	return {
 		port,

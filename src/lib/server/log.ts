@@ -6,14 +6,17 @@ import pino from 'pino';
  * request object ever slips in.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream) {
-	return pino({
-		level,
-		base: undefined,
-		redact: {
-			paths: ['req.headers.authorization', 'req.headers.cookie', 'req.url', 'name', 'groupName', 'token', 'ticket', '*.name', '*.token', '*.ticket'],
-			censor: '[redacted]'
-		}
-	}, destination);
+	return pino(
+		{
+			level,
+			base: undefined,
+			redact: {
+				paths: ['req.headers.authorization', 'req.headers.cookie', 'req.url', 'name', 'groupName', 'token', 'ticket', '*.name', '*.token', '*.ticket'],
+				censor: '[redacted]'
+			}
+		},
+		destination
+	);
 }
 
 export type Logger = ReturnType<typeof createLogger>;

@@ -37,6 +37,8 @@ describe('reconcileMedia', () => {
 		expect(effects).toEqual([{ type: 'remove', participantId: 'pia2' }]);
 		expect(reconcileMedia([{ identity: 'pia', tracks: [camera, mic] }], (id) => rights[id] ?? null)).toEqual([{ type: 'grant', participantId: 'pia' }]);
 		expect(reconcileMedia([{ identity: 'olle', tracks: [camera] }], (id) => rights[id] ?? null)).toEqual([{ type: 'grant', participantId: 'olle' }]);
-		expect(reconcileMedia([{ identity: 'pia', tracks: [{ ...camera, mimeType: 'audio/opus' }] }], (id) => rights[id] ?? null)).toEqual([{ type: 'remove', participantId: 'pia' }]);
+		expect(reconcileMedia([{ identity: 'pia', tracks: [{ ...camera, mimeType: 'audio/opus' }] }], (id) => rights[id] ?? null)).toEqual([
+			{ type: 'remove', participantId: 'pia' }
+		]);
 	});
 });

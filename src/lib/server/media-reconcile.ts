@@ -47,10 +47,7 @@ function notAllowed(track: MediaTrackInfo, publishing: Publishing): boolean {
  * publishing a disguised track: put out; publishing what the session does not allow: their
  * rights sent again (LiveKit then drops the track itself).
  */
-export function reconcileMedia(
-	participants: MediaParticipantInfo[],
-	admitted: (participantId: string) => Publishing | null
-): MediaEffect[] {
+export function reconcileMedia(participants: MediaParticipantInfo[], admitted: (participantId: string) => Publishing | null): MediaEffect[] {
 	const effects: MediaEffect[] = [];
 	for (const p of participants) {
 		const publishing = admitted(p.identity);

@@ -1,12 +1,4 @@
-import {
-	AccessToken,
-	EgressClient,
-	RoomServiceClient,
-	TrackSource,
-	WebhookReceiver,
-	type ParticipantPermission,
-	type VideoGrant
-} from 'livekit-server-sdk';
+import { AccessToken, EgressClient, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantPermission, type VideoGrant } from 'livekit-server-sdk';
 import type { Role } from '../session/roles';
 import type { Logger } from './log';
 
@@ -121,9 +113,7 @@ export class MediaService {
 	ensureRoom(name: string, seats = this.#settings.maxParticipants): Promise<void> {
 		let pending = this.#creating.get(name);
 		if (!pending) {
-			const created = this.#inOrder(name, () =>
-				this.#rooms.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: seats })
-			);
+			const created = this.#inOrder(name, () => this.#rooms.createRoom({ name, emptyTimeout: 300, departureTimeout: 60, maxParticipants: seats }));
 			pending = created.then(() => undefined);
 			this.#creating.set(name, pending);
 			const forget = () => {

@@ -10,12 +10,19 @@ import type { Logger } from './log';
  * the pinned version built once (with progress on the console); else no video, with the one
  * command that adds it. VIDEO=off skips all of it. Returns the LiveKit the app must run, if any.
  */
-export async function provideVideo(config: Config, logger: Logger, projectRoot: string, say: (line: string) => void = console.log): Promise<LocalLiveKit | null> {
+export async function provideVideo(
+	config: Config,
+	logger: Logger,
+	projectRoot: string,
+	say: (line: string) => void = console.log
+): Promise<LocalLiveKit | null> {
 	if (config.media || config.video === 'off') return null;
 	// The app's own LiveKit is reachable from this machine only: browsers elsewhere would be
 	// sent to their own 127.0.0.1. Serving others needs a LiveKit with a public address.
 	if (!isLoopback(config.host) && config.video === 'auto') {
-		say('Video: off. The app serves other computers (HOST is not loopback), and the LiveKit it can run itself is reachable from this machine only: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET for a LiveKit with a public address and TLS (docs/media.md), or VIDEO=on to use the local one anyway.');
+		say(
+			'Video: off. The app serves other computers (HOST is not loopback), and the LiveKit it can run itself is reachable from this machine only: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET for a LiveKit with a public address and TLS (docs/media.md), or VIDEO=on to use the local one anyway.'
+		);
 		return null;
 	}
 	let binary = findLiveKit(projectRoot);
@@ -29,12 +36,17 @@ export async function provideVideo(config: Config, logger: Logger, projectRoot: 
 		}
 	}
 	if (!binary) {
-		if (config.video === 'on') throw new ConfigError('VIDEO=on, but there is no livekit-server: run `npm run livekit` (needs Go 1.26 or newer), or set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET.');
+		if (config.video === 'on')
+			throw new ConfigError(
+				'VIDEO=on, but there is no livekit-server: run `npm run livekit` (needs Go 1.26 or newer), or set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET.'
+			);
 		say('Video: off. `npm run livekit` adds it (needs Go 1.26 or newer), or set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET.');
 		return null;
 	}
 	if (!isLoopback(config.host)) {
-		logger.warn('video: VIDEO=on with a HOST beyond loopback: the LiveKit started here listens on 127.0.0.1 only, so only browsers on this machine get video (docs/media.md)');
+		logger.warn(
+			'video: VIDEO=on with a HOST beyond loopback: the LiveKit started here listens on 127.0.0.1 only, so only browsers on this machine get video (docs/media.md)'
+		);
 	}
 	const local = localLiveKit({
 		binary,

@@ -1,15 +1,5 @@
 /** The course of one Balint session (DESIGN.md), in its usual order. */
-export const PHASES = [
-	'gathering',
-	'opening',
-	'case-call',
-	'presentation',
-	'questions',
-	'reflection',
-	'return',
-	'closing',
-	'ended'
-] as const;
+export const PHASES = ['gathering', 'opening', 'case-call', 'presentation', 'questions', 'reflection', 'return', 'closing', 'ended'] as const;
 
 export type Phase = (typeof PHASES)[number];
 

@@ -359,7 +359,10 @@ describe('restore after a server restart', () => {
 	});
 
 	it('never dates a session or a phase ahead of the server’s clock, or a phase before its session', () => {
-		expect(restoreSession(fresh(), { ...replica, startedAt: NOW + 3_600_000, phaseStartedAt: NOW + 7_200_000 }, NOW)).toMatchObject({ startedAt: NOW, phaseStartedAt: NOW });
+		expect(restoreSession(fresh(), { ...replica, startedAt: NOW + 3_600_000, phaseStartedAt: NOW + 7_200_000 }, NOW)).toMatchObject({
+			startedAt: NOW,
+			phaseStartedAt: NOW
+		});
 		expect(restoreSession(fresh(), { ...replica, phaseStartedAt: 5 }, NOW)).toMatchObject({ startedAt: replica.startedAt, phaseStartedAt: replica.startedAt });
 	});
 

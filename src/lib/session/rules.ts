@@ -149,14 +149,9 @@ export function applyAction(state: SessionState, actor: Actor, action: Action, n
  * A person enters the room (after admission, or directly as a leader) or comes back. Only a
  * member presents: a presenter restored from a replica who turns out not to be one is cleared.
  */
-export function addParticipant(
-	state: SessionState,
-	person: Pick<Participant, 'id' | 'name' | 'role'>
-): SessionState {
+export function addParticipant(state: SessionState, person: Pick<Participant, 'id' | 'name' | 'role'>): SessionState {
 	const existing = state.participants[person.id];
-	const entry: Participant = existing
-		? { ...existing, connected: true }
-		: { ...person, connected: true, handRaisedAt: null, inMedia: false };
+	const entry: Participant = existing ? { ...existing, connected: true } : { ...person, connected: true, handRaisedAt: null, inMedia: false };
 	const next = { ...state, participants: { ...state.participants, [person.id]: entry } };
 	return state.presenterId === person.id && entry.role !== 'member' ? { ...next, presenterId: null, listening: false } : next;
 }

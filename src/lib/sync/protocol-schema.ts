@@ -49,4 +49,3 @@ export const ClientMessageSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('leave') })
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
-

@@ -16,14 +16,17 @@ function gallery(reconnecting: boolean): string {
 	return render(Gallery, { props: { count: 2, reconnecting, children: tiles } }).body.replace(/<!--.*?-->/g, '');
 }
 
-const overlayOf = (html: string) => /<div class="overlay[^"]*" role="status" data-testid="media-status" data-status="reconnecting"><p>([^<]*)<\/p><\/div>/.exec(html);
+const overlayOf = (html: string) =>
+	/<div class="overlay[^"]*" role="status" data-testid="media-status" data-status="reconnecting"><p>([^<]*)<\/p><\/div>/.exec(html);
 
 describe('the equal gallery', () => {
 	it('lays an announced overlay over the faces while the media connection comes back', () => {
 		const html = gallery(true);
 		expect(overlayOf(html)?.[1]).toMatch(/reconnect/i);
 		// In the same frame as the tiles and after them (so it lies over them), not a line above.
-		expect(html).toMatch(/^<div class="stage[^"]*"><div class="gallery[^"]*" data-testid="gallery" data-count="2" aria-busy="true">(<figure data-testid="video-tile">[AB]<\/figure>){2}<\/div>\s*<div class="overlay/);
+		expect(html).toMatch(
+			/^<div class="stage[^"]*"><div class="gallery[^"]*" data-testid="gallery" data-count="2" aria-busy="true">(<figure data-testid="video-tile">[AB]<\/figure>){2}<\/div>\s*<div class="overlay/
+		);
 	});
 
 	it('shows the faces alone once connected', () => {
