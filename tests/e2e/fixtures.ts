@@ -1,4 +1,7 @@
 import { expect, test as base, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
+import type { Phase } from '../../src/lib/session/phases';
+import type { Role } from '../../src/lib/session/roles';
+import type { GroupLinks } from '../../src/lib/sync/api-types';
 
 /**
  * Helpers shared by the browser tests: every person has their own browser context, so they
@@ -20,10 +23,10 @@ export const test = base.extend<{ closeLeftoverContexts: void }>({
 });
 export { expect };
 
-export type Role = 'leader' | 'co-leader' | 'member' | 'observer';
-export type LinkKey = 'leader' | 'coLeader' | 'member' | 'observer';
-export type Links = Record<LinkKey, string>;
-export type Phase = 'gathering' | 'opening' | 'case-call' | 'presentation' | 'questions' | 'reflection' | 'return' | 'closing' | 'ended';
+export type { Phase, Role };
+/** A group's links as the API answers them, by their keys there. */
+export type Links = GroupLinks;
+export type LinkKey = keyof GroupLinks;
 
 export interface Person {
 	name: string;

@@ -7,6 +7,7 @@ import { freeLiveKitPorts, freePort, startLiveKit, type TestLiveKit } from '../s
 import { containing, filesUnder } from '../support/traces';
 import { cutNetwork, networkServices, newNetworkService } from '../support/network-cut';
 import config from '../../playwright.config';
+import type { GroupLinks } from '../../src/lib/sync/api-types';
 import { admit, attr, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
 import {
 	armPublishBypass,
@@ -50,7 +51,7 @@ test.afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-type Links = Record<'leader' | 'coLeader' | 'member' | 'observer', string>;
+type Links = GroupLinks;
 
 async function createGroup(name: string): Promise<{ id: string; links: Links }> {
 	const response = await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });

@@ -7,6 +7,7 @@ import { startServer, type ServerProcess } from '../support/server-process';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
 import { attr, expect, test, watchErrors } from './fixtures';
 import { livekitFiles } from './media-probe';
+import type { CreatedGroup } from '../../src/lib/sync/api-types';
 
 /** Every script each page fetched, from its first request on. */
 const scripts = new WeakMap<Page, string[]>();
@@ -36,7 +37,7 @@ async function joinAs(browser: Browser, url: string, name: string, context?: Bro
 	return page;
 }
 
-type Created = { group: { id: string }; links: Record<'leader' | 'coLeader' | 'member' | 'observer', string> };
+type Created = CreatedGroup;
 
 async function admit(leader: Page, name: string): Promise<void> {
 	await leader.locator(`[data-testid="waiting"]${attr('data-name', name)} [data-testid="admit"]`).click();

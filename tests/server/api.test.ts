@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Signer } from '../../src/lib/server/links';
-import { cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf, type CreatedGroup } from './harness';
+import { cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf } from './harness';
+import type { ApiErrorAnswer, CreatedGroup } from '../../src/lib/sync/api-types';
 
 /** The JSON API through a real HTTP server: groups, link inspection, tickets. */
 afterEach(cleanup);
@@ -10,7 +11,7 @@ const ROLES = { leader: 'leader', coLeader: 'co-leader', member: 'member', obser
 function expectError(res: { status: number; json: unknown; headers: Record<string, unknown> }, status: number, code: string) {
 	expect(res.status).toBe(status);
 	expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-	const body = res.json as { error: { code: string; message: string } };
+	const body = res.json as ApiErrorAnswer;
 	expect(body.error.code).toBe(code);
 	expect(body.error.message.length).toBeGreaterThan(5);
 }

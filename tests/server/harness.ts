@@ -11,9 +11,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import { createApp, type BalintApp } from '../../src/lib/server/app';
 import { loadConfig, type Config } from '../../src/lib/server/config';
 import { createLogger } from '../../src/lib/server/log';
-import type { Role } from '../../src/lib/session/roles';
 import type { SessionState } from '../../src/lib/session/state';
 import type { ServerMessage } from '../../src/lib/sync/protocol';
+import type { CreatedGroup, TicketAnswer } from '../../src/lib/sync/api-types';
 import { readState } from '../../src/lib/sync/schema';
 
 /**
@@ -56,21 +56,6 @@ export interface HttpAnswer {
 	headers: IncomingHttpHeaders;
 	text: string;
 	json: any;
-}
-
-export interface CreatedGroup {
-	group: { id: string; name: string; plannedMinutes: number };
-	links: { leader: string; coLeader: string; member: string; observer: string };
-	expiresAt: string;
-}
-
-export interface TicketAnswer {
-	ticket: string;
-	participantId: string;
-	name: string;
-	role: Role;
-	seat: string;
-	group: { id: string; name: string; plannedMinutes: number };
 }
 
 export interface ConnectOptions {

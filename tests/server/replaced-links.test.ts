@@ -8,7 +8,8 @@ import { GenerationFileError, LinkGenerations } from '../../src/lib/server/link-
 import { MAX_LINK_GENERATION } from '../../src/lib/server/links';
 import { CloseCode } from '../../src/lib/sync/protocol';
 import { linkFragment } from '../../src/lib/sync/link-fragment';
-import { cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type Client, type CreatedGroup, type TestServer } from './harness';
+import { cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
+import type { CreatedGroup } from '../../src/lib/sync/api-types';
 
 /**
  * A leader cuts off a leaked member or observer link by replacing it (issue 11): the old link

@@ -4,7 +4,8 @@ import type { Role } from '../../src/lib/session/roles';
 import { RoomClient } from '../../src/lib/sync/room-client.svelte';
 import { MAX_WAITING } from '../../src/lib/sync/protocol';
 import { startNetCut } from '../e2e/net-cut';
-import { cleanup, fragmentOf, startServer, waitFor, type Client, type CreatedGroup, type TestServer } from './harness';
+import { cleanup, fragmentOf, startServer, waitFor, type Client, type TestServer } from './harness';
+import type { CreatedGroup } from '../../src/lib/sync/api-types';
 
 /**
  * The browser's room client, run in Node 22 against the real server on port 0 with Node's

@@ -1,23 +1,18 @@
-import type { GroupLinks } from '../sync/api-client';
+import type { Phase } from '../session/phases';
+
+/** The API's answer lives with the other answers; re-exported for the organiser's components. */
+export type { ConferenceDescription } from '../sync/api-types';
 
 /** Members per conference group: the form, the API and the signed links all hold to this. */
 export const MAX_MEMBERS_PER_GROUP = 16;
 export const isMembersPerGroup = (value: unknown): value is number =>
 	typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_MEMBERS_PER_GROUP;
 
-/** A conference as the API describes it: everything the organiser hands out. */
-export interface ConferenceDescription {
-	conference: { id: string; name: string; timeZone: string; membersPerGroup: number; sessions: { start: string; minutes: number }[] };
-	organiserLink: string;
-	expiresAt: string;
-	groups: { id: string; name: string; leaders: string[]; links: GroupLinks }[];
-}
-
 /** What the organiser sees of one group: counts and phase, never names or content. */
 export interface GroupSummary {
 	groupId: string;
 	live: boolean;
-	phase: import('../session/phases').Phase;
+	phase: Phase;
 	members: number;
 	observers: number;
 	leaderPresent: boolean;

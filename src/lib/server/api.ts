@@ -8,6 +8,7 @@ import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGro
 import { HttpError, readJson, readText, sendError, sendJson } from './http';
 import { MAX_TOKEN_LENGTH, mediaKeyField, randomId } from './links';
 import { parseMediaRoomName } from './media';
+import type { AppConfigAnswer, CreatedGroup, LinkInfo, TicketAnswer } from '../sync/api-types';
 
 /** A display name: trimmed, printable, short. */
 const NameSchema = v.pipe(
@@ -65,7 +66,7 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 }
 
 /** Creates a group's four links (`POST /api/groups`, which the start page calls too). */
-function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()) {
+function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
 	// A key made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces it with one made in the browser (CreateGroupForm).
 	const group = { id: randomId(), name: input.name, plannedMinutes: input.plannedMinutes, mediaKey: input.mediaKey ?? newMediaKey() };
@@ -88,7 +89,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		} else if (path === '/api/health' && req.method === 'GET') {
 			sendJson(res, 200, { ok: true });
 		} else if (path === '/api/config' && req.method === 'GET') {
-			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media?.available === true });
+			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media?.available === true } satisfies AppConfigAnswer);
 		} else if (path === '/api/groups' && req.method === 'POST') {
 			limit(deps, 'groups', req, 'Too many groups created from here. Wait a minute and try again.');
 			requireOrganiser(deps, req);
@@ -98,7 +99,11 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const { token: t } = parse(InspectSchema, await readJson(req));
 			const f = openLink(deps, t);
-			sendJson(res, 200, { group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c }, role: f.r, expiresAt: new Date(f.x * 1000).toISOString() });
+			sendJson(res, 200, {
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c },
+				role: f.r,
+				expiresAt: new Date(f.x * 1000).toISOString()
+			} satisfies LinkInfo);
 		} else if (path === '/api/tickets' && req.method === 'POST') {
 			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const body = parse(TicketSchema, await readJson(req));
@@ -125,7 +130,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				role: f.r,
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
 				group: { id: f.g, name: f.n, plannedMinutes: f.m }
-			});
+			} satisfies TicketAnswer);
 		} else if (path === '/api/links/current' && req.method === 'POST') {
 			sendJson(res, 200, await currentLink(deps, req));
 		} else if (path === '/api/links/replace' && req.method === 'POST') {

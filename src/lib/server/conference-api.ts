@@ -9,6 +9,7 @@ import { linkFragment } from '../sync/link-fragment';
 import { MAX_CONFERENCE_TOKEN_LENGTH, mediaKeyField, randomId, type ConferenceFacts } from './links';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
+import type { ConferenceDescription, OrganiserTicketAnswer } from '../sync/api-types';
 
 /**
  * Conferences: many groups at once, one organiser link. Like groups, a conference is only
@@ -85,7 +86,7 @@ const TokenSchema = v.object({
  * secret (only when the caller sent one or it was made for this answer), the links carry each
  * group's media key; without it they carry none, and the organiser's page adds them.
  */
-async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string, mediaSecret: string | null) {
+async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string, mediaSecret: string | null): Promise<ConferenceDescription> {
 	const sessions = facts.s.map(([start, minutes]) => ({ start: new Date(start * 1000).toISOString(), minutes }));
 	const plannedMinutes = Math.max(...facts.s.map(([, minutes]) => minutes));
 	return {
@@ -166,7 +167,7 @@ export async function handleConferenceApi(
 		} else {
 			const ticket = organiserTickets.issue({ conferenceId: facts.c, groupIds: facts.g.map(([id]) => id) }, facts.c);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
-			sendJson(res, 200, { ticket, conferenceId: facts.c });
+			sendJson(res, 200, { ticket, conferenceId: facts.c } satisfies OrganiserTicketAnswer);
 		}
 		return true;
 	}

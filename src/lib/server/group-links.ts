@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
-import type { GroupLinks, RoleLink } from '../sync/api-client';
+import type { GroupLinks, RoleLink } from '../sync/api-types';
 import { linkFragment } from '../sync/link-fragment';
 import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
 import type { Config } from './config';

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { ROLES, type Role } from '../session/roles';
 import { MAX_MEDIA_SEATS, MAX_PLANNED_MINUTES } from '../session/state';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
+import type { GroupLinks } from '../sync/api-types';
 
 /**
  * Self-contained signed capabilities: no database. A link token carries the group, its name,
@@ -149,8 +150,8 @@ export class Signer {
 	}
 }
 
-/** Link keys in the API answer, in DESIGN.md's names. */
-export const LINK_KEYS: Record<Role, 'leader' | 'coLeader' | 'member' | 'observer'> = {
+/** Link keys in the API answer (`GroupLinks`; docs/api.md). */
+export const LINK_KEYS: Record<Role, keyof GroupLinks> = {
 	leader: 'leader',
 	'co-leader': 'coLeader',
 	member: 'member',

@@ -1,0 +1,78 @@
+import type { ReplaceableRole, Role } from '../session/roles';
+
+/**
+ * The JSON API's answers, declared once: the server builds them, the browser's calls
+ * (api-client.ts) and the tests read them. Types only, so any side may import it.
+ * docs/api.md describes each endpoint.
+ */
+
+export interface GroupInfo {
+	id: string;
+	name: string;
+	plannedMinutes: number;
+	/** Part of a conference: leaders can ask its organiser for help. */
+	inConference?: boolean;
+}
+
+/** A group's links, one full URL per role, in the API's names (`links.ts` maps roles to them). */
+export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string };
+
+/** `POST /api/groups`. */
+export interface CreatedGroup {
+	group: GroupInfo;
+	links: GroupLinks;
+	expiresAt: string;
+}
+
+/** `POST /api/links/inspect`. */
+export interface LinkInfo {
+	group: GroupInfo;
+	role: Role;
+	expiresAt: string;
+}
+
+/** `POST /api/tickets`. */
+export interface TicketAnswer {
+	ticket: string;
+	participantId: string;
+	name: string;
+	role: Role;
+	seat: string;
+	group: GroupInfo;
+}
+
+/** A member or observer link as a leader gets it from the room (`/api/links/current`, `/api/links/replace`). */
+export interface RoleLink {
+	role: ReplaceableRole;
+	token: string;
+	/** The link without its media key: the leader's page adds the one it holds. */
+	link: string;
+	expiresAt: string;
+	/** False when a replacement is in force but the server could not write it down: a restart would undo it. */
+	saved: boolean;
+}
+
+/** A conference as the API describes it (`POST /api/conferences`, `/api/conferences/links`): everything the organiser hands out. */
+export interface ConferenceDescription {
+	conference: { id: string; name: string; timeZone: string; membersPerGroup: number; sessions: { start: string; minutes: number }[] };
+	organiserLink: string;
+	expiresAt: string;
+	groups: { id: string; name: string; leaders: string[]; links: GroupLinks }[];
+}
+
+/** `POST /api/conferences/ticket`: a ticket for the organiser's overview socket. */
+export interface OrganiserTicketAnswer {
+	ticket: string;
+	conferenceId: string;
+}
+
+/** `GET /api/config`. */
+export interface AppConfigAnswer {
+	organiserKeyRequired: boolean;
+	video: boolean;
+}
+
+/** Every refusal: a stable code (translated in the browser) and the server's English. */
+export interface ApiErrorAnswer {
+	error: { code: string; message: string };
+}
