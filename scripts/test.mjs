@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every check a reviewer would: the LiveKit build, the app's build, types (svelte-check), unit and server tests
-// (Vitest), browser tests (Playwright on Debian's Chromium). Ends with one summary line:
+// Runs every check a reviewer would: the LiveKit build, the app's build, types (svelte-check), import cycles (dpdm),
+// unit and server tests (Vitest), browser tests (Playwright on Debian's Chromium). Ends with one summary line:
 // "N passed, M failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +44,7 @@ step('media server (npm run livekit)', 'npm', ['run', '--silent', 'livekit']);
 step('build', 'npm', ['run', '--silent', 'build']);
 const built = !problems.includes('build');
 step('types (svelte-check)', 'npm', ['run', '--silent', 'check']);
+step('import cycles (npm run cycles)', 'npm', ['run', '--silent', 'cycles']);
 
 const vitestReport = join(reports, 'vitest.json');
 const vitestOk = run('unit and server tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
