@@ -6,8 +6,8 @@ import { ConfigError, loadConfig } from '../../src/lib/server/config';
 import { mediaConnectSources, rateKey, withConnectSources } from '../../src/lib/server/http';
 import { Signer } from '../../src/lib/server/links';
 import { linkFragment } from '../../src/lib/sync/link-fragment';
-import { RateLimiter } from '../../src/lib/server/rate-limit';
-import { TicketStore, type Identity } from '../../src/lib/server/tickets';
+import { MemoryRateLimiter } from '../../src/lib/server/rate-limit';
+import { MemoryTicketStore, type Identity } from '../../src/lib/server/tickets';
 
 /** Pure server parts: configuration, signed links and seats, tickets, the rate limiter, the CSP for video. */
 
@@ -218,7 +218,7 @@ describe('TicketStore', () => {
 	const identity: Identity = { groupId: 'group-0001', plannedMinutes: 90, participantId: 'person-0001', name: 'Mia', role: 'member' };
 
 	it('gives the identity once, and never for an unknown ticket', () => {
-		const store = new TicketStore(30);
+		const store = new MemoryTicketStore(30);
 		const ticket = store.issue(identity, 'group-0001')!;
 		expect(ticket).toMatch(/^[A-Za-z0-9_-]{32}$/);
 		expect(store.consume('nope')).toBeNull();
@@ -229,7 +229,7 @@ describe('TicketStore', () => {
 
 	it('refuses an expired ticket, with an injected clock', () => {
 		let now = 1_000_000;
-		const store = new TicketStore(30, { now: () => now });
+		const store = new MemoryTicketStore(30, { now: () => now });
 		const early = store.issue(identity, 'group-0001')!;
 		const late = store.issue({ ...identity, participantId: 'person-0002' }, 'group-0001')!;
 		now += 29_999;
@@ -246,7 +246,7 @@ describe('TicketStore', () => {
 
 	it('holds each group to its share, and when full makes room from the largest share, never from a smaller one', () => {
 		let now = 0;
-		const store = new TicketStore(30, { max: 10, perShare: 6, now: () => now });
+		const store = new MemoryTicketStore(30, { max: 10, perShare: 6, now: () => now });
 		const greedy = Array.from({ length: 8 }, () => store.issue(identity, 'greedy'));
 		// Six for the greedy group, then no more, whatever else the store has room for.
 		expect(greedy.filter(Boolean)).toHaveLength(6);
@@ -258,7 +258,7 @@ describe('TicketStore', () => {
 		expect(store.consume(greedy[0]!)).toBeNull();
 		expect(store.consume(greedy[1]!)).toEqual(identity);
 		// Shares level out: with everyone at one or two, a full store refuses the newcomer instead.
-		const small = new TicketStore(30, { max: 2, perShare: 6, now: () => now });
+		const small = new MemoryTicketStore(30, { max: 2, perShare: 6, now: () => now });
 		expect(small.issue(identity, 'a')).not.toBeNull();
 		expect(small.issue(identity, 'b')).not.toBeNull();
 		expect(small.issue(identity, 'c')).toBeNull();
@@ -268,7 +268,7 @@ describe('TicketStore', () => {
 
 	it('is bounded: when full of live tickets it issues none', () => {
 		let now = 0;
-		const store = new TicketStore(30, { max: 2, now: () => now });
+		const store = new MemoryTicketStore(30, { max: 2, now: () => now });
 		expect(store.issue(identity, 'group-0001')).not.toBeNull();
 		expect(store.issue(identity, 'group-0001')).not.toBeNull();
 		expect(store.issue(identity, 'group-0001')).toBeNull();
@@ -281,7 +281,7 @@ describe('TicketStore', () => {
 describe('RateLimiter', () => {
 	it('allows the limit per window and key, then resets', () => {
 		let now = 0;
-		const limiter = new RateLimiter(2, 60_000, () => now);
+		const limiter = new MemoryRateLimiter(2, 60_000, () => now);
 		expect([limiter.take('a'), limiter.take('a'), limiter.take('a'), limiter.take('b')]).toEqual([true, true, false, true]);
 		now += 59_999;
 		expect(limiter.take('a')).toBe(false);

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import type { Config } from './config';
 import { HttpError, clientKey } from './http';
-import type { LinkGenerations } from './link-generations';
+import type { LinkGenerationStore } from './link-generations';
 import { MAX_TOKEN_LENGTH, type Signer, type TokenProblem } from './links';
 import type { Logger } from './log';
 import type { MediaService } from './media';
@@ -23,7 +23,7 @@ export interface ApiDeps {
 	/** Per client address (`tickets`, `groups`, `replacementsFrom`) and per group (`replacements`). */
 	limits: { tickets: RateLimiter; groups: RateLimiter; replacements: RateLimiter; replacementsFrom: RateLimiter };
 	/** Which generation of each group's links is current (a leader replaced a leaked one). */
-	generations: LinkGenerations;
+	generations: LinkGenerationStore;
 	rooms: RoomRegistry;
 	organiserTickets: TicketStore<OrganiserIdentity>;
 	media: MediaService | null;
@@ -46,8 +46,8 @@ export function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.In
 }
 
 /** Counts a request from this client against a per-address limit; a clear 429 once it is spent. */
-export function limit(deps: ApiDeps, which: 'tickets' | 'groups' | 'replacementsFrom', req: IncomingMessage, message: string): void {
-	if (!deps.limits[which].take(clientKey(req, deps.config.trustedProxies))) throw new HttpError(429, 'rate-limited', message);
+export async function limit(deps: ApiDeps, which: 'tickets' | 'groups' | 'replacementsFrom', req: IncomingMessage, message: string): Promise<void> {
+	if (!(await deps.limits[which].take(clientKey(req, deps.config.trustedProxies)))) throw new HttpError(429, 'rate-limited', message);
 }
 
 function keyMatches(given: string, expected: string): boolean {

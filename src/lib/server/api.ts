@@ -91,12 +91,12 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		} else if (path === '/api/config' && req.method === 'GET') {
 			sendJson(res, 200, { organiserKeyRequired: deps.config.organiserKey !== null, video: deps.media?.available === true } satisfies AppConfigAnswer);
 		} else if (path === '/api/groups' && req.method === 'POST') {
-			limit(deps, 'groups', req, 'Too many groups created from here. Wait a minute and try again.');
+			await limit(deps, 'groups', req, 'Too many groups created from here. Wait a minute and try again.');
 			requireOrganiser(deps, req);
 			const input = parse(CreateGroupSchema, await readJson(req));
 			sendJson(res, 201, createGroupLinks(deps, input, origin(deps.config, req)));
 		} else if (path === '/api/links/inspect' && req.method === 'POST') {
-			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
+			await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const { token: t } = parse(InspectSchema, await readJson(req));
 			const f = openLink(deps, t);
 			sendJson(res, 200, {
@@ -105,7 +105,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				expiresAt: new Date(f.x * 1000).toISOString()
 			} satisfies LinkInfo);
 		} else if (path === '/api/tickets' && req.method === 'POST') {
-			limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
+			await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const body = parse(TicketSchema, await readJson(req));
 			const link = deps.signer.verifyLink(body.token);
 			if (!link.ok) throw PROBLEM_STATUS[link.problem];
@@ -118,7 +118,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const name = resumed?.n ?? body.name;
 			// A share per group and link (and its generation): a leaked member link used from many
 			// addresses cannot keep the group's leaders out, nor, once replaced, the new link.
-			const ticket = deps.tickets.issue(
+			const ticket = await deps.tickets.issue(
 				{ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s, linkGeneration: f.v },
 				`${f.g}/${f.r}/${f.v ?? 0}`
 			);

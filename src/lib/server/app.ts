@@ -11,15 +11,21 @@ import { LinkGenerations } from './link-generations';
 import { Signer } from './links';
 import { MediaService } from './media';
 import type { Logger } from './log';
-import { RateLimiter } from './rate-limit';
+import { MemoryRateLimiter } from './rate-limit';
 import { RoomRegistry } from './rooms';
-import { TicketStore, type OrganiserIdentity } from './tickets';
+import { MemoryTicketStore, type OrganiserIdentity, type TicketStore } from './tickets';
 import { ConferenceHub } from './conference';
+import { LocalConferenceBus } from './conference-bus';
 
 /**
  * The server core, shared by `npm start` (server/index.ts) and `npm run dev` (the Vite
  * plugin): the JSON API and the authenticated WebSocket upgrade. It owns the rooms, the
  * tickets and the heartbeat, and releases them all in `close`.
+ *
+ * What several processes would have to share sits behind an interface, each made here with
+ * its implementation for one process: the tickets (`TicketStore`), the rate limits
+ * (`RateLimiter`), the replaced links (`LinkGenerationStore`) and the conference bus between
+ * the rooms and the organisers' overview (`ConferenceBus`).
  */
 export interface BalintApp {
 	/** Answers `/api/*` and sets security headers; false when the request is not the API's. */
@@ -27,7 +33,8 @@ export interface BalintApp {
 	/** Takes a sync upgrade; false when the path is not the sync path (e.g. Vite's HMR). */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	readonly rooms: RoomRegistry;
-	readonly tickets: TicketStore;
+	/** The sync tickets, in this process (tests count them). */
+	readonly tickets: MemoryTicketStore;
 	readonly conferences: ConferenceHub;
 	close(): void;
 }
@@ -46,15 +53,16 @@ function sameHost(origin: string, host: string | undefined): boolean {
 
 export function createApp(config: Config, logger: Logger): BalintApp {
 	const signer = new Signer(config.linkSecret);
-	const tickets = new TicketStore(config.ticketTtlSeconds);
+	const tickets = new MemoryTicketStore(config.ticketTtlSeconds);
 	const connectSources = mediaConnectSources(config.media?.url);
 	// 16 seats for a group of unknown size (Balint groups are 5-10 with one or two leaders); conference
 	// groups carry their own size in their links.
 	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media, config.socketLimits);
 	config.media?.whenGone?.(() => rooms.mediaGone());
-	const conferences = new ConferenceHub(rooms);
-	const organiserTickets = new TicketStore<OrganiserIdentity>(config.ticketTtlSeconds);
+	const conferenceBus = new LocalConferenceBus(rooms);
+	const conferences = new ConferenceHub(conferenceBus);
+	const organiserTickets = new MemoryTicketStore<OrganiserIdentity>(config.ticketTtlSeconds);
 	const generations = new LinkGenerations({ file: join(config.dataDir, 'replaced-links.json'), secret: config.linkSecret });
 	const deps: ApiDeps = {
 		config,
@@ -66,12 +74,12 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		tickets,
 		generations,
 		limits: {
-			tickets: new RateLimiter(config.rateLimitPerMinute),
-			groups: new RateLimiter(Math.max(1, Math.floor(config.rateLimitPerMinute / 2))),
+			tickets: new MemoryRateLimiter(config.rateLimitPerMinute),
+			groups: new MemoryRateLimiter(Math.max(1, Math.floor(config.rateLimitPerMinute / 2))),
 			// Each replacement writes the data file and may add an entry to a store the whole
 			// installation shares: 20 an hour per group, 60 an hour per address.
-			replacements: new RateLimiter(20, 3_600_000),
-			replacementsFrom: new RateLimiter(60, 3_600_000)
+			replacements: new MemoryRateLimiter(20, 3_600_000),
+			replacementsFrom: new MemoryRateLimiter(60, 3_600_000)
 		}
 	};
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
@@ -94,9 +102,10 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 
 	/**
 	 * Authenticates an upgrade before the socket is accepted: same-origin, a single-use
-	 * ticket from `store` for the resource named in the path. Refuses with 403 or 401.
+	 * ticket from `store` for the resource named in the path. Refuses with 403 or 401, and
+	 * with 503 when the store cannot answer.
 	 */
-	function accept<T>(
+	async function accept<T>(
 		req: IncomingMessage,
 		socket: Duplex,
 		head: Buffer,
@@ -105,25 +114,24 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		store: TicketStore<T>,
 		matches: (identity: T, resource: string) => boolean,
 		onSocket: (ws: WebSocket, identity: T) => void
-	): true {
+	): Promise<void> {
 		socket.on('error', () => socket.destroy());
 		const origin = req.headers.origin;
-		if (origin && !sameHost(origin, req.headers.host)) {
-			refuseUpgrade(socket, 403, 'Forbidden');
-			return true;
+		if (origin && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
+		let identity: T | null;
+		try {
+			identity = await store.consume(url.searchParams.get('ticket') ?? '');
+		} catch (error) {
+			logger.error({ err: { message: (error as Error).message } }, 'the ticket store cannot be reached');
+			return refuseUpgrade(socket, 503, 'Service Unavailable');
 		}
-		const identity = store.consume(url.searchParams.get('ticket') ?? '');
-		if (!identity || !matches(identity, url.pathname.slice(prefix.length + 1))) {
-			refuseUpgrade(socket, 401, 'Unauthorized');
-			return true;
-		}
+		// Gone while the store answered (only a store elsewhere takes that long).
+		if (socket.destroyed) return;
+		if (!identity || !matches(identity, url.pathname.slice(prefix.length + 1))) return refuseUpgrade(socket, 401, 'Unauthorized');
 		// One address's share of the server's sockets.
 		const from = clientKey(req, config.trustedProxies);
 		const open = openFrom.get(from) ?? 0;
-		if (open >= config.socketsPerAddress) {
-			refuseUpgrade(socket, 429, 'Too Many Requests');
-			return true;
-		}
+		if (open >= config.socketsPerAddress) return refuseUpgrade(socket, 429, 'Too Many Requests');
 		openFrom.set(from, open + 1);
 		socket.once('close', () => {
 			const left = (openFrom.get(from) ?? 1) - 1;
@@ -139,7 +147,6 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			ws.on('pong', () => alive.set(ws, true));
 			onSocket(ws, identity);
 		});
-		return true;
 	}
 
 	return {
@@ -168,7 +175,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 				return true;
 			}
 			if (url.pathname.startsWith(OVERVIEW_PATH + '/')) {
-				return accept(
+				void accept(
 					req,
 					socket,
 					head,
@@ -176,11 +183,12 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 					OVERVIEW_PATH,
 					organiserTickets,
 					(id, conferenceId) => id.conferenceId === conferenceId,
-					(ws, id) => conferences.attach(ws, id)
+					(ws, id) => void conferences.attach(ws, id)
 				);
+				return true;
 			}
 			if (url.pathname.startsWith(SYNC_PATH + '/')) {
-				return accept(
+				void accept(
 					req,
 					socket,
 					head,
@@ -195,12 +203,14 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 						} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id);
 					}
 				);
+				return true;
 			}
 			return false;
 		},
 		close() {
 			clearInterval(heartbeat);
 			conferences.close();
+			conferenceBus.close();
 			organiserTickets.clear();
 			rooms.closeAll();
 			tickets.clear();

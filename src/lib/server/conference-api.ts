@@ -131,7 +131,7 @@ export async function handleConferenceApi(
 ): Promise<boolean> {
 	if (req.method !== 'POST') return false;
 	if (path === '/api/conferences') {
-		limit(deps, 'groups', req, 'Too many conferences created from here. Wait a minute and try again.');
+		await limit(deps, 'groups', req, 'Too many conferences created from here. Wait a minute and try again.');
 		requireOrganiser(deps, req);
 		const input = parse(CreateConferenceSchema, await readJson(req, 64 * 1024));
 		const sessions = input.sessions.map((s) => [Math.floor(Date.parse(s.start) / 1000), s.minutes] as [number, number]);
@@ -159,13 +159,13 @@ export async function handleConferenceApi(
 		return true;
 	}
 	if (path === '/api/conferences/links' || path === '/api/conferences/ticket') {
-		limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
+		await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 		const { token, mediaSecret } = parse(TokenSchema, await readJson(req, MAX_CONFERENCE_TOKEN_LENGTH + 1024));
 		const facts = verify(deps, token);
 		if (path === '/api/conferences/links') {
 			sendJson(res, 200, await describe(deps, facts, token, origin(deps.config, req), mediaSecret ?? null));
 		} else {
-			const ticket = organiserTickets.issue({ conferenceId: facts.c, groupIds: facts.g.map(([id]) => id) }, facts.c);
+			const ticket = await organiserTickets.issue({ conferenceId: facts.c, groupIds: facts.g.map(([id]) => id) }, facts.c);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 			sendJson(res, 200, { ticket, conferenceId: facts.c } satisfies OrganiserTicketAnswer);
 		}

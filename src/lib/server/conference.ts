@@ -2,21 +2,23 @@ import type { WebSocket } from 'ws';
 import * as v from 'valibot';
 import { CloseCode } from '../sync/protocol';
 import type { GroupSummary, OverviewMessage } from '../conference/types';
-import type { Room } from './room';
-import type { RoomRegistry } from './rooms';
+import type { ConferenceBus } from './conference-bus';
 import { cutOff, metered, ORGANISER_SOCKET_LIMITS, sendWithin, SocketBudget } from './socket-budget';
 import type { OrganiserIdentity } from './tickets';
 
 /**
  * The organiser's live, read-only overview of a conference: per group its phase, how many
  * people are in, whether a leader is there, time against the plan and a leader's call for
- * help. Never names, never content. The hub owns the organisers' sockets; the rooms tell
- * it of every change through the registry.
+ * help. Never names, never content. The hub owns the organisers' sockets; it hears of the
+ * rooms, and reaches them, only through the conference bus.
  */
 const OrganiserMessageSchema = v.variant('type', [
 	v.object({ type: v.literal('notice'), text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(280)) }),
 	v.object({ type: v.literal('end-all') })
 ]);
+
+/** WebSocket's own code for a server that cannot go on: here, a bus that does not answer. */
+const UNAVAILABLE = 1011;
 
 interface Watcher {
 	ws: WebSocket;
@@ -25,30 +27,14 @@ interface Watcher {
 	budget: SocketBudget;
 }
 
-export function idleSummary(groupId: string): GroupSummary {
-	return {
-		groupId,
-		live: false,
-		phase: 'gathering',
-		members: 0,
-		observers: 0,
-		leaderPresent: false,
-		waiting: 0,
-		startedAt: null,
-		plannedMinutes: 0,
-		helpRequested: false
-	};
-}
-
 export class ConferenceHub {
-	readonly #rooms: RoomRegistry;
+	readonly #bus: ConferenceBus;
 	readonly #watchers = new Map<string, Set<Watcher>>();
-	/** The last summary sent per group, so unchanged rooms send nothing. */
-	readonly #last = new Map<string, string>();
+	readonly #unsubscribe: () => void;
 
-	constructor(rooms: RoomRegistry) {
-		this.#rooms = rooms;
-		rooms.onChange = (room) => this.roomChanged(room);
+	constructor(bus: ConferenceBus) {
+		this.#bus = bus;
+		this.#unsubscribe = bus.subscribe((conferenceId, summary) => this.#groupChanged(conferenceId, summary));
 	}
 
 	get watcherCount(): number {
@@ -57,7 +43,7 @@ export class ConferenceHub {
 		return n;
 	}
 
-	attach(ws: WebSocket, identity: OrganiserIdentity): void {
+	async attach(ws: WebSocket, identity: OrganiserIdentity): Promise<void> {
 		const watcher: Watcher = { ws, identity, budget: new SocketBudget(ORGANISER_SOCKET_LIMITS) };
 		let set = this.#watchers.get(identity.conferenceId);
 		if (!set) this.#watchers.set(identity.conferenceId, (set = new Set()));
@@ -72,30 +58,22 @@ export class ConferenceHub {
 			() => this.#cutOff(watcher, CloseCode.flooding, 'too many messages'),
 			(data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString())
 		);
-		this.#send(watcher, { type: 'overview', groups: identity.groupIds.map((id) => this.#summaryOf(id)), now: Date.now() });
-	}
-
-	#summaryOf(groupId: string): GroupSummary {
-		const room = this.#rooms.get(groupId);
-		return room ? room.summary() : idleSummary(groupId);
-	}
-
-	roomChanged(room: Room): void {
-		const conferenceId = room.conferenceId;
-		if (!conferenceId) return;
-		const summary = room.summary();
-		const text = JSON.stringify(summary);
-		if (!summary.live) this.#last.delete(room.groupId);
-		else if (this.#last.get(room.groupId) === text) return;
-		else this.#last.set(room.groupId, text);
-		const set = this.#watchers.get(conferenceId);
-		if (!set) return;
-		for (const watcher of set) {
-			if (watcher.identity.groupIds.includes(room.groupId)) this.#send(watcher, { type: 'group', group: summary, now: Date.now() });
+		try {
+			this.#send(watcher, { type: 'overview', groups: await this.#bus.summaries(identity.groupIds), now: Date.now() });
+		} catch {
+			this.#unavailable(watcher);
 		}
 	}
 
-	#onMessage(watcher: Watcher, text: string | null): void {
+	#groupChanged(conferenceId: string, summary: GroupSummary): void {
+		const set = this.#watchers.get(conferenceId);
+		if (!set) return;
+		for (const watcher of set) {
+			if (watcher.identity.groupIds.includes(summary.groupId)) this.#send(watcher, { type: 'group', group: summary, now: Date.now() });
+		}
+	}
+
+	async #onMessage(watcher: Watcher, text: string | null): Promise<void> {
 		let message: v.InferOutput<typeof OrganiserMessageSchema>;
 		try {
 			const parsed = v.safeParse(OrganiserMessageSchema, text === null ? null : JSON.parse(text));
@@ -104,24 +82,19 @@ export class ConferenceHub {
 		} catch {
 			return watcher.ws.close(CloseCode.malformed, 'malformed message');
 		}
-		const rooms = this.#roomsOf(watcher.identity);
-		// One group's trouble must not keep the notice or the end from the others.
-		let reached = 0;
-		for (const room of rooms) {
-			try {
-				if (message.type === 'notice') room.notice(message.text);
-				else room.end();
-				reached += 1;
-			} catch {
-				// That room is skipped; the count the organiser sees says so.
-			}
+		// Only to the live rooms of this organiser's own conference.
+		let reached: number;
+		try {
+			reached = await this.#bus.send(watcher.identity.conferenceId, watcher.identity.groupIds, message);
+		} catch {
+			return this.#unavailable(watcher);
 		}
 		this.#send(watcher, message.type === 'notice' ? { type: 'notice-sent', groups: reached } : { type: 'ended-all', groups: reached });
 	}
 
-	/** Live rooms of this organiser's conference only. */
-	#roomsOf(identity: OrganiserIdentity): Room[] {
-		return identity.groupIds.map((id) => this.#rooms.get(id)).filter((room): room is Room => !!room && room.conferenceId === identity.conferenceId);
+	/** Only a bus shared over the network can fail; the organiser's page opens the overview again. */
+	#unavailable(watcher: Watcher): void {
+		if (watcher.ws.readyState === watcher.ws.OPEN) watcher.ws.close(UNAVAILABLE, 'overview unavailable');
 	}
 
 	#send(watcher: Watcher, message: OverviewMessage): void {
@@ -141,8 +114,8 @@ export class ConferenceHub {
 	}
 
 	close(): void {
+		this.#unsubscribe();
 		for (const set of this.#watchers.values()) for (const w of set) w.ws.terminate();
 		this.#watchers.clear();
-		this.#last.clear();
 	}
 }

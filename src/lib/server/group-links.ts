@@ -78,7 +78,7 @@ function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: 
 
 /** A leader shows the group's current member or observer link again (to a late member, or the co-leader after a replacement). */
 export async function currentLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
-	limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
+	await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 	const { leader, role } = await leaderRequest(deps, req);
 	return roleLink(deps, req, leader, role, true);
 }
@@ -90,12 +90,12 @@ export async function currentLink(deps: ApiDeps, req: IncomingMessage): Promise<
  * in the room stay; whoever waits in the lobby with the old link is sent away.
  */
 export async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
-	limit(deps, 'replacementsFrom', req, 'Too many links replaced from here. Wait a while and try again.');
+	await limit(deps, 'replacementsFrom', req, 'Too many links replaced from here. Wait a while and try again.');
 	const { leader, role } = await leaderRequest(deps, req);
-	if (!deps.limits.replacements.take(leader.g))
+	if (!(await deps.limits.replacements.take(leader.g)))
 		throw new HttpError(429, 'rate-limited', "This group's links were replaced many times in the last hour. Wait a while and try again.");
 	// Kept until the group's links expire (they all share one expiry): then no old one opens anyway.
-	const raised = deps.generations.raise(leader.g, role, leader.x);
+	const raised = await deps.generations.raise(leader.g, role, leader.x);
 	if (!raised) throw new HttpError(503, 'busy', 'No more links can be replaced on this server just now. Ask its operator.');
 	deps.rooms.get(leader.g)?.linkReplaced(role, raised.generation);
 	let saved = true;

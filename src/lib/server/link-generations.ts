@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as v from 'valibot';
 import type { Role } from '../session/roles';
+import type { Awaitable } from './awaitable';
 import { ConfigError } from './config';
 import { MAX_LINK_GENERATION } from './links';
 
@@ -21,6 +22,24 @@ const FileSchema = v.object({
 	)
 });
 
+/**
+ * Which generation of each group's links is current. Reads are answered at once, as every
+ * link check needs one: several processes would each keep a copy that the shared store
+ * keeps up to date (issue 16). Raising one may wait for the store.
+ */
+export interface LinkGenerationStore {
+	/** The current generation of a group's link for a role: 0 until a leader replaces it. */
+	current(groupId: string, role: Role): number;
+	/** Whether a link of this generation has been replaced. */
+	refused(groupId: string, role: Role, generation?: number): boolean;
+	/**
+	 * Makes the next generation current, to be kept until `until` (epoch seconds): null when
+	 * the store is full or the link has had all its generations. `saved` settles once it is
+	 * kept where a restart finds it, or rejects; the old link is refused all the same.
+	 */
+	raise(groupId: string, role: Role, until: number): Awaitable<{ generation: number; saved: Promise<void> } | null>;
+}
+
 /** The file cannot be read: start-up stops and says so (as for a bad setting). */
 export class GenerationFileError extends ConfigError {}
 
@@ -36,7 +55,7 @@ export class GenerationFileError extends ConfigError {}
  * one), so a restart does not open an old link again. One process owns the file: several
  * processes each keep their own (docs/operations.md; issue 16 moves this to Redis).
  */
-export class LinkGenerations {
+export class LinkGenerations implements LinkGenerationStore {
 	readonly #entries = new Map<string, [generation: number, until: number]>();
 	readonly #file: string | null;
 	readonly #secret: Buffer;

@@ -1,8 +1,20 @@
+import type { Awaitable } from './awaitable';
+
 /**
- * A fixed-window counter per key (client address and route). Enough to stop a script from
+ * A limit on how often one key (a client address, a group) may do something. One process
+ * counts in memory (`MemoryRateLimiter`); several that must hold a key to one limit together
+ * need counters they share.
+ */
+export interface RateLimiter {
+	/** Counts one request for `key`: true when it may go ahead. */
+	take(key: string): Awaitable<boolean>;
+}
+
+/**
+ * A fixed-window counter per key, in this process's memory. Enough to stop a script from
  * hammering link exchange or group creation; bounded in memory by sweeping old windows.
  */
-export class RateLimiter {
+export class MemoryRateLimiter implements RateLimiter {
 	readonly #windows = new Map<string, { start: number; count: number }>();
 	readonly #limit: number;
 	readonly #windowMs: number;

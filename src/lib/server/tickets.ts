@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../session/roles';
+import type { Awaitable } from './awaitable';
 
 /** Who a ticket admits to the sync socket: facts the server checked at exchange time. */
 export interface Identity {
@@ -29,14 +30,26 @@ export const TICKETS_PER_SHARE = 200;
 
 /**
  * Short-lived, single-use tickets: the only credential that appears in the WebSocket URL,
- * so whatever a proxy logs is useless a few seconds later. Bounded in number, and shared
- * fairly: each ticket belongs to a share (one link of a group, or for an organiser their
- * conference), a share holds at most `perShare` at once, and when the store is full a ticket
- * for a share that holds fewer than the largest is made room for by dropping the largest
- * share's oldest, so a full store refuses the greedy party first, never a different group.
- * (Per address, the rate limit on ticket requests already bounds what one address holds.)
+ * so whatever a proxy logs is useless a few seconds later. A ticket is issued by whichever
+ * process answers the exchange and consumed by whichever accepts the socket: one process
+ * keeps them in memory (`MemoryTicketStore`); several need a store they share.
  */
-export class TicketStore<T = Identity> {
+export interface TicketStore<T = Identity> {
+	/** A ticket for `identity` in `share`, or null when that share holds all it may. */
+	issue(identity: T, share: string): Awaitable<string | null>;
+	/** The identity, once; a second use, an unknown or an expired ticket gets null. */
+	consume(ticket: string): Awaitable<T | null>;
+}
+
+/**
+ * Tickets in this process's memory. Bounded in number, and shared fairly: each ticket belongs
+ * to a share (one link of a group, or for an organiser their conference), a share holds at
+ * most `perShare` at once, and when the store is full a ticket for a share that holds fewer
+ * than the largest is made room for by dropping the largest share's oldest, so a full store
+ * refuses the greedy party first, never a different group. (Per address, the rate limit on
+ * ticket requests already bounds what one address holds.)
+ */
+export class MemoryTicketStore<T = Identity> implements TicketStore<T> {
 	readonly #tickets = new Map<string, { identity: T; share: string; expiresAt: number }>();
 	/** Each share's outstanding tickets, oldest first. */
 	readonly #shares = new Map<string, Set<string>>();
