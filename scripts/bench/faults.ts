@@ -19,8 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import config from '../../playwright.config';
-import { joinPage } from '../../tests/e2e/fixtures';
-import { startNetCut } from '../../tests/e2e/net-cut';
+import { joinPage } from '../../tests/support/joining';
+import { startNetCut } from '../../tests/support/tcp-relay';
 import { startServer, type ServerProcess } from '../../tests/support/server-process';
 
 const ROUNDS = Number(process.env.BENCH_FAULT_ROUNDS ?? 5);

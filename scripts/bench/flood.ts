@@ -17,7 +17,7 @@ import { request } from 'node:http';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { opened, oursClient, until, type BenchClient } from './clients';
-import { startProbedServer } from './probed-server';
+import { PROBED_APP, startProbedServer } from '../../tests/support/probed-server';
 
 const GROUPS = Number(process.env.BENCH_FLOOD_GROUPS ?? 20);
 const PEOPLE = Number(process.env.BENCH_FLOOD_PEOPLE ?? 8);
@@ -53,7 +53,7 @@ function json(port: number, path: string, body: unknown, from: string): Promise<
 
 // The default rate limits, per client address: every honest person has an address of their
 // own, the attacker one (and so at most 120 new tickets a minute).
-const server = await startProbedServer(new URL('./server-ours.ts', import.meta.url), { RATE_LIMIT_PER_MINUTE: '120', TRUST_PROXY: '127.0.0.1' });
+const server = await startProbedServer(PROBED_APP, { RATE_LIMIT_PER_MINUTE: '120', TRUST_PROXY: '127.0.0.1' });
 const ATTACKER = '203.0.113.66';
 let people = 0;
 const nextAddress = () => `10.${(people >> 16) & 255}.${(people >> 8) & 255}.${people++ & 255}`;

@@ -10,8 +10,8 @@
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Probe } from './ipc';
-import { NODE_FLAGS, startProbedServer, type ProbedServer } from './probed-server';
+import type { Probe } from '../../tests/support/probe-ipc';
+import { NODE_FLAGS, PROBED_APP, startProbedServer, type ProbedServer } from '../../tests/support/probed-server';
 import { bareClient, oursClient, opened, until, type BenchClient } from './clients';
 
 const G = Number(process.env.BENCH_GROUPS ?? 50);
@@ -301,7 +301,7 @@ const line = (label: string, value: string, target = '', ok?: boolean) =>
 console.log(
 	`Balint Room bench: ${G} groups x ${P} clients, ${ROUNDS} rounds at different moments, ${BURST_ROUNDS} in the same instant, ${CYCLES} open/end cycles after ${WARM_UP} to warm up; ${cpus().length} cores, Node ${process.version}, servers run with ${NODE_FLAGS.join(' ')}\n`
 );
-const oursServer = await startProbedServer(new URL('./server-ours.ts', import.meta.url));
+const oursServer = await startProbedServer(PROBED_APP);
 const bareServer = await startProbedServer(new URL('./server-bare.ts', import.meta.url));
 const oursPrepared = await prepare(
 	oursServer,

@@ -22,8 +22,8 @@ import { execSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import config from '../../playwright.config';
-import { admit, joinOnPage } from '../../tests/e2e/fixtures';
-import { participantId, recordPeerConnections, type Stream } from '../../tests/e2e/media-probe';
+import { admit, joinOnPage } from '../../tests/support/joining';
+import { participantId, recordPeerConnections, type Stream } from '../../tests/support/media-probe';
 import { freePort, startLiveKit } from '../../tests/support/livekit';
 import { startServer } from '../../tests/support/server-process';
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { docs, setupWSConnection } from '@y/websocket-server/utils';
-import { serveIpc } from './ipc';
+import { serveIpc } from '../../tests/support/probe-ipc';
 
 const wss = new WebSocketServer({ noServer: true });
 const server = createServer((_req, res) => res.writeHead(404).end());

@@ -1,7 +1,8 @@
-import { expect, test as base, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { Phase } from '../../src/lib/session/phases';
 import type { Role } from '../../src/lib/session/roles';
 import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { attr, watchErrors, type Person } from '../support/joining';
 
 /**
  * Helpers shared by the browser tests: every person has their own browser context, so they
@@ -27,24 +28,13 @@ export type { Phase, Role };
 /** A group's links as the API answers them, by their keys there. */
 export type Links = GroupLinks;
 export type LinkKey = keyof GroupLinks;
-
-export interface Person {
-	name: string;
-	page: Page;
-	context: BrowserContext;
-	/** Uncaught page errors and console errors seen so far (see `watchErrors`). */
-	errors: string[];
-}
+// Joining is shared with the benchmarks; the browser tests keep importing it from here.
+export { admit, attr, joinAs, joinOnPage, joinPage, watchErrors, type Person } from '../support/joining';
 
 export function baseUrl(): string {
 	const url = process.env.E2E_BASE_URL;
 	if (!url) throw new Error('E2E_BASE_URL is not set: run through `npx playwright test` (global setup starts the server)');
 	return url;
-}
-
-/** `[attr="value"]` with the value quoted safely for CSS. */
-export function attr(name: string, value: string): string {
-	return `[${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"]`;
 }
 
 export function participant(page: Page, name: string): Locator {
@@ -53,22 +43,6 @@ export function participant(page: Page, name: string): Locator {
 
 export function waitingEntry(page: Page, name: string): Locator {
 	return page.locator(`[data-testid="waiting"]${attr('data-name', name)}`);
-}
-
-/**
- * Records uncaught errors and console errors on a page. The browser's own network line for
- * an answered 4xx ("Failed to load resource: … status of 401") is not an app error: a refused
- * link is answered that way on purpose.
- */
-export function watchErrors(page: Page, errors: string[] = []): string[] {
-	page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-	page.on('console', (message) => {
-		if (message.type() !== 'error') return;
-		const text = message.text();
-		if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
-		errors.push(`console: ${text}`);
-	});
-	return errors;
 }
 
 /**
@@ -94,33 +68,6 @@ export async function createGroup(
 		links[key] = url!;
 	}
 	return { links, page, context, errors };
-}
-
-/** Fills the join form on a page that is already open (or opens `url` on it first). */
-export async function joinOnPage(page: Page, url: string | null, name: string): Promise<void> {
-	if (url) await page.goto(url);
-	await page.getByTestId('display-name').fill(name);
-	await page.getByTestId('accept-ground-rules').check();
-	await page.getByTestId('join').click();
-}
-
-/** Opens a NEW browser context for one person, opens their link and joins with their name. */
-export async function joinAs(browser: Browser, url: string, name: string, options: BrowserContextOptions = {}): Promise<Person> {
-	const context = await browser.newContext(options);
-	const page = await context.newPage();
-	const errors = watchErrors(page);
-	await joinOnPage(page, url, name);
-	return { name, page, context, errors };
-}
-
-/** The same, when only the page is wanted. */
-export async function joinPage(browser: Browser, url: string, name: string, options: BrowserContextOptions = {}): Promise<Page> {
-	return (await joinAs(browser, url, name, options)).page;
-}
-
-/** A leader (or co-leader) admits a waiting person by name. */
-export async function admit(leaderPage: Page, name: string): Promise<void> {
-	await leaderPage.locator(`[data-testid="waiting"]${attr('data-name', name)} [data-testid="admit"]`).click();
 }
 
 /** The phases' names in English (the browser tests run in en-GB), as screens and announcements say them. */

@@ -21,7 +21,7 @@ import {
 	receivedBy,
 	recordMediaTokens,
 	recordPeerConnections
-} from './media-probe';
+} from '../support/media-probe';
 
 /**
  * Media through the real LiveKit server (the pinned build, `npm run livekit`), with real

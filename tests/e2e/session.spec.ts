@@ -16,7 +16,7 @@ import {
 	type Person,
 	type Role
 } from './fixtures';
-import { startNetCut, type NetCut } from './net-cut';
+import { startNetCut, type NetCut } from '../support/tcp-relay';
 
 /**
  * A whole Balint session as six people live it, each in their own browser: a leader and a

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
 import { attr, expect, test, watchErrors } from './fixtures';
-import { livekitFiles } from './media-probe';
+import { livekitFiles } from '../support/media-probe';
 import type { CreatedGroup } from '../../src/lib/sync/api-types';
 
 /** Every script each page fetched, from its first request on. */

@@ -2,13 +2,13 @@ import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES, MAX_WAITING } from '../../src/lib/sync/protocol';
-import { startProbedServer, type ProbedServer } from '../../scripts/bench/probed-server';
+import { PROBED_APP, startProbedServer, type ProbedServer } from '../support/probed-server';
 import { cleanup, ServerClient, tokenOf, waitFor } from './harness';
 
 /**
  * One person's bad request must never end the process: that would end every group's session
  * at once. The server runs in a process of its own here, so that a crash is seen as a crash
- * (scripts/bench/server-ours.ts, the same server core as `npm start`).
+ * (tests/support/probed-app.ts, the same server core as `npm start`).
  */
 let server: ProbedServer | null = null;
 afterEach(async () => {
@@ -35,7 +35,7 @@ async function stillServing(s: ServerClient): Promise<void> {
 }
 
 it('an upgrade whose path is no URL at all is refused with 400, not thrown', async () => {
-	server = await startProbedServer(new URL('../../scripts/bench/server-ours.ts', import.meta.url));
+	server = await startProbedServer(PROBED_APP);
 	const s = new ServerClient(`http://127.0.0.1:${server.port}`);
 	for (const path of ['//:99999', '//[', '//a:b@:x/sync/x']) {
 		const upgrade = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
@@ -45,7 +45,7 @@ it('an upgrade whose path is no URL at all is refused with 400, not thrown', asy
 });
 
 it('a bad frame on a socket the server has just closed (a full lobby) ends that socket only', async () => {
-	server = await startProbedServer(new URL('../../scripts/bench/server-ours.ts', import.meta.url));
+	server = await startProbedServer(PROBED_APP);
 	const s = new ServerClient(`http://127.0.0.1:${server.port}`);
 	const created = await s.createGroup('Crash group');
 	const leader = await s.connect(created.links.leader, 'Lena');

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../src/lib/session/roles';
 import { RoomClient } from '../../src/lib/sync/room-client.svelte';
 import { MAX_WAITING } from '../../src/lib/sync/protocol';
-import { startNetCut } from '../e2e/net-cut';
+import { startNetCut } from '../support/tcp-relay';
 import { cleanup, fragmentOf, startServer, waitFor, type Client, type TestServer } from './harness';
 import type { CreatedGroup } from '../../src/lib/sync/api-types';
 

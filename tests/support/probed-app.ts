@@ -1,13 +1,15 @@
 /**
- * Benchmark child: Balint Room's server core on a free loopback port. Reports memory after
- * gc, rooms, CPU and handles over IPC. Started by scripts/bench/index.ts only.
+ * A child process: Balint Room's server core on a free loopback port, in a process of its own
+ * so that a crash shows as one. Reports memory after gc, rooms, CPU and handles over IPC.
+ * Started through `startProbedServer(PROBED_APP)` (probed-server.ts): the crash and fuzz
+ * tests and the benchmarks.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/lib/server/app';
 import { loadConfig } from '../../src/lib/server/config';
 import { createLogger } from '../../src/lib/server/log';
-import { serveIpc } from './ipc';
+import { serveIpc } from './probe-ipc';
 
 const config = loadConfig({
 	LINK_SECRET: 'bench'.repeat(10),

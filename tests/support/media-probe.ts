@@ -1,6 +1,5 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { expect } from './fixtures';
 
 /**
  * What really arrives in a browser, read from WebRTC's own statistics rather than from what

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Probe } from './ipc';
+import type { Probe } from './probe-ipc';
 
 /**
  * Servers run with the V8 flag `npm start` uses (package.json): a young generation of at most
@@ -9,7 +9,7 @@ import type { Probe } from './ipc';
  */
 export const NODE_FLAGS = ['--max-semi-space-size=2'];
 
-/** A server in a child process of its own that answers probes (scripts/bench/ipc.ts). */
+/** A server in a child process of its own that answers probes (probe-ipc.ts). */
 export interface ProbedServer {
 	port: number;
 	pid: number;
@@ -19,7 +19,10 @@ export interface ProbedServer {
 	stop(): void;
 }
 
-/** Forks a probed server (`server-ours.ts` or `server-bare.ts`) and waits until it listens. */
+/** Balint Room's own server core as a probed child (the crash and fuzz tests, the benchmarks). */
+export const PROBED_APP = new URL('./probed-app.ts', import.meta.url);
+
+/** Forks a probed server (`PROBED_APP`, or the bench's bare baseline) and waits until it listens. */
 export async function startProbedServer(file: URL, env: Record<string, string> = {}): Promise<ProbedServer> {
 	const child: ChildProcess = fork(fileURLToPath(file), [], {
 		execArgv: [...NODE_FLAGS, '--import', 'tsx'],
