@@ -4,14 +4,13 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import * as v from 'valibot';
 import type { Action } from '../session/actions';
 import { isLeader, entersDirectly, type Role } from '../session/roles';
 import { addParticipant, applyAction, mayAct, removeParticipant, restoreSession, setConnected, setInMedia } from '../session/rules';
 import { initialState, leaderPresent, publishingFor, type SessionState } from '../session/state';
 import { writeState } from '../sync/schema';
 import { CloseCode, MAX_WAITING, roomCapacity, type ServerMessage, type WaitingPerson } from '../sync/protocol';
-import { ClientMessageSchema, type ClientMessage, type Snapshot } from '../sync/protocol-schema';
+import { parseClientMessage, type Snapshot } from '../sync/protocol-schema';
 import { mediaRoomName, retried, type MediaService } from './media';
 import { disguisedTrack, reconcileMedia, type MediaTrackInfo } from './media-reconcile';
 import { cutOff, metered, sendWithin, SocketBudget, type SocketLimits } from './socket-budget';
@@ -279,20 +278,14 @@ export class Room {
 	}
 
 	#onControl(conn: Connection, text: string): void {
-		let message: ClientMessage;
-		try {
-			const parsed = v.safeParse(ClientMessageSchema, JSON.parse(text));
-			if (!parsed.success) return this.#drop(conn, CloseCode.malformed, 'malformed message');
-			message = parsed.output;
-		} catch {
-			return this.#drop(conn, CloseCode.malformed, 'malformed message');
-		}
+		const message = parseClientMessage(text);
+		if (!message) return this.#drop(conn, CloseCode.malformed, 'malformed message');
 		if (message.type === 'leave') return this.#leave(conn);
 		if (!conn.admitted) return this.#refuse(conn, message.type, 'not-allowed');
 		if (message.type === 'restore') return this.#restore(conn, message.snapshot);
 		if (message.type === 'media-token') return this.#mediaToken(conn);
 		if (message.type === 'media-joined') return this.#mediaJoined(conn);
-		this.#act(conn, message as Action);
+		this.#act(conn, message);
 	}
 
 	#act(conn: Connection, action: Action): void {

@@ -1,6 +1,7 @@
 import type { Action, ActionType, RefusalCode } from './actions';
 import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, type Role } from './roles';
+import type { Restored } from './snapshot-schema';
 import { MAX_CASES, type Participant, type SessionState } from './state';
 
 /** Who acts: the server fills this from authentication, never from the message. */
@@ -156,11 +157,7 @@ export function addParticipant(state: SessionState, person: Pick<Participant, 'i
 	return state.presenterId === person.id && entry.role !== 'member' ? { ...next, presenterId: null, listening: false } : next;
 }
 
-/** What a leader's replica brings back to a fresh session after a server restart. */
-export type Restored = Pick<
-	SessionState,
-	'sessionId' | 'phase' | 'presenterId' | 'listening' | 'caseNumber' | 'startedAt' | 'phaseStartedAt' | 'timersShared' | 'cameraOffWhileListening'
->;
+export type { Restored };
 
 /**
  * A fresh session takes a leader's replica (its shape checked by the protocol schema). Times
@@ -173,8 +170,8 @@ export function restoreSession(state: SessionState, restored: Restored, now: num
 	const phaseStartedAt = Math.min(Math.max(restored.phaseStartedAt, startedAt ?? 0), now);
 	const here = restored.presenterId === null ? undefined : state.participants[restored.presenterId];
 	const presenterId = here && here.role !== 'member' ? null : restored.presenterId;
-	return {
-		...state,
+	// Every field of the schema, by name: one added there does not compile until it is taken back here.
+	const taken: Pick<SessionState, keyof Restored> = {
 		sessionId: restored.sessionId,
 		phase: restored.phase,
 		presenterId,
@@ -185,6 +182,7 @@ export function restoreSession(state: SessionState, restored: Restored, now: num
 		timersShared: restored.timersShared,
 		cameraOffWhileListening: restored.cameraOffWhileListening
 	};
+	return { ...state, ...taken };
 }
 
 export function setInMedia(state: SessionState, id: string, inMedia: boolean): SessionState {
