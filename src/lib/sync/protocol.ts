@@ -6,25 +6,10 @@
  * types, here, so that valibot stays on the server.
  */
 export type { ClientMessage, ServerMessage, Snapshot, WaitingPerson } from './protocol-schema';
+export { MAX_WAITING, roomCapacity } from '../session/lobby';
 
 /** Hard cap for any frame; larger frames close the connection (ws answers 1009). */
 export const MAX_FRAME_BYTES = 64 * 1024;
-
-/**
- * People waiting in one group's lobby at once. A Balint group is 5-10 people with a few
- * observers; far more than that means someone holding a member link is flooding the leaders'
- * waiting list, which is then closed to newcomers until the leaders have dealt with it.
- */
-export const MAX_WAITING = 40;
-
-/**
- * How many people may be in one room at once: a conference group's seats with a little
- * headroom, otherwise 40 (a Balint group is 5 to 10, with leaders and observers). What a
- * leaked leader link can fill is one room, never the server.
- */
-export function roomCapacity(seats?: number): number {
-	return seats ? seats + 4 : 40;
-}
 
 export const SYNC_PATH = '/sync';
 export const OVERVIEW_PATH = '/overview';
