@@ -1,4 +1,4 @@
-/** The course of one Balint session (DESIGN.md), in its usual order. */
+/** The course of one Balint session (docs/balint.md), in its usual order; the rules in brief: docs/architecture.md. */
 export const PHASES = ['gathering', 'opening', 'case-call', 'presentation', 'questions', 'reflection', 'return', 'closing', 'ended'] as const;
 
 export type Phase = (typeof PHASES)[number];

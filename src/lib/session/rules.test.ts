@@ -1,45 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
+import * as v from 'valibot';
 import type { Action } from './actions';
 import { nextPhase, PHASES, type Phase } from './phases';
-import { ROLES, type Role } from './roles';
-import { addParticipant, applyAction, enterPhase, mayAct, removeParticipant, restoreSession, setConnected, type Actor } from './rules';
-import * as v from 'valibot';
-import { handQueue, initialState, MAX_CASES, type SessionState } from './state';
+import type { Role } from './roles';
+import { mayAct } from './rules';
+import { act, alice, bob, coLeader, leader, olga, refusal, room } from './rules.fixtures';
+import { handQueue, MAX_CASES } from './state';
 import { SnapshotSchema } from '../sync/protocol-schema';
 import { snapshotOf } from '../sync/snapshot';
-
-const NOW = 1_000_000;
-const leader: Actor = { id: 'leader-0001', role: 'leader' };
-const coLeader: Actor = { id: 'coleader-01', role: 'co-leader' };
-const alice: Actor = { id: 'member-0001', role: 'member' };
-const bob: Actor = { id: 'member-0002', role: 'member' };
-const olga: Actor = { id: 'observer-01', role: 'observer' };
-
-function room(): SessionState {
-	let s = initialState('session-0001', 90, 0);
-	for (const [a, name] of [
-		[leader, 'Lea'],
-		[coLeader, 'Cole'],
-		[alice, 'Alice'],
-		[bob, 'Bob'],
-		[olga, 'Olga']
-	] as const) {
-		s = addParticipant(s, { id: a.id, name, role: a.role });
-	}
-	return s;
-}
-
-function act(state: SessionState, actor: Actor, action: Action, now = NOW): SessionState {
-	const outcome = applyAction(state, actor, action, now);
-	if (!outcome.ok) throw new Error(`refused: ${outcome.code}`);
-	return outcome.state;
-}
-
-function refusal(state: SessionState, actor: Actor, action: Action): string | null {
-	const outcome = applyAction(state, actor, action, NOW);
-	return outcome.ok ? null : outcome.code;
-}
 
 describe('phases', () => {
 	it('"next" follows the usual order and stops at closing', () => {
@@ -236,144 +204,5 @@ describe('who may do what', () => {
 			expect(refusal(s, actor, { type: 'next-phase' })).toBe('session-ended');
 			expect(refusal(s, actor, { type: 'raise-hand' })).toBe('session-ended');
 		}
-	});
-});
-
-describe('presence', () => {
-	it('a person who drops is shown reconnecting and comes back in place', () => {
-		let s = act(room(), alice, { type: 'raise-hand' });
-		s = setConnected(s, alice.id, false);
-		expect(s.participants[alice.id]?.connected).toBe(false);
-		s = addParticipant(s, { id: alice.id, name: 'Someone else', role: 'member' });
-		expect(s.participants[alice.id]).toMatchObject({ connected: true, name: 'Alice' });
-		expect(handQueue(s).map((p) => p.id)).toEqual([alice.id]);
-	});
-
-	it('removing an absent person changes nothing', () => {
-		const s = room();
-		expect(removeParticipant(s, 'nobody-0001')).toBe(s);
-	});
-});
-
-describe('properties', () => {
-	const actors = [leader, coLeader, alice, bob, olga];
-	const actionArb: fc.Arbitrary<Action> = fc.oneof(
-		fc.constant<Action>({ type: 'next-phase' }),
-		fc.constantFrom(...PHASES, 'nap').map((phase) => ({ type: 'set-phase', phase }) as Action),
-		fc.constantFrom(null, ...actors.map((a) => a.id), 'nobody-0001').map((participantId) => ({ type: 'make-presenter', participantId }) as Action),
-		fc.boolean().map((listening) => ({ type: 'set-listening', listening }) as Action),
-		fc.constant<Action>({ type: 'raise-hand' }),
-		fc.constantFrom(undefined, ...actors.map((a) => a.id)).map((participantId) => ({ type: 'lower-hand', participantId }) as Action),
-		fc.boolean().map((shared) => ({ type: 'share-timers', shared }) as Action),
-		fc.constantFrom(...actors.map((a) => a.id)).map((participantId) => ({ type: 'remove', participantId }) as Action),
-		fc.constant<Action>({ type: 'end-session' })
-	);
-	const stepArb = fc.tuple(fc.constantFrom(...actors), actionArb);
-
-	function valid(s: SessionState): void {
-		expect(PHASES).toContain(s.phase);
-		if (s.presenterId !== null) expect(s.participants[s.presenterId]?.role).toBe('member');
-		if (s.listening) expect(s.presenterId).not.toBeNull();
-		for (const p of Object.values(s.participants)) {
-			expect(ROLES).toContain(p.role);
-			if (p.handRaisedAt !== null) expect(p.handRaisedAt).toBeLessThanOrEqual(s.handCounter);
-		}
-		expect(s.caseNumber).toBeGreaterThanOrEqual(1);
-		// Whatever the leaders did, a leader's replica of it is a snapshot the server accepts.
-		const snapshot = snapshotOf(s);
-		if (snapshot) expect(v.safeParse(SnapshotSchema, snapshot).issues).toBeUndefined();
-	}
-
-	it('any sequence of actions by any roles keeps the state valid', () => {
-		fc.assert(
-			fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
-				let s = room();
-				for (const [actor, action] of steps) {
-					const outcome = applyAction(s, actor, action, NOW);
-					if (outcome.ok) s = outcome.state;
-					valid(s);
-				}
-			})
-		);
-	});
-
-	it('members and observers never change anything but hands', () => {
-		fc.assert(
-			fc.property(fc.constantFrom(alice, bob, olga), actionArb, (actor, action) => {
-				const before = room();
-				const outcome = applyAction(before, actor, action, NOW);
-				if (!outcome.ok) return;
-				const { participants: p1, handCounter: h1, ...rest1 } = before;
-				const { participants: p2, handCounter: h2, ...rest2 } = outcome.state;
-				expect(rest2).toEqual(rest1);
-				expect(Object.keys(p2)).toEqual(Object.keys(p1));
-				expect(h2).toBeGreaterThanOrEqual(h1);
-			})
-		);
-	});
-
-	it('after any actions, entering return or the end leaves nobody listening', () => {
-		fc.assert(
-			fc.property(fc.array(stepArb, { maxLength: 30 }), fc.constantFrom<Phase>('return', 'ended'), (steps, to) => {
-				let s = room();
-				for (const [actor, action] of steps) {
-					const outcome = applyAction(s, actor, action, NOW);
-					if (outcome.ok) s = outcome.state;
-				}
-				if (s.phase !== 'ended') expect(enterPhase(s, to, NOW + 1).listening).toBe(false);
-			})
-		);
-	});
-
-	it('with a presenter, listening follows the phase: on in reflection, off anywhere else', () => {
-		fc.assert(
-			fc.property(fc.constantFrom(...PHASES), fc.constantFrom(...PHASES), (from, to) => {
-				let s = act(room(), leader, { type: 'make-presenter', participantId: alice.id });
-				s = enterPhase(s, from, NOW);
-				s = enterPhase(s, to, NOW + 1);
-				expect(s.listening).toBe(to === 'reflection');
-			})
-		);
-	});
-});
-
-describe('restore after a server restart', () => {
-	const replica = {
-		sessionId: 'session-0002',
-		phase: 'reflection' as Phase,
-		presenterId: alice.id,
-		listening: true,
-		caseNumber: 2,
-		startedAt: NOW - 60_000,
-		phaseStartedAt: NOW - 10_000,
-		timersShared: true,
-		cameraOffWhileListening: false
-	};
-	const fresh = () => addParticipant(initialState('session-new1', 90, NOW), { id: leader.id, name: 'Lea', role: 'leader' });
-
-	it('brings back phase, presenter, listening, case and timers', () => {
-		const s = restoreSession(fresh(), replica, NOW);
-		expect(s).toMatchObject({ ...replica });
-		// The presenter comes back later and is still presenting and listening.
-		expect(addParticipant(s, { id: alice.id, name: 'Alice', role: 'member' })).toMatchObject({ presenterId: alice.id, listening: true });
-	});
-
-	it('never dates a session or a phase ahead of the server’s clock, or a phase before its session', () => {
-		expect(restoreSession(fresh(), { ...replica, startedAt: NOW + 3_600_000, phaseStartedAt: NOW + 7_200_000 }, NOW)).toMatchObject({
-			startedAt: NOW,
-			phaseStartedAt: NOW
-		});
-		expect(restoreSession(fresh(), { ...replica, phaseStartedAt: 5 }, NOW)).toMatchObject({ startedAt: replica.startedAt, phaseStartedAt: replica.startedAt });
-	});
-
-	it('only a member presents: a leader or co-leader named as presenter is cleared, now or when they come back', () => {
-		expect(restoreSession(fresh(), { ...replica, presenterId: leader.id }, NOW)).toMatchObject({ presenterId: null, listening: false });
-		const s = restoreSession(fresh(), { ...replica, presenterId: coLeader.id }, NOW);
-		expect(s.presenterId).toBe(coLeader.id);
-		expect(addParticipant(s, { id: coLeader.id, name: 'Cole', role: 'co-leader' })).toMatchObject({ presenterId: null, listening: false });
-	});
-
-	it('listening needs a presenter', () => {
-		expect(restoreSession(fresh(), { ...replica, presenterId: null, listening: true }, NOW)).toMatchObject({ presenterId: null, listening: false });
 	});
 });

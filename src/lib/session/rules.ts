@@ -1,7 +1,10 @@
-import type { Action, ActionType, RefusalCode } from './actions';
+import type { Action, ActionType, RefusalCode } from './action-schema';
+import type { Effect } from './effects';
+import { isFull, QUIET_LOBBY, waits, type LobbyView } from './lobby';
+import { removeParticipant, withParticipant } from './participants';
 import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, type Role } from './roles';
-import { MAX_CASES, type Participant, type SessionState } from './state';
+import { MAX_CASES, type SessionState } from './state';
 
 /** Who acts: the server fills this from authentication, never from the message. */
 export interface Actor {
@@ -9,7 +12,8 @@ export interface Actor {
 	role: Role;
 }
 
-export type Outcome = { ok: true; state: SessionState } | { ok: false; code: RefusalCode };
+/** The new state and what the server must do beyond it, in order; or a refusal, which changes nothing and does nothing. */
+export type Outcome = { ok: true; state: SessionState; effects: Effect[] } | { ok: false; code: RefusalCode };
 
 const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'next-phase',
@@ -40,10 +44,8 @@ function refuse(code: RefusalCode): Outcome {
 	return { ok: false, code };
 }
 
-function withParticipant(state: SessionState, id: string, change: Partial<Participant>): SessionState {
-	const current = state.participants[id];
-	if (!current) return state;
-	return { ...state, participants: { ...state.participants, [id]: { ...current, ...change } } };
+function done(state: SessionState, ...effects: Effect[]): Outcome {
+	return { ok: true, state, effects };
 }
 
 /**
@@ -67,148 +69,90 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 	return next;
 }
 
-/** The whole rulebook: a pure function from state, actor and action to a new state or a refusal. */
-export function applyAction(state: SessionState, actor: Actor, action: Action, now: number): Outcome {
+/**
+ * The whole rulebook: a pure function from state, actor, action (and what the lobby looks like,
+ * for the actions that concern it) to a new state and its effects, or a refusal.
+ */
+export function applyAction(state: SessionState, actor: Actor, action: Action, now: number, lobby: LobbyView = QUIET_LOBBY): Outcome {
 	if (state.phase === 'ended') return refuse('session-ended');
 	if (!mayAct(actor.role, action.type)) return refuse('not-allowed');
+	const outcome = decide(state, actor, action, now, lobby);
+	// Once a leader has acted, this session is the one that counts: no replica may replace it.
+	if (outcome.ok && isLeader(actor.role)) outcome.effects.unshift({ type: 'close-restore' });
+	return outcome;
+}
 
+function decide(state: SessionState, actor: Actor, action: Action, now: number, lobby: LobbyView): Outcome {
 	switch (action.type) {
 		case 'next-phase': {
 			const phase = nextPhase(state.phase);
 			if (!phase) return refuse('no-next-phase');
-			return { ok: true, state: enterPhase(state, phase, now) };
+			return done(enterPhase(state, phase, now));
 		}
 		case 'set-phase': {
 			if (!isPhase(action.phase) || action.phase === 'ended') return refuse('unknown-phase');
-			return { ok: true, state: enterPhase(state, action.phase, now) };
+			return done(enterPhase(state, action.phase, now));
 		}
 		case 'make-presenter': {
-			if (action.participantId === null) {
-				return { ok: true, state: { ...state, presenterId: null, listening: false } };
-			}
+			if (action.participantId === null) return done({ ...state, presenterId: null, listening: false });
 			const person = state.participants[action.participantId];
 			if (!person) return refuse('unknown-participant');
 			if (person.role !== 'member') return refuse('not-a-member');
-			if (state.presenterId === person.id) return { ok: true, state };
+			if (state.presenterId === person.id) return done(state);
 			// A new presenter starts listening only if the group is already reflecting.
-			let next = withParticipant(state, person.id, { handRaisedAt: null });
-			next = { ...next, presenterId: person.id, listening: state.phase === 'reflection' };
-			return { ok: true, state: next };
+			const next = withParticipant(state, person.id, { handRaisedAt: null });
+			return done({ ...next, presenterId: person.id, listening: state.phase === 'reflection' });
 		}
 		case 'set-listening': {
 			if (action.listening && state.presenterId === null) return refuse('no-presenter');
-			return { ok: true, state: { ...state, listening: action.listening } };
+			return done({ ...state, listening: action.listening });
 		}
 		case 'raise-hand': {
 			const me = state.participants[actor.id];
 			if (!me) return refuse('unknown-participant');
 			if (state.listening && state.presenterId === actor.id) return refuse('presenter-listening');
-			if (me.handRaisedAt !== null) return { ok: true, state };
+			if (me.handRaisedAt !== null) return done(state);
 			const handCounter = state.handCounter + 1;
-			return {
-				ok: true,
-				state: { ...withParticipant(state, actor.id, { handRaisedAt: handCounter }), handCounter }
-			};
+			return done({ ...withParticipant(state, actor.id, { handRaisedAt: handCounter }), handCounter });
 		}
 		case 'lower-hand': {
 			const target = action.participantId ?? actor.id;
 			if (target !== actor.id && !isLeader(actor.role)) return refuse('not-allowed');
 			if (!state.participants[target]) return refuse('unknown-participant');
-			return { ok: true, state: withParticipant(state, target, { handRaisedAt: null }) };
+			return done(withParticipant(state, target, { handRaisedAt: null }));
 		}
 		case 'share-timers':
-			return { ok: true, state: { ...state, timersShared: action.shared } };
+			return done({ ...state, timersShared: action.shared });
 		case 'set-camera-rule':
-			return { ok: true, state: { ...state, cameraOffWhileListening: action.cameraOffWhileListening } };
+			return done({ ...state, cameraOffWhileListening: action.cameraOffWhileListening });
 		case 'ask-help':
-			return { ok: true, state: { ...state, helpRequested: action.on } };
+			return done({ ...state, helpRequested: action.on });
 		case 'mute': {
 			// Muting is advisory and happens in the media room; the state does not change.
-			const person = state.participants[action.participantId];
-			if (!person) return refuse('unknown-participant');
-			return { ok: true, state };
+			if (!state.participants[action.participantId]) return refuse('unknown-participant');
+			return done(state, { type: 'mute', participantId: action.participantId });
 		}
 		case 'remove': {
 			const person = state.participants[action.participantId];
 			if (!person) return refuse('unknown-participant');
 			if (isLeader(person.role)) return refuse('cannot-remove-leader');
-			return { ok: true, state: removeParticipant(state, person.id) };
+			return done(removeParticipant(state, person.id), { type: 'remove', participantId: person.id }, { type: 'move-media', removedId: person.id });
 		}
 		case 'end-session':
-			return { ok: true, state: enterPhase(state, 'ended', now) };
-		case 'admit':
-		case 'decline':
-		case 'decline-new':
-			// Admission concerns people not yet in the state: the server checks `mayAct` and
-			// then calls `addParticipant`.
-			return { ok: true, state };
+			return done(enterPhase(state, 'ended', now), { type: 'end' });
+		// Admission concerns people not yet in the state: only the lobby changes.
+		case 'admit': {
+			if (!waits(lobby, action.participantId)) return refuse('unknown-participant');
+			if (isFull(lobby)) return refuse('room-full');
+			return done(state, { type: 'admit', participantId: action.participantId }, { type: 'tell-lobby' });
+		}
+		case 'decline': {
+			if (!waits(lobby, action.participantId)) return refuse('unknown-participant');
+			return done(state, { type: 'decline', participantIds: [action.participantId] }, { type: 'tell-lobby' });
+		}
+		case 'decline-new': {
+			const newcomers = lobby.waiting.filter((w) => w.new).map((w) => w.participantId);
+			return done(state, { type: 'decline', participantIds: newcomers }, { type: 'tell-lobby' });
+		}
 	}
-}
-
-/**
- * A person enters the room (after admission, or directly as a leader) or comes back. Only a
- * member presents: a presenter restored from a replica who turns out not to be one is cleared.
- */
-export function addParticipant(state: SessionState, person: Pick<Participant, 'id' | 'name' | 'role'>): SessionState {
-	const existing = state.participants[person.id];
-	const entry: Participant = existing ? { ...existing, connected: true } : { ...person, connected: true, handRaisedAt: null, inMedia: false };
-	const next = { ...state, participants: { ...state.participants, [person.id]: entry } };
-	return state.presenterId === person.id && entry.role !== 'member' ? { ...next, presenterId: null, listening: false } : next;
-}
-
-/** What a leader's replica brings back to a fresh session after a server restart. */
-export type Restored = Pick<
-	SessionState,
-	'sessionId' | 'phase' | 'presenterId' | 'listening' | 'caseNumber' | 'startedAt' | 'phaseStartedAt' | 'timersShared' | 'cameraOffWhileListening'
->;
-
-/**
- * A fresh session takes a leader's replica (its shape checked by the protocol schema). Times
- * cannot lie ahead of the server's clock, a phase cannot begin before the session, listening
- * needs a presenter, and the presenter must be a member: known now if they are here, checked
- * by `addParticipant` when they come back otherwise.
- */
-export function restoreSession(state: SessionState, restored: Restored, now: number): SessionState {
-	const startedAt = restored.startedAt === null ? null : Math.min(restored.startedAt, now);
-	const phaseStartedAt = Math.min(Math.max(restored.phaseStartedAt, startedAt ?? 0), now);
-	const here = restored.presenterId === null ? undefined : state.participants[restored.presenterId];
-	const presenterId = here && here.role !== 'member' ? null : restored.presenterId;
-	return {
-		...state,
-		sessionId: restored.sessionId,
-		phase: restored.phase,
-		presenterId,
-		listening: restored.listening && presenterId !== null,
-		caseNumber: restored.caseNumber,
-		startedAt,
-		phaseStartedAt,
-		timersShared: restored.timersShared,
-		cameraOffWhileListening: restored.cameraOffWhileListening
-	};
-}
-
-export function setInMedia(state: SessionState, id: string, inMedia: boolean): SessionState {
-	const person = state.participants[id];
-	if (!person || person.inMedia === inMedia) return state;
-	return withParticipant(state, id, { inMedia });
-}
-
-export function setConnected(state: SessionState, id: string, connected: boolean): SessionState {
-	const person = state.participants[id];
-	if (!person || person.connected === connected) return state;
-	return withParticipant(state, id, { connected });
-}
-
-/** Removing (or a person leaving for good) also clears their presenter role. */
-export function removeParticipant(state: SessionState, id: string): SessionState {
-	if (!state.participants[id]) return state;
-	const participants = { ...state.participants };
-	delete participants[id];
-	const wasPresenter = state.presenterId === id;
-	return {
-		...state,
-		participants,
-		presenterId: wasPresenter ? null : state.presenterId,
-		listening: wasPresenter ? false : state.listening
-	};
 }

@@ -1,51 +1,93 @@
 import * as v from 'valibot';
-import { PHASES } from '../session/phases';
-import { MAX_CASES } from '../session/state';
+import { ActionSchema, RefusalCodeSchema } from '../session/action-schema';
+import { ROLES } from '../session/roles';
+import { SnapshotSchema } from '../session/snapshot-schema';
 
-/**
- * The shapes the server accepts from a client. Server-side only (the browser imports the
- * types alone), so valibot stays out of the page bundle.
+export { SnapshotSchema };
+export type { Snapshot } from '../session/snapshot-schema';
+
+/*
+ * Every JSON message on the wire, both ways, defined once; the types are inferred (and
+ * exported through `protocol.ts`). Server-side only (the browser imports the types alone), so
+ * valibot stays out of the page bundle.
  */
-const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
 
-export const SnapshotSchema = v.strictObject({
-	sessionId: id,
-	// `ended` comes only from ending; a restored session is always one that goes on.
-	phase: v.picklist(PHASES.filter((p) => p !== 'ended')),
-	presenterId: v.nullable(id),
-	listening: v.boolean(),
-	caseNumber: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CASES)),
-	startedAt: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
-	phaseStartedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
-	timersShared: v.boolean(),
-	cameraOffWhileListening: v.optional(v.boolean(), false),
-	admitted: v.pipe(v.array(id), v.maxLength(64)),
-	hands: v.pipe(v.array(id), v.maxLength(64))
-});
-export type Snapshot = v.InferOutput<typeof SnapshotSchema>;
-
-/** Every message a client may send. Unknown types or shapes close the connection. */
+/** Every message a client may send: the actions, and the few that are not. Unknown types or shapes close the connection. */
 export const ClientMessageSchema = v.variant('type', [
-	v.strictObject({ type: v.literal('next-phase') }),
-	// Any string here, so that an unknown phase is refused by the rules with a clear reason.
-	v.strictObject({ type: v.literal('set-phase'), phase: v.pipe(v.string(), v.maxLength(40)) }),
-	v.strictObject({ type: v.literal('make-presenter'), participantId: v.nullable(id) }),
-	v.strictObject({ type: v.literal('set-listening'), listening: v.boolean() }),
-	v.strictObject({ type: v.literal('raise-hand') }),
-	v.strictObject({ type: v.literal('lower-hand'), participantId: v.optional(id) }),
-	v.strictObject({ type: v.literal('share-timers'), shared: v.boolean() }),
-	v.strictObject({ type: v.literal('set-camera-rule'), cameraOffWhileListening: v.boolean() }),
-	v.strictObject({ type: v.literal('mute'), participantId: id }),
-	v.strictObject({ type: v.literal('ask-help'), on: v.boolean() }),
+	...ActionSchema.options,
 	v.strictObject({ type: v.literal('media-token') }),
 	// Sent once in the media room: the server then grants what the session allows (see Room).
 	v.strictObject({ type: v.literal('media-joined') }),
-	v.strictObject({ type: v.literal('admit'), participantId: id }),
-	v.strictObject({ type: v.literal('decline'), participantId: id }),
-	v.strictObject({ type: v.literal('decline-new') }),
-	v.strictObject({ type: v.literal('remove'), participantId: id }),
-	v.strictObject({ type: v.literal('end-session') }),
 	v.strictObject({ type: v.literal('restore'), snapshot: SnapshotSchema }),
 	v.strictObject({ type: v.literal('leave') })
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
+
+/** A text frame's message, or null when it is none a client may send (not JSON, or not one of these shapes). */
+export function parseClientMessage(text: string): ClientMessage | null {
+	try {
+		const parsed = v.safeParse(ClientMessageSchema, JSON.parse(text));
+		return parsed.success ? parsed.output : null;
+	} catch {
+		return null;
+	}
+}
+
+const RoleSchema = v.picklist(ROLES);
+
+export const WaitingPersonSchema = v.strictObject({
+	participantId: v.string(),
+	name: v.string(),
+	role: RoleSchema,
+	/**
+	 * Not in this session before: a first arrival, or someone using a link with a name that is
+	 * not theirs. A person coming back (their own seat, after a lost connection) is not new.
+	 */
+	new: v.boolean()
+});
+export type WaitingPerson = v.InferOutput<typeof WaitingPersonSchema>;
+
+/** Every message the server sends a client. */
+export const ServerMessageSchema = v.variant('type', [
+	v.strictObject({
+		type: v.literal('waiting'),
+		/** The group's session that ended in the last minutes, if any (see `endedSessionId`). */
+		endedSessionId: v.optional(v.string()),
+		/** Whether a leader is in the room to let people in; sent again when that changes. */
+		leaderPresent: v.boolean()
+	}),
+	v.strictObject({
+		type: v.literal('admitted'),
+		participantId: v.string(),
+		sessionId: v.string(),
+		/** True while a fresh session may still take a leader's replica after a server restart. */
+		restorable: v.boolean(),
+		/** Whether this installation has video (LiveKit) configured. */
+		media: v.boolean(),
+		/**
+		 * The session's media room now: a browser still in another one (it missed a move while
+		 * its connection was down, or the server restarted) moves to this one.
+		 */
+		mediaRoom: v.string(),
+		/** The server's clock (ms): timers count on it, not on a laptop clock that may be off. */
+		now: v.number(),
+		/**
+		 * The id of this group's session that ended in the last minutes, if any: a client that
+		 * was away when it ended learns so, instead of waiting in the next session's lobby.
+		 */
+		endedSessionId: v.optional(v.string())
+	}),
+	v.strictObject({ type: v.literal('media-token'), url: v.string(), token: v.string() }),
+	// The media server went away while the session runs (the app's own livekit-server gave up): no video from now on.
+	v.strictObject({ type: v.literal('media'), available: v.boolean() }),
+	// The session's media room moved (a leader removed someone): enter the new one with a fresh token.
+	v.strictObject({ type: v.literal('media-moved'), mediaRoom: v.string() }),
+	// A short notice from the conference organiser, to leaders only; kept nowhere.
+	v.strictObject({ type: v.literal('notice'), text: v.string() }),
+	v.strictObject({ type: v.literal('lobby'), waiting: v.array(WaitingPersonSchema) }),
+	// To leaders: a leader replaced this link of the group; the old one opens nothing now.
+	v.strictObject({ type: v.literal('link-replaced'), role: RoleSchema }),
+	v.strictObject({ type: v.literal('refused'), action: v.string(), code: RefusalCodeSchema }),
+	v.strictObject({ type: v.literal('ended') })
+]);
+export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;

@@ -3,7 +3,8 @@ import type { Snapshot } from './protocol';
 
 /**
  * What a leader's replica offers a fresh room after a server restart. Null when there is
- * nothing worth restoring (still gathering, or already ended).
+ * nothing worth restoring (still gathering, or already ended). Its shape is the schema's
+ * (`session/snapshot-schema.ts`): a field added there does not compile until it is named here.
  */
 export function snapshotOf(previous: SessionState): Snapshot | null {
 	if (previous.phase === 'gathering' || previous.phase === 'ended') return null;

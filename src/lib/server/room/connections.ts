@@ -1,0 +1,155 @@
+import type { WebSocket } from 'ws';
+import { isLeader } from '../../session/roles';
+import { CloseCode, type ServerMessage } from '../../sync/protocol';
+import { cutOff, metered, sendWithin, SocketBudget, type SocketLimits } from '../socket-budget';
+import type { Identity } from '../tickets';
+
+/** One person's socket in a room. */
+export interface Connection {
+	ws: WebSocket;
+	identity: Identity;
+	admitted: boolean;
+	/** Closed because the same person connected again: they are not away, so nobody is told so. */
+	replaced?: boolean;
+	/** What this socket may still ask of the server (`socket-budget.ts`). */
+	budget: SocketBudget;
+}
+
+export interface ConnectionsOptions {
+	now: () => number;
+	socketLimits?: SocketLimits;
+	/** Each message within the socket's share. */
+	onMessage: (conn: Connection, data: Buffer, isBinary: boolean) => void;
+	/** A socket is gone: closed by its side, or dropped or cut off by ours (then at once). */
+	onGone: (conn: Connection) => void;
+	/** Told each time a socket is closed for taking more than its share. */
+	onCutOff?: (why: 'flooding' | 'notReading') => void;
+}
+
+/** A room's sockets: the one owner of each, from `add` until it is gone or `closeAll`. */
+export class Connections {
+	readonly #all = new Set<Connection>();
+	readonly #options: ConnectionsOptions;
+
+	constructor(options: ConnectionsOptions) {
+		this.#options = options;
+	}
+
+	get size(): number {
+		return this.#all.size;
+	}
+
+	has(conn: Connection): boolean {
+		return this.#all.has(conn);
+	}
+
+	/** Live, in order of arrival: what is dropped meanwhile is skipped. */
+	[Symbol.iterator](): IterableIterator<Connection> {
+		return this.#all.values();
+	}
+
+	add(ws: WebSocket, identity: Identity): Connection {
+		const conn: Connection = { ws, identity, admitted: false, budget: new SocketBudget(this.#options.socketLimits, this.#options.now) };
+		this.#all.add(conn);
+		metered(
+			ws,
+			conn.budget,
+			() => this.cutOff(conn, CloseCode.flooding, 'too many messages'),
+			(data, isBinary) => this.#options.onMessage(conn, data as Buffer, isBinary)
+		);
+		ws.on('close', () => this.#options.onGone(conn));
+		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
+		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
+		ws.on('error', () => undefined);
+		return conn;
+	}
+
+	/** One live socket per person: a reconnect replaces the stale one. */
+	replace(participantId: string): void {
+		for (const other of this.#all) {
+			if (other.identity.participantId !== participantId) continue;
+			other.replaced = true;
+			this.drop(other, CloseCode.replaced, 'replaced by a newer connection');
+		}
+	}
+
+	/** Forgets a socket; false if it was already gone. */
+	forget(conn: Connection): boolean {
+		return this.#all.delete(conn);
+	}
+
+	/** This person's sockets, waiting or not. */
+	of(participantId: string): Connection[] {
+		return [...this.#all].filter((c) => c.identity.participantId === participantId);
+	}
+
+	waitingOf(participantId: string): Connection | undefined {
+		return [...this.#all].find((c) => !c.admitted && c.identity.participantId === participantId);
+	}
+
+	waiting(): Connection[] {
+		return [...this.#all].filter((c) => !c.admitted);
+	}
+
+	inRoom(): number {
+		let count = 0;
+		for (const conn of this.#all) if (conn.admitted) count++;
+		return count;
+	}
+
+	send(conn: Connection, message: ServerMessage): void {
+		this.#sendRaw(conn, JSON.stringify(message));
+	}
+
+	sendBinary(conn: Connection, frame: Uint8Array): void {
+		this.#sendRaw(conn, frame);
+	}
+
+	/** To everyone in the room. */
+	toAdmitted(message: ServerMessage): void {
+		for (const conn of this.#all) if (conn.admitted) this.send(conn, message);
+	}
+
+	/** To the leaders in the room: the lobby, the links and the organiser's notices are their business. */
+	toLeaders(message: ServerMessage): void {
+		for (const conn of this.#all) if (conn.admitted && isLeader(conn.identity.role)) this.send(conn, message);
+	}
+
+	/** To every socket, in the room or waiting. */
+	toAll(message: ServerMessage): void {
+		for (const conn of this.#all) this.send(conn, message);
+	}
+
+	/** To everyone in the lobby. */
+	toWaiting(message: ServerMessage): void {
+		for (const conn of this.#all) if (!conn.admitted) this.send(conn, message);
+	}
+
+	drop(conn: Connection, code: number, reason: string): void {
+		conn.ws.close(code, reason);
+		// Treat it as gone now; the close event may come later.
+		this.#options.onGone(conn);
+	}
+
+	/**
+	 * Drops a socket that took more than its share, and does not wait for its side of the
+	 * closing handshake: whatever else it sends is never read.
+	 */
+	cutOff(conn: Connection, code: typeof CloseCode.flooding | typeof CloseCode.notReading, reason: string): void {
+		if (!this.#all.has(conn)) return;
+		this.#options.onCutOff?.(code === CloseCode.flooding ? 'flooding' : 'notReading');
+		cutOff(conn.ws, code, reason);
+		// Treat it as gone now; the close event may come later.
+		this.#options.onGone(conn);
+	}
+
+	/** Closes every socket at once and forgets them (their close events then find nothing). */
+	closeAll(code: number, reason: string): void {
+		for (const conn of [...this.#all]) conn.ws.close(code, reason);
+		this.#all.clear();
+	}
+
+	#sendRaw(conn: Connection, data: string | Uint8Array): void {
+		sendWithin(conn.ws, conn.budget, data, () => this.cutOff(conn, CloseCode.notReading, 'not reading'));
+	}
+}

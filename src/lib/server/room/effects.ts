@@ -1,0 +1,60 @@
+import type { Effect } from '../../session/effects';
+import { CloseCode } from '../../sync/protocol';
+import type { Connection, Connections } from './connections';
+import type { Lobby } from './lobby';
+import type { MediaSync } from './media-sync';
+import type { RestoreMemory } from './restore-memory';
+
+/** The parts of a room that effects act on, and the two steps that are the room's own. */
+export interface EffectTargets {
+	connections: Connections;
+	lobby: Lobby;
+	media: MediaSync;
+	restore: RestoreMemory;
+	/** Lets a waiting socket into the room. */
+	admit: (conn: Connection) => void;
+	/** Ends the session for everyone. */
+	end: () => void;
+}
+
+/**
+ * Carries out one effect the rules asked for (`session/effects.ts`), exactly as asked: the
+ * decisions were made there. Someone no longer waiting by now (gone meanwhile) is skipped.
+ */
+export function carryOut(effect: Effect, { connections, lobby, media, restore, admit, end }: EffectTargets): void {
+	switch (effect.type) {
+		case 'admit': {
+			const waiting = connections.waitingOf(effect.participantId);
+			if (waiting) admit(waiting);
+			return;
+		}
+		case 'decline':
+			for (const id of effect.participantIds) {
+				const waiting = connections.waitingOf(id);
+				if (waiting) connections.drop(waiting, CloseCode.declined, 'declined');
+			}
+			return;
+		case 'remove':
+			lobby.removed(effect.participantId);
+			for (const conn of connections.of(effect.participantId)) connections.drop(conn, CloseCode.removed, 'removed');
+			return;
+		case 'move-media':
+			return media.moveAfterRemoval(effect.removedId);
+		case 'mute':
+			return media.mute(effect.participantId);
+		case 'publishing':
+			return media.setPublishing(effect.participantId, effect.role, effect.publishing);
+		case 'tell-lobby':
+			return lobby.tellLeaders();
+		case 'tell-waiting':
+			return lobby.tellWaiting();
+		case 'close-restore':
+			return restore.close();
+		case 'readmit':
+			return lobby.readmit(effect.participantIds);
+		case 'keep-hands':
+			return restore.keepHands(effect.hands);
+		case 'end':
+			return end();
+	}
+}

@@ -1,0 +1,104 @@
+import { roomCapacity, type LobbyView } from '../../session/lobby';
+import type { Role } from '../../session/roles';
+import { CloseCode, type ServerMessage, type WaitingPerson } from '../../sync/protocol';
+import type { Connections } from './connections';
+
+export interface LobbyOptions {
+	/** Seats in the media room, when the group's size is known (`roomCapacity`). */
+	seats?: number;
+	/** This group's session that ended a few minutes ago, for those who were away then. */
+	endedSessionId?: string;
+	/** Whether a leader is in the room now, to let people in. */
+	leaderPresent: () => boolean;
+}
+
+/**
+ * Who may be in one session's room and who waits to be: the people let in (kept while they
+ * reconnect), the people known to it, and what the leaders and those waiting hear of it.
+ */
+export class Lobby {
+	/** Who has been admitted to this session (kept while they reconnect). */
+	readonly #admitted = new Set<string>();
+	/** Who has been in this session at some point and was not removed: not "new" in the lobby. */
+	readonly #known = new Set<string>();
+	readonly #connections: Connections;
+	readonly #options: LobbyOptions;
+
+	constructor(connections: Connections, options: LobbyOptions) {
+		this.#connections = connections;
+		this.#options = options;
+	}
+
+	admits(participantId: string): boolean {
+		return this.#admitted.has(participantId);
+	}
+
+	/** Let in: admitted from now on, and known to this session for good. */
+	entered(participantId: string): void {
+		this.#admitted.add(participantId);
+		this.#known.add(participantId);
+	}
+
+	/** In the room before a server restart: back without a new admission. */
+	readmit(participantIds: readonly string[]): void {
+		for (const id of participantIds) this.#admitted.add(id);
+	}
+
+	/** Left for good: a new admission to come back. */
+	left(participantId: string): void {
+		this.#admitted.delete(participantId);
+	}
+
+	/** Removed by a leader: a new admission to come back, and new in the lobby again. */
+	removed(participantId: string): void {
+		this.#admitted.delete(participantId);
+		this.#known.delete(participantId);
+	}
+
+	/** The room is gone: nobody is let in any more. */
+	clear(): void {
+		this.#admitted.clear();
+	}
+
+	waitingList(): WaitingPerson[] {
+		return this.#connections
+			.waiting()
+			.map((c) => ({ participantId: c.identity.participantId, name: c.identity.name, role: c.identity.role, new: !this.#known.has(c.identity.participantId) }));
+	}
+
+	/** What the rules may know of the lobby and the room. */
+	view(): LobbyView {
+		return { waiting: this.waitingList(), inRoom: this.#connections.inRoom(), capacity: roomCapacity(this.#options.seats) };
+	}
+
+	waitingMessage(): ServerMessage {
+		return { type: 'waiting', endedSessionId: this.#options.endedSessionId, leaderPresent: this.#options.leaderPresent() };
+	}
+
+	lobbyMessage(): ServerMessage {
+		return { type: 'lobby', waiting: this.waitingList() };
+	}
+
+	/** The lobby is leaders' business: only they hear who waits. */
+	tellLeaders(): void {
+		this.#connections.toLeaders(this.lobbyMessage());
+	}
+
+	/**
+	 * A leader replaced one of the group's links: whoever waits with an older one is sent away
+	 * (the flood it brought goes with it), and the leaders are told, the one who did it too.
+	 */
+	linkReplaced(role: Role, generation: number): void {
+		for (const conn of this.#connections.waiting()) {
+			if (conn.identity.role === role && (conn.identity.linkGeneration ?? 0) < generation)
+				this.#connections.drop(conn, CloseCode.linkReplaced, 'link replaced');
+		}
+		this.tellLeaders();
+		this.#connections.toLeaders({ type: 'link-replaced', role });
+	}
+
+	/** People in the lobby learn when a leader arrives or goes: someone is there to let them in, or not yet. */
+	tellWaiting(): void {
+		this.#connections.toWaiting(this.waitingMessage());
+	}
+}

@@ -1,0 +1,26 @@
+import type { MediaService } from '../media';
+import type { SocketLimits } from '../socket-budget';
+import type { Room } from '../room';
+
+export interface RoomOptions {
+	graceMs: number;
+	now?: () => number;
+	/** LiveKit, when video is configured. */
+	media?: MediaService | null;
+	/** The conference this group belongs to, for the organiser's overview. */
+	conferenceId?: string | null;
+	/** Seats in the media room, when the group's size is known; else the media default. */
+	seats?: number;
+	/** One socket's share of the server; the defaults when not given. */
+	socketLimits?: SocketLimits;
+	/** Told each time a socket is closed for taking more than its share. */
+	onCutOff?: (why: 'flooding' | 'notReading') => void;
+	/** This group's session that ended a few minutes ago, for those who were away then. */
+	endedSessionId?: string;
+	/** Called once when a leader ends the session while someone is away (not when an empty room expires). */
+	onEnded?: (room: Room) => void;
+	/** Called after every change of state and once when the room is destroyed. */
+	onChange?: (room: Room) => void;
+	/** Called once, after the room has destroyed its document and closed its sockets. */
+	onDestroyed: (room: Room) => void;
+}

@@ -1,0 +1,57 @@
+import { entersDirectly, type Role } from './roles';
+
+/**
+ * People waiting in one group's lobby at once. A Balint group is 5-10 people with a few
+ * observers; far more than that means someone holding a member link is flooding the leaders'
+ * waiting list, which is then closed to newcomers until the leaders have dealt with it.
+ */
+export const MAX_WAITING = 40;
+
+/**
+ * How many people may be in one room at once: a conference group's seats with a little
+ * headroom, otherwise 40 (a Balint group is 5 to 10, with leaders and observers). What a
+ * leaked leader link can fill is one room, never the server.
+ */
+export function roomCapacity(seats?: number): number {
+	return seats ? seats + 4 : 40;
+}
+
+/** One person in the lobby, as the rules see them. */
+export interface Waiting {
+	participantId: string;
+	/** Not in this session before (see `WaitingPerson`): what "decline all new" sends away. */
+	new: boolean;
+}
+
+/** What the rules may know of the lobby and the room: the server fills it in, the rules only read it. */
+export interface LobbyView {
+	/** Who waits, in order of arrival. */
+	waiting: readonly Waiting[];
+	/** People in the room now… */
+	inRoom: number;
+	/** …and how many it may hold (`roomCapacity`). */
+	capacity: number;
+}
+
+/** Nobody waiting and room to spare: what rules that concern only the room see. */
+export const QUIET_LOBBY: LobbyView = { waiting: [], inRoom: 0, capacity: roomCapacity() };
+
+export function isFull(lobby: LobbyView): boolean {
+	return lobby.inRoom >= lobby.capacity;
+}
+
+export function waits(lobby: LobbyView, participantId: string): boolean {
+	return lobby.waiting.some((w) => w.participantId === participantId);
+}
+
+/** Where a person's new socket goes: into the room, into the lobby, or away with a reason. */
+export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full';
+
+/**
+ * Leaders enter directly, and so does anyone let in before (they keep their place even in a
+ * full room); everyone else waits, unless the lobby is already flooded.
+ */
+export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView): Arrival {
+	if (!entersDirectly(role) && !admittedBefore) return lobby.waiting.length >= MAX_WAITING ? 'lobby-full' : 'wait';
+	return !admittedBefore && isFull(lobby) ? 'room-full' : 'enter';
+}
