@@ -1,33 +1,27 @@
-import type { DisconnectReason, Room, Track } from 'livekit-client';
-import { encryptedRoom, isKeyError, ownKeyWrong, roomKit, type LiveKit } from './encrypted-room';
+import type { DisconnectReason, Room } from 'livekit-client';
+import { encryptedRoom, roomKit, type LiveKit } from './encrypted-room';
+import { GalleryView } from './gallery-view.svelte';
 import type { MediaChoices, MediaSession, MediaStatus } from './media-types';
 import { Publishing } from './publishing.svelte';
 import { Backoff, Comeback } from './reentry';
-import { RemoteAudio, tracksOf } from './room-tracks';
 
 export type { MediaChoices, MediaGrant, MediaSession, MediaStatus } from './media-types';
 
 /**
  * One person's connection to the group's LiveKit room: the single owner of the Room, its
  * E2EE worker and every attached element, and of the attempts to enter it again after a loss.
- * What this person publishes follows `Publishing`; livekit-client is imported only on entering
- * (`roomKit`), so the pages before it stay light.
+ * What this person publishes follows `Publishing`, what the gallery shows `gallery`; screens
+ * read them and call methods. livekit-client is imported only on entering (`roomKit`), so the
+ * pages before it stay light.
  */
 export class MediaRoom {
-	status = $state<MediaStatus>('idle');
-	encrypted = $state(false);
-	micOn = $state(false);
-	cameraOn = $state(false);
-	speaking = $state.raw<ReadonlySet<string>>(new Set());
-	videos = $state.raw<ReadonlyMap<string, Track>>(new Map());
-	micMuted = $state.raw<ReadonlySet<string>>(new Set());
-	problem = $state<string | null>(null);
-	/** The browser holds the group's sound back until the person clicks (autoplay rules). */
-	audioBlocked = $state(false);
-	/** Remote people who publish something, by identity (participant id). */
-	publishers = $state.raw<ReadonlySet<string>>(new Set());
-	/** Remote people whose media this browser cannot decrypt (a different media key). */
-	undecryptable = $state.raw<ReadonlySet<string>>(new Set());
+	#status = $state<MediaStatus>('idle');
+	#encrypted = $state(false);
+	#micOn = $state(false);
+	#cameraOn = $state(false);
+	#problem = $state<string | null>(null);
+	#audioBlocked = $state(false);
+	readonly gallery: GalleryView;
 
 	#lk: LiveKit | null = null;
 	#room: Room | null = null;
@@ -38,15 +32,35 @@ export class MediaRoom {
 	readonly #backoff = new Backoff();
 	/** Back in after a loss, waiting for the others' media before saying "connected" (`#back`). */
 	readonly #comeback = new Comeback(() => {
-		if (this.status === 'reconnecting') this.status = 'connected';
+		if (this.#status === 'reconnecting') this.#status = 'connected';
 	});
-	readonly #audio: RemoteAudio;
 	readonly #publishing = new Publishing({ room: () => this.#room, lk: () => this.#lk, refresh: () => this.#refresh() });
 	/** The newest attempt to enter (`#enter`): an older one still on its way gives up quietly. */
 	#attempt = 0;
 
 	constructor(audioHost: HTMLElement) {
-		this.#audio = new RemoteAudio(audioHost);
+		this.gallery = new GalleryView(audioHost);
+	}
+
+	get status(): MediaStatus {
+		return this.#status;
+	}
+	get encrypted(): boolean {
+		return this.#encrypted;
+	}
+	get micOn(): boolean {
+		return this.#micOn;
+	}
+	get cameraOn(): boolean {
+		return this.#cameraOn;
+	}
+	/** LiveKit's own reason for a failure to enter (English and technical: never shown). */
+	get problem(): string | null {
+		return this.#problem;
+	}
+	/** The browser holds the group's sound back until the person clicks (autoplay rules). */
+	get audioBlocked(): boolean {
+		return this.#audioBlocked;
 	}
 
 	/** False while the media server has closed this person's microphone (listening). */
@@ -56,9 +70,6 @@ export class MediaRoom {
 	/** False while the media server has closed this person's camera (the group's camera rule). */
 	get cameraAllowed(): boolean {
 		return this.#publishing.cameraAllowed;
-	}
-	get keyMismatch(): boolean {
-		return ownKeyWrong(this.publishers, this.undecryptable);
 	}
 
 	/**
@@ -71,22 +82,22 @@ export class MediaRoom {
 		this.#mediaKey = mediaKey;
 		this.#publishing.choose(choices);
 		this.#choices = choices;
-		this.status = 'connecting';
+		this.#status = 'connecting';
 		const attempt = this.#attempt + 1;
 		try {
 			await this.#enter();
-			if (!this.#closed() && this.#attempt === attempt) this.status = 'connected';
+			if (!this.#closed() && this.#attempt === attempt) this.#status = 'connected';
 		} catch (error) {
 			// Closed, or overtaken by a newer attempt (a move) that reports for itself.
 			if (this.#closed() || this.#attempt !== attempt) return;
-			this.problem = (error as Error)?.message ?? String(error);
-			this.status = 'failed';
+			this.#problem = (error as Error)?.message ?? String(error);
+			this.#status = 'failed';
 		}
 	}
 
 	/** Read through a method so that TypeScript does not narrow it across an await. */
 	#closed(): boolean {
-		return this.status === 'closed';
+		return this.#status === 'closed';
 	}
 
 	/** One attempt: a fresh token, a fresh Room and E2EE worker, then what the person wants published. */
@@ -102,7 +113,7 @@ export class MediaRoom {
 		this.#release();
 		this.#room = room;
 		this.#worker = worker;
-		this.undecryptable = new Set();
+		this.gallery.reset();
 		this.#listen(room, kit.lk);
 		await room.setE2EEEnabled(true);
 		await room.connect(url, token).catch((error: unknown) => {
@@ -115,9 +126,9 @@ export class MediaRoom {
 			return;
 		}
 		// From here a drop is a loss to recover from (see #lost), not a failed first attempt.
-		this.status = 'connected';
+		this.#status = 'connected';
 		this.#backoff.reset();
-		this.encrypted = room.isE2EEEnabled;
+		this.#encrypted = room.isE2EEEnabled;
 		// Publishing rights come from the session, after joining (the token carries none): they
 		// arrive as a permission change, which Publishing follows.
 		this.#session!.joined();
@@ -137,8 +148,8 @@ export class MediaRoom {
 			.on(E.LocalTrackPublished, () => this.#refresh())
 			.on(E.LocalTrackUnpublished, () => this.#refresh())
 			.on(E.ParticipantDisconnected, () => this.#refresh())
-			.on(E.ActiveSpeakersChanged, (speakers) => (this.speaking = new Set(speakers.map((s) => s.identity))))
-			.on(E.Reconnecting, () => (this.status = 'reconnecting'))
+			.on(E.ActiveSpeakersChanged, (speakers) => this.gallery.speakers(speakers.map((s) => s.identity)))
+			.on(E.Reconnecting, () => (this.#status = 'reconnecting'))
 			.on(E.Reconnected, () => {
 				this.#back();
 				// A reconnect may be a new join at LiveKit: ask for this person's rights again.
@@ -147,9 +158,9 @@ export class MediaRoom {
 			.on(E.Disconnected, (reason) => {
 				if (this.#room === room) this.#lost(reason);
 			})
-			.on(E.AudioPlaybackStatusChanged, () => (this.audioBlocked = !room.canPlaybackAudio))
-			.on(E.ParticipantEncryptionStatusChanged, () => (this.encrypted = room.isE2EEEnabled))
-			.on(E.EncryptionError, (error, participant) => this.#undecryptable(error, participant?.identity))
+			.on(E.AudioPlaybackStatusChanged, () => (this.#audioBlocked = !room.canPlaybackAudio))
+			.on(E.ParticipantEncryptionStatusChanged, () => (this.#encrypted = room.isE2EEEnabled))
+			.on(E.EncryptionError, (error, participant) => this.gallery.cannotDecrypt(error, participant?.identity))
 			.on(E.ParticipantPermissionsChanged, () => void this.#publishing.followPermissions());
 	}
 
@@ -160,14 +171,14 @@ export class MediaRoom {
 	 */
 	#lost(reason: DisconnectReason | undefined): void {
 		// Only a room we were in: a first attempt that fails is the caller's to report.
-		if (this.status !== 'connected' && this.status !== 'reconnecting') return;
+		if (this.#status !== 'connected' && this.#status !== 'reconnecting') return;
 		const R = this.#lk!.DisconnectReason;
 		const final = [R.CLIENT_INITIATED, R.DUPLICATE_IDENTITY, R.PARTICIPANT_REMOVED, R.ROOM_DELETED];
 		if (reason !== undefined && final.includes(reason)) {
-			this.status = 'failed';
+			this.#status = 'failed';
 			return;
 		}
-		this.status = 'reconnecting';
+		this.#status = 'reconnecting';
 		this.#retry();
 	}
 
@@ -182,7 +193,7 @@ export class MediaRoom {
 		this.#backoff.reset();
 		// The old room's disconnect is ours, not a loss: `#lost` hears only the current room.
 		this.#release();
-		this.status = 'reconnecting';
+		this.#status = 'reconnecting';
 		this.#tryEnter();
 	}
 
@@ -205,10 +216,10 @@ export class MediaRoom {
 		const room = this.#room;
 		const others = room ? [...room.remoteParticipants.values()].some((p) => p.trackPublications.size > 0) : false;
 		if (!others) {
-			this.status = 'connected';
+			this.#status = 'connected';
 			return;
 		}
-		this.status = 'reconnecting';
+		this.#status = 'reconnecting';
 		this.#comeback.begin();
 		this.#refresh();
 	}
@@ -217,12 +228,6 @@ export class MediaRoom {
 		this.#backoff.schedule(() => {
 			if (!this.#closed()) this.#tryEnter();
 		});
-	}
-
-	/** A frame that could not be decrypted: whose key is wrong is for `keyMismatch` to say. */
-	#undecryptable(error: Error, identity: string | undefined): void {
-		if (!identity || !isKeyError(error) || this.undecryptable.has(identity)) return;
-		this.undecryptable = new Set([...this.undecryptable, identity]);
 	}
 
 	setListening(listening: boolean): void {
@@ -242,36 +247,27 @@ export class MediaRoom {
 		const room = this.#room;
 		if (!room) return;
 		await room.startAudio().catch(() => undefined);
-		this.audioBlocked = !room.canPlaybackAudio;
+		this.#audioBlocked = !room.canPlaybackAudio;
 	}
 
 	async setSpeaker(deviceId: string): Promise<void> {
 		await this.#room?.switchActiveDevice('audiooutput', deviceId);
 	}
 
-	/** Rebuilds the reactive view of tracks from the Room, and plays remote audio. */
+	/** Rebuilds what the screens show from the Room's tracks. */
 	#refresh(): void {
 		const room = this.#room;
 		if (!room) return;
-		const local = room.localParticipant;
-		const Source = this.#lk!.Track.Source;
-		const { videos, micMuted, publishers } = tracksOf(room, Source);
-		const heard = this.#audio.follow(room, Source);
-		this.videos = videos;
-		this.publishers = publishers;
-		if (this.#comeback.waiting && (heard > 0 || [...videos.keys()].some((id) => id !== local.identity))) this.#comeback.end();
-		// Someone who left is no longer a reason for a warning.
-		if ([...this.undecryptable].some((id) => !room.remoteParticipants.has(id)))
-			this.undecryptable = new Set([...this.undecryptable].filter((id) => room.remoteParticipants.has(id)));
-		this.micMuted = micMuted;
-		this.micOn = !!local.isMicrophoneEnabled;
-		this.cameraOn = !!local.isCameraEnabled;
+		const othersHere = this.gallery.follow(room, this.#lk!.Track.Source);
+		if (this.#comeback.waiting && othersHere) this.#comeback.end();
+		this.#micOn = !!room.localParticipant.isMicrophoneEnabled;
+		this.#cameraOn = !!room.localParticipant.isCameraEnabled;
 	}
 
 	/** Lets go of the current Room (a new attempt replaces it, or the person left). */
 	#release(): void {
 		this.#publishing.release();
-		this.#audio.clear();
+		this.gallery.release();
 		const room = this.#room;
 		const worker = this.#worker;
 		this.#room = null;
@@ -284,7 +280,7 @@ export class MediaRoom {
 	}
 
 	async destroy(): Promise<void> {
-		this.status = 'closed';
+		this.#status = 'closed';
 		this.#backoff.cancel();
 		this.#comeback.cancel();
 		const room = this.#room;
