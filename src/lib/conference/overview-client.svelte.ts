@@ -1,90 +1,102 @@
 import { api } from '../sync/api-client';
-import { OVERVIEW_PATH } from '../sync/protocol';
+import { CloseCode, OVERVIEW_PATH } from '../sync/protocol';
+import { refusedForGood, TicketedSocket } from '../sync/ticketed-socket.svelte';
 import type { GroupSummary, OverviewMessage } from './types';
 
+type OrganiserTicket = Awaited<ReturnType<typeof api.organiserTicket>>;
+
 /**
- * The organiser's live, read-only view of a conference: the one owner of its socket and
- * reconnect timer. Holds counts and phases only; the server never sends names.
+ * The organiser's live, read-only view of a conference: the one owner of its socket, which
+ * comes back by itself after a loss. Holds counts and phases only; the server never sends names.
  */
 export class OverviewClient {
-	groups = $state.raw<Record<string, GroupSummary>>({});
-	connected = $state(false);
-	lastNotice = $state<number | null>(null);
-	lastEndAll = $state<number | null>(null);
-	/** The server's clock minus this browser's, from the last update. */
-	clockOffset = $state(0);
+	#groups = $state.raw<Record<string, GroupSummary>>({});
+	#connected = $state(false);
+	#lastNotice = $state<number | null>(null);
+	#lastEndAll = $state<number | null>(null);
+	#clockOffset = $state(0);
+	#problem = $state<string | null>(null);
 
 	readonly #token: string;
-	#ws: WebSocket | null = null;
-	#timer: ReturnType<typeof setTimeout> | null = null;
-	#closed = false;
+	readonly #socket = new TicketedSocket<OrganiserTicket>({
+		ticket: () => api.organiserTicket(this.#token),
+		address: ({ ticket, conferenceId }) => `${OVERVIEW_PATH}/${conferenceId}?ticket=${encodeURIComponent(ticket)}`,
+		opened: () => (this.#connected = true),
+		message: (data) => this.#on(JSON.parse(String(data)) as OverviewMessage),
+		closed: (code) => {
+			this.#connected = false;
+			// The server could not read what this page sent: sending it again would not help.
+			if (code !== CloseCode.malformed) return 'retry';
+			this.#problem = 'malformed';
+			return 'final';
+		},
+		ticketFailed: (error) => {
+			// The organiser link is no longer good (expired, or not a link): asking again changes nothing.
+			if (!refusedForGood(error)) return 'retry';
+			this.#problem = error.code;
+			return 'final';
+		}
+	});
 
 	constructor(token: string) {
 		this.#token = token;
 	}
 
-	async start(): Promise<void> {
-		if (this.#closed) return;
-		try {
-			const { ticket, conferenceId } = await api.organiserTicket(this.#token);
-			// Destroyed while the ticket was on its way: open nothing.
-			if (this.#closed) return;
-			const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-			const ws = new WebSocket(`${scheme}://${location.host}${OVERVIEW_PATH}/${conferenceId}?ticket=${encodeURIComponent(ticket)}`);
-			this.#ws = ws;
-			ws.onopen = () => (this.connected = true);
-			ws.onmessage = (event) => this.#on(JSON.parse(String(event.data)) as OverviewMessage);
-			ws.onclose = () => {
-				if (this.#ws !== ws) return;
-				this.#ws = null;
-				this.connected = false;
-				this.#retry();
-			};
-		} catch {
-			this.#retry();
-		}
+	get groups(): Record<string, GroupSummary> {
+		return this.#groups;
+	}
+	get connected(): boolean {
+		return this.#connected;
+	}
+	/** How many groups the last notice reached; null until the server says. */
+	get lastNotice(): number | null {
+		return this.#lastNotice;
+	}
+	/** How many groups the last "end all" ended; null until the server says. */
+	get lastEndAll(): number | null {
+		return this.#lastEndAll;
+	}
+	/** The server's clock minus this browser's, from the last update. */
+	get clockOffset(): number {
+		return this.#clockOffset;
+	}
+	/** Why the overview stopped for good, as a code for the screen to translate; null while it runs. */
+	get problem(): string | null {
+		return this.#problem;
+	}
+
+	start(): Promise<void> {
+		return this.#socket.open();
 	}
 
 	#on(message: OverviewMessage): void {
-		if (message.type === 'overview' || message.type === 'group') this.clockOffset = message.now - Date.now();
-		if (message.type === 'overview') this.groups = Object.fromEntries(message.groups.map((g) => [g.groupId, g]));
-		else if (message.type === 'group') this.groups = { ...this.groups, [message.group.groupId]: message.group };
-		else if (message.type === 'notice-sent') this.lastNotice = message.groups;
-		else this.lastEndAll = message.groups;
-	}
-
-	#retry(): void {
-		if (this.#closed) return;
-		this.#timer = setTimeout(() => void this.start(), 1500);
+		if (message.type === 'overview' || message.type === 'group') this.#clockOffset = message.now - Date.now();
+		if (message.type === 'overview') {
+			// The server's first word on every socket: a later loss starts its backoff from the beginning.
+			this.#socket.reached();
+			this.#groups = Object.fromEntries(message.groups.map((g) => [g.groupId, g]));
+		} else if (message.type === 'group') this.#groups = { ...this.#groups, [message.group.groupId]: message.group };
+		else if (message.type === 'notice-sent') this.#lastNotice = message.groups;
+		else this.#lastEndAll = message.groups;
 	}
 
 	/** Sends a notice to every live group's leaders; false (nothing sent) while not connected. */
 	notice(text: string): boolean {
-		this.lastNotice = null;
+		this.#lastNotice = null;
 		return this.#send({ type: 'notice', text });
 	}
 
 	/** Ends every live group; false (nothing sent) while not connected. */
 	endAll(): boolean {
-		this.lastEndAll = null;
+		this.#lastEndAll = null;
 		return this.#send({ type: 'end-all' });
 	}
 
 	#send(message: { type: 'notice'; text: string } | { type: 'end-all' }): boolean {
-		const ws = this.#ws;
-		if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-		ws.send(JSON.stringify(message));
-		return true;
+		return this.#socket.send(JSON.stringify(message));
 	}
 
 	destroy(): void {
-		this.#closed = true;
-		if (this.#timer) clearTimeout(this.#timer);
-		const ws = this.#ws;
-		this.#ws = null;
-		if (ws) {
-			ws.onclose = null;
-			ws.close(1000);
-		}
+		this.#socket.stop();
 	}
 }

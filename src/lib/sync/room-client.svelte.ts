@@ -1,108 +1,142 @@
-import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
-import { isLeader, type Role } from '../session/roles';
+import { isLeader, type ReplaceableRole, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
-import type { ReplaceableRole } from '../session/roles';
-import { api, ApiError, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
-import { CloseCode, SYNC_PATH, type ServerMessage, type WaitingPerson } from './protocol';
-import { readState } from './schema';
-import { snapshotOf } from './snapshot';
+import { api, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
+import { LastSession } from './last-session';
+import { MediaTokens } from './media-tokens';
+import type { MediaGrant } from '../media/media-types';
+import { SYNC_PATH, type ClientMessage, type ServerMessage, type WaitingPerson } from './protocol';
+import { Replica } from './replica';
+import { RoomFacts, type LinkReplacement, type OrganiserNotice } from './room-facts.svelte';
+import { endingFor, isFinal, type RoomStatus } from './room-status';
+import { refusedForGood, TicketedSocket, type AfterClose } from './ticketed-socket.svelte';
 
-export type RoomStatus =
-	| 'idle'
-	| 'joining'
-	| 'waiting'
-	| 'admitted'
-	| 'reconnecting'
-	| 'ended'
-	| 'left'
-	| 'removed'
-	| 'declined'
-	| 'replaced'
-	| 'failed'
-	/** Destroyed by its page (navigating away, joining again): nothing more to show. */
-	| 'closed';
-
-const FINAL: ReadonlySet<RoomStatus> = new Set(['ended', 'left', 'removed', 'declined', 'replaced', 'failed', 'closed']);
+export type { RoomStatus } from './room-status';
 
 /** What a client knows of its group once the session is over: nothing. */
 const NO_GROUP: GroupInfo = Object.freeze({ id: '', name: '', plannedMinutes: 0 });
 
 /**
- * One person's connection to their group's live session: the single owner of the socket,
- * the read-only Yjs replica and the reconnect timer. Everything lives in page memory and is
- * wiped when the session ends, or this person is removed, declined or replaced, or the page
- * destroys the client; nothing is written to browser storage. Only the final status (and, for
- * `failed`, the problem's code) stays for the screen that says so.
+ * One person's connection to their group's live session: the single owner of the socket
+ * (`TicketedSocket`), the read-only replica (`Replica`), what the server said of the room
+ * (`RoomFacts`), the last session seen (`LastSession`) and the media tokens on their way.
+ * Everything lives in page memory and is wiped when the session ends, or this person is
+ * removed, declined or replaced, or the page destroys the client; nothing is written to
+ * browser storage. Only the final status (and, for `failed`, the problem's code) stays for
+ * the screen that says so. Screens read it; only its own methods change it.
  */
 export class RoomClient {
-	status = $state<RoomStatus>('idle');
-	state = $state.raw<SessionState | null>(null);
-	waiting = $state.raw<WaitingPerson[]>([]);
-	/** Several tries in a row have not reached the server (before admission the page says so). */
-	retrying = $state(false);
-	/** In the lobby: whether a leader is there to let this person in. */
-	leaderPresent = $state(false);
-	refusal = $state<ShownRefusal | null>(null);
-	/**
-	 * Why the connection failed for good, as a code for the screen to translate (`problemText`
-	 * in i18n/problems.ts): the API's `error.code`, or `malformed`. Never the server's English.
-	 */
-	problem = $state<string | null>(null);
-	participantId = $state<string | null>(null);
-	/** When a leader replaced one of the group's links, in this session (leaders only). */
-	linkReplacements = $state.raw<{ role: Role; at: number }[]>([]);
-	/** Notices from the conference organiser (leaders only), in page memory. */
-	notices = $state.raw<{ id: number; text: string }[]>([]);
-	/** Whether this installation has video; known once admitted. */
-	media = $state(false);
-	/** How often the session's media room has moved (a removal): the video area follows it. */
-	mediaMoves = $state(0);
-	/** The session's media room as the server last said. */
-	#mediaRoom: string | null = null;
-	/** The server's clock minus this browser's, from the last admission: timers count on it. */
-	clockOffset = $state(0);
-	role: Role;
-	group: GroupInfo;
+	#status = $state<RoomStatus>('idle');
+	#state = $state.raw<SessionState | null>(null);
+	#problem = $state<string | null>(null);
+	#participantId = $state<string | null>(null);
+	readonly role: Role;
+	#group: GroupInfo;
 
 	#token: string;
 	#name = '';
 	#seat: string | undefined;
-	#ws: WebSocket | null = null;
-	#doc: Y.Doc | null = null;
-	#retryTimer: ReturnType<typeof setTimeout> | null = null;
-	#attempts = 0;
-	/** The replica from before a reconnect, which a leader offers back after a server restart. */
-	#previous: SessionState | null = null;
-	#tokenWaiters: { resolve: (t: { url: string; token: string }) => void; reject: (e: Error) => void }[] = [];
+	readonly #facts = new RoomFacts();
+	readonly #last = new LastSession();
+	readonly #tokens = new MediaTokens();
+	readonly #replica = new Replica((state) => {
+		this.#state = state;
+		this.#last.remember(state);
+	});
+	readonly #socket = new TicketedSocket<TicketAnswer>({
+		ticket: () => api.ticket(this.#token, this.#name, this.#seat),
+		address: (answer) => {
+			this.#seat = answer.seat;
+			this.#participantId = answer.participantId;
+			return `${SYNC_PATH}/${this.#group.id}?ticket=${encodeURIComponent(answer.ticket)}`;
+		},
+		message: (data) => {
+			if (typeof data === 'string') this.#onControl(JSON.parse(data) as ServerMessage);
+			else this.#replica.apply(new Uint8Array(data));
+		},
+		closed: (code) => this.#onClose(code),
+		ticketFailed: (error) => {
+			if (!refusedForGood(error)) return 'retry';
+			this.#problem = error.code;
+			this.#finish('failed');
+			return 'final';
+		}
+	});
 
 	constructor(token: string, group: GroupInfo, role: Role) {
 		this.#token = token;
-		this.group = group;
+		this.#group = group;
 		this.role = role;
 	}
 
+	get status(): RoomStatus {
+		return this.#status;
+	}
+	get state(): SessionState | null {
+		return this.#state;
+	}
+	/**
+	 * Why the connection failed for good, as a code for the screen to translate (`problemText`
+	 * in i18n/problems.ts): the API's `error.code`, or `malformed`. Never the server's English.
+	 */
+	get problem(): string | null {
+		return this.#problem;
+	}
+	get participantId(): string | null {
+		return this.#participantId;
+	}
+	get group(): GroupInfo {
+		return this.#group;
+	}
 	get isLeader(): boolean {
 		return isLeader(this.role);
 	}
+	/** Several tries in a row have not reached the server (before admission the page says so). */
+	get retrying(): boolean {
+		return this.#socket.retrying;
+	}
+	get waiting(): WaitingPerson[] {
+		return this.#facts.waiting;
+	}
+	get leaderPresent(): boolean {
+		return this.#facts.leaderPresent;
+	}
+	get refusal(): ShownRefusal | null {
+		return this.#facts.refusal;
+	}
+	get notices(): OrganiserNotice[] {
+		return this.#facts.notices;
+	}
+	get linkReplacements(): LinkReplacement[] {
+		return this.#facts.linkReplacements;
+	}
+	get media(): boolean {
+		return this.#facts.media;
+	}
+	get mediaMoves(): number {
+		return this.#facts.mediaMoves;
+	}
+	get clockOffset(): number {
+		return this.#facts.clockOffset;
+	}
 
 	async join(name: string): Promise<void> {
-		if (FINAL.has(this.status)) return;
-		globalThis.addEventListener?.('online', this.#onOnline);
+		if (isFinal(this.#status)) return;
 		this.#name = name;
-		this.status = 'joining';
-		await this.#connect();
+		this.#status = 'joining';
+		await this.#socket.open();
 	}
 
 	send(action: Action): void {
-		this.refusal = null;
+		this.#facts.refuse(null);
 		// Not queued for later (by then it may no longer be what the leader wants), but not
 		// dropped in silence either: the person is told it was not sent.
-		if (!this.#sendJson(action)) this.refusal = 'not-connected';
+		if (!this.#sendJson(action)) this.#facts.refuse('not-connected');
+	}
+
+	dismissNotice(id: number): void {
+		this.#facts.dismissNotice(id);
 	}
 
 	/**
@@ -114,31 +148,16 @@ export class RoomClient {
 	}
 
 	/** A fresh LiveKit token, issued by the server to admitted people only. */
-	mediaToken(): Promise<{ url: string; token: string }> {
-		return new Promise((resolve, reject) => {
-			if (this.#ws?.readyState !== WebSocket.OPEN) return reject(new Error('not connected'));
-			this.#tokenWaiters.push({ resolve, reject });
-			this.#sendJson({ type: 'media-token' });
-		});
+	mediaToken(): Promise<MediaGrant> {
+		if (!this.#socket.isOpen) return Promise.reject(new Error('not connected'));
+		const grant = this.#tokens.next();
+		this.#sendJson({ type: 'media-token' });
+		return grant;
 	}
 
 	/** Once in the media room: the server grants what this person may publish (tokens carry nothing). */
 	mediaJoined(): void {
 		this.#sendJson({ type: 'media-joined' });
-	}
-
-	#followMediaRoom(room: string): void {
-		if (this.#mediaRoom !== null && this.#mediaRoom !== room) this.mediaMoves++;
-		this.#mediaRoom = room;
-	}
-
-	#settleTokens(result: { url: string; token: string } | Error): void {
-		const waiters = this.#tokenWaiters;
-		this.#tokenWaiters = [];
-		for (const w of waiters) {
-			if (result instanceof Error) w.reject(result);
-			else w.resolve(result);
-		}
 	}
 
 	leave(): void {
@@ -154,187 +173,54 @@ export class RoomClient {
 		this.#finish('closed');
 	}
 
-	async #connect(): Promise<void> {
-		this.#clearRetry();
-		if (FINAL.has(this.status)) return;
-		let answer: TicketAnswer;
-		try {
-			answer = await api.ticket(this.#token, this.#name, this.#seat);
-		} catch (error) {
-			// Destroyed or ended while the request was under way: nothing more to do.
-			if (FINAL.has(this.status)) return;
-			if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
-				this.problem = error.code;
-				return this.#finish('failed');
-			}
-			return this.#retry();
-		}
-		if (FINAL.has(this.status)) return;
-		const ticket = answer.ticket;
-		this.#seat = answer.seat;
-		this.participantId = answer.participantId;
-		const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-		const ws = new WebSocket(`${scheme}://${location.host}${SYNC_PATH}/${this.group.id}?ticket=${encodeURIComponent(ticket)}`);
-		ws.binaryType = 'arraybuffer';
-		this.#ws = ws;
-		ws.onmessage = (event) => {
-			if (typeof event.data === 'string') this.#onControl(JSON.parse(event.data) as ServerMessage);
-			else this.#onSync(new Uint8Array(event.data as ArrayBuffer));
-		};
-		ws.onclose = (event) => {
-			if (this.#ws !== ws) return;
-			this.#ws = null;
-			this.#onClose(event.code);
-		};
-	}
-
 	#onControl(message: ServerMessage): void {
 		switch (message.type) {
 			case 'waiting':
-				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
-				this.#attempts = 0;
-				this.retrying = false;
-				this.status = 'waiting';
-				this.leaderPresent = message.leaderPresent;
-				break;
 			case 'admitted':
-				if (this.#endedWhileAway(message.endedSessionId)) return this.#finish('ended');
-				this.#attempts = 0;
-				this.retrying = false;
-				// "Not sent" described the outage, which is over: it would only confuse now.
-				if (this.refusal === 'not-connected') this.refusal = null;
-				this.media = message.media;
-				// Back in after a move it missed (its connection was down) or a server restart: follow.
-				this.#followMediaRoom(message.mediaRoom);
-				this.clockOffset = message.now - Date.now();
-				this.#startDoc();
-				this.status = 'admitted';
+				if (this.#last.endedWhileAway(message.endedSessionId)) return this.#finish('ended');
+				this.#socket.reached();
+				this.#facts.receive(message);
+				if (message.type === 'waiting') {
+					this.#status = 'waiting';
+					return;
+				}
+				this.#replica.start();
+				this.#status = 'admitted';
 				this.#offerRestore(message.sessionId, message.restorable);
-				break;
-			case 'lobby':
-				this.waiting = message.waiting;
-				break;
-			case 'refused':
-				if (message.action === 'media-token') this.#settleTokens(new Error(message.code));
-				else this.refusal = message.code;
-				break;
-			case 'notice':
-				this.notices = [...this.notices, { id: Date.now() + Math.random(), text: message.text }];
-				break;
+				return;
 			case 'media-token':
-				this.#settleTokens({ url: message.url, token: message.token });
-				break;
-			case 'media':
-				this.media = message.available;
-				break;
-			case 'media-moved':
-				this.#followMediaRoom(message.mediaRoom);
-				break;
-			case 'link-replaced':
-				this.linkReplacements = [...this.linkReplacements, { role: message.role, at: Date.now() }];
+				return this.#tokens.settle({ url: message.url, token: message.token });
+			case 'refused':
+				if (message.action === 'media-token') return this.#tokens.settle(new Error(message.code));
 				break;
 			case 'ended':
-				this.#finish('ended');
-				break;
-		}
-	}
-
-	#onSync(frame: Uint8Array): void {
-		if (!this.#doc) return;
-		const decoder = decoding.createDecoder(frame);
-		if (decoding.readVarUint(decoder) !== 0) return;
-		// The reply encoder is discarded: the server would drop anything we wrote back.
-		syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), this.#doc, 'server');
-	}
-
-	#startDoc(): void {
-		this.#dropDoc();
-		const doc = new Y.Doc();
-		doc.on('update', () => {
-			const next = readState(doc);
-			if (next) {
-				this.state = next;
-				this.#previous = next;
-			}
-		});
-		this.#doc = doc;
-	}
-
-	/** The session this person was in ended while their connection was down. */
-	#endedWhileAway(endedSessionId: string | undefined): boolean {
-		return !!endedSessionId && this.#previous?.sessionId === endedSessionId;
-	}
-
-	#offerRestore(sessionId: string, restorable: boolean): void {
-		const previous = this.#previous;
-		if (!restorable || !previous || previous.sessionId === sessionId) return;
-		const snapshot = snapshotOf(previous);
-		if (snapshot) this.#sendJson({ type: 'restore', snapshot });
-	}
-
-	#onClose(code: number): void {
-		this.#settleTokens(new Error('disconnected'));
-		if (FINAL.has(this.status)) return;
-		switch (code) {
-			case CloseCode.ended:
 				return this.#finish('ended');
-			case CloseCode.removed:
-				return this.#finish('removed');
-			case CloseCode.declined:
-				return this.#finish('declined');
-			case CloseCode.replaced:
-				return this.#finish('replaced');
-			case CloseCode.lobbyFull:
-				this.problem = 'lobby-full';
-				return this.#finish('failed');
-			case CloseCode.roomFull:
-				this.problem = 'room-full';
-				return this.#finish('failed');
-			case CloseCode.linkReplaced:
-				this.problem = 'link-replaced';
-				return this.#finish('failed');
-			case CloseCode.malformed:
-				// The close reason is the server's English ("malformed message"): only the code
-				// reaches the screen, translated there.
-				this.problem = 'malformed';
-				return this.#finish('failed');
 		}
-		if (this.status === 'admitted') this.status = 'reconnecting';
-		this.#retry();
+		this.#facts.receive(message);
 	}
 
-	/**
-	 * The computer's network is back (Wi-Fi rejoined, cable in): try at once instead of waiting
-	 * out the backoff, so a person is back within moments of their network.
-	 */
-	readonly #onOnline = (): void => {
-		if (!this.#retryTimer || FINAL.has(this.status)) return;
-		this.#attempts = 0;
-		void this.#connect();
-	};
-
-	#retry(): void {
-		this.#clearRetry();
-		if (FINAL.has(this.status)) return;
-		// Soon, then every 1.5 s at most, so a person is back within 2 s of their network even
-		// when no 'online' event tells us; a little jitter spreads a whole conference's
-		// reconnects after a server restart.
-		const delay = Math.min(250 * 2 ** this.#attempts, 1500) + Math.random() * 250;
-		this.#attempts += 1;
-		this.retrying = this.#attempts >= 3;
-		this.#retryTimer = setTimeout(() => void this.#connect(), delay);
+	/** A fresh room after a server restart may take back the session this browser still holds. */
+	#offerRestore(sessionId: string, restorable: boolean): void {
+		const offer = this.#last.restoreOffer(sessionId, restorable);
+		if (offer) this.#sendJson(offer);
 	}
 
-	#clearRetry(): void {
-		if (this.#retryTimer) clearTimeout(this.#retryTimer);
-		this.#retryTimer = null;
+	#onClose(code: number): AfterClose {
+		this.#tokens.settle(new Error('disconnected'));
+		if (isFinal(this.#status)) return 'final';
+		const ending = endingFor(code);
+		if (ending) {
+			if (ending.problem) this.#problem = ending.problem;
+			this.#finish(ending.status);
+			return 'final';
+		}
+		if (this.#status === 'admitted') this.#status = 'reconnecting';
+		return 'retry';
 	}
 
 	/** Sends a control message; false when there is no open socket to send it on. */
-	#sendJson(message: unknown): boolean {
-		if (this.#ws?.readyState !== WebSocket.OPEN) return false;
-		this.#ws.send(JSON.stringify(message));
-		return true;
+	#sendJson(message: ClientMessage): boolean {
+		return this.#socket.send(JSON.stringify(message));
 	}
 
 	/**
@@ -342,37 +228,17 @@ export class RoomClient {
 	 * The first final status stays (a client destroyed after the session ended still says so).
 	 */
 	#finish(status: RoomStatus): void {
-		if (!FINAL.has(this.status)) this.status = status;
-		globalThis.removeEventListener?.('online', this.#onOnline);
-		this.#clearRetry();
-		const ws = this.#ws;
-		this.#ws = null;
-		if (ws) {
-			ws.onopen = ws.onclose = ws.onmessage = ws.onerror = null;
-			ws.close(1000);
-		}
-		this.#settleTokens(new Error('closed'));
-		this.#dropDoc();
-		this.state = null;
-		this.#previous = null;
-		this.waiting = [];
-		this.leaderPresent = false;
-		this.retrying = false;
-		this.notices = [];
-		this.linkReplacements = [];
-		this.refusal = null;
-		this.participantId = null;
-		this.media = false;
-		this.clockOffset = 0;
-		this.group = NO_GROUP;
+		if (!isFinal(this.#status)) this.#status = status;
+		this.#socket.stop();
+		this.#tokens.settle(new Error('closed'));
+		this.#replica.drop();
+		this.#last.forget();
+		this.#facts.wipe();
+		this.#state = null;
+		this.#participantId = null;
+		this.#group = NO_GROUP;
 		this.#token = '';
 		this.#name = '';
 		this.#seat = undefined;
-		this.#attempts = 0;
-	}
-
-	#dropDoc(): void {
-		this.#doc?.destroy();
-		this.#doc = null;
 	}
 }

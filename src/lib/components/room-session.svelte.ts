@@ -1,0 +1,114 @@
+import { createContext } from 'svelte';
+import type { MediaSession } from '../media/media-types';
+import type { ShownRefusal } from '../i18n/labels';
+import type { Action } from '../session/actions';
+import type { ReplaceableRole, Role } from '../session/roles';
+import type { Participant, SessionState } from '../session/state';
+import { linkFragment } from '../sync/link-fragment';
+import type { WaitingPerson } from '../sync/protocol';
+import type { RoomClient } from '../sync/room-client.svelte';
+import type { LinkReplacement, OrganiserNotice } from '../sync/room-facts.svelte';
+
+/**
+ * The room as its screens see it, for one person: what the client knows, who this person is
+ * in the session, and what they may do. The room's components get it from context
+ * (`roomSession()`), read it and call its methods; they never change the client themselves.
+ */
+export class RoomSession {
+	readonly #client: () => RoomClient;
+	readonly #mediaKey: () => string | null;
+
+	/** Read through functions: the page's client and key are props, which may change. */
+	constructor(client: () => RoomClient, mediaKey: () => string | null) {
+		this.#client = client;
+		this.#mediaKey = mediaKey;
+	}
+
+	get session(): SessionState | null {
+		return this.#client().state;
+	}
+	get myId(): string | null {
+		return this.#client().participantId;
+	}
+	get role(): Role {
+		return this.#client().role;
+	}
+	get isLeader(): boolean {
+		return this.#client().isLeader;
+	}
+	/** The connection is down; the session goes on without this person until it is back. */
+	get reconnecting(): boolean {
+		return this.#client().status === 'reconnecting';
+	}
+	get refusal(): ShownRefusal | null {
+		return this.#client().refusal;
+	}
+	get waiting(): WaitingPerson[] {
+		return this.#client().waiting;
+	}
+	get notices(): OrganiserNotice[] {
+		return this.#client().notices;
+	}
+	get linkReplacements(): LinkReplacement[] {
+		return this.#client().linkReplacements;
+	}
+	/** The server's clock minus this browser's. */
+	get clockOffset(): number {
+		return this.#client().clockOffset;
+	}
+	/** Part of a conference: leaders can ask its organiser for help. */
+	get inConference(): boolean {
+		return !!this.#client().group.inConference;
+	}
+	/** Whether the installation has video now (the media server may go away mid-session). */
+	get videoAvailable(): boolean {
+		return this.#client().media;
+	}
+	/** Counts the session's media room moves: the video area follows each one. */
+	get mediaMoves(): number {
+		return this.#client().mediaMoves;
+	}
+	/** The group's media key, from this page's link only; null when the link had none. */
+	get mediaKey(): string | null {
+		return this.#mediaKey();
+	}
+
+	readonly me: Participant | undefined = $derived.by(() => {
+		const session = this.session;
+		const id = this.myId;
+		return session && id ? session.participants[id] : undefined;
+	});
+	readonly handUp: boolean = $derived(this.me?.handRaisedAt != null);
+	readonly iPresent: boolean = $derived(!!this.session && this.session.presenterId === this.myId);
+	/** This person presents and the group is in listening: their microphone stays closed. */
+	readonly iListen: boolean = $derived(!!this.session?.listening && this.session.presenterId === this.myId);
+
+	/** What the media room asks of the session: tokens, and a word once it is in. */
+	readonly media: MediaSession = {
+		token: () => this.#client().mediaToken(),
+		joined: () => this.#client().mediaJoined()
+	};
+
+	send(action: Action): void {
+		this.#client().send(action);
+	}
+
+	leave(): void {
+		this.#client().leave();
+	}
+
+	dismissNotice(id: number): void {
+		this.#client().dismissNotice(id);
+	}
+
+	/** A member or observer link, completed here: only this page holds the group's media key. */
+	async roleLink(role: ReplaceableRole, replace: boolean): Promise<{ url: string; saved: boolean }> {
+		const answer = await this.#client().roleLink(role, replace);
+		const url = new URL(answer.link);
+		url.hash = linkFragment(answer.token, this.#mediaKey());
+		return { url: url.toString(), saved: answer.saved };
+	}
+}
+
+/** The room's view model for the components inside `RoomView`, which sets it. */
+export const [roomSession, setRoomSession] = createContext<RoomSession>();
