@@ -33,8 +33,8 @@ export interface LobbyView {
 	capacity: number;
 }
 
-/** Nobody waiting and room to spare: what rules that concern only the room see. */
-export const QUIET_LOBBY: LobbyView = { waiting: [], inRoom: 0, capacity: roomCapacity() };
+/** Nobody waiting and room to spare: what rules that concern only the room see. (A literal: the page bundle keeps no call.) */
+export const QUIET_LOBBY: LobbyView = { waiting: [], inRoom: 0, capacity: Infinity };
 
 export function isFull(lobby: LobbyView): boolean {
 	return lobby.inRoom >= lobby.capacity;

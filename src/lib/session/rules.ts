@@ -6,6 +6,12 @@ import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, type Role } from './roles';
 import { MAX_CASES, type SessionState } from './state';
 
+/*
+ * Where a new leader action goes: its shape in `action-schema.ts`, its rule here (and in
+ * LEADER_ONLY), an effect in `effects.ts` if it reaches beyond the state (carried out by
+ * `server/room/effects.ts`), and its button (`components/`).
+ */
+
 /** Who acts: the server fills this from authentication, never from the message. */
 export interface Actor {
 	id: string;

@@ -56,5 +56,10 @@ export function carryOut(effect: Effect, { connections, lobby, media, restore, a
 			return restore.keepHands(effect.hands);
 		case 'end':
 			return end();
+		default: {
+			// An effect added to the vocabulary does not compile until it is carried out here.
+			const unknown: never = effect;
+			return unknown;
+		}
 	}
 }
