@@ -18,12 +18,13 @@ import { carryOut, type EffectTargets } from './room/effects';
 import { GraceTimer } from './room/grace';
 import { Lobby } from './room/lobby';
 import { MediaSync } from './room/media-sync';
-import type { RoomOptions } from './room/options';
+import type { RoomOptionsOf } from './room/options';
 import { RestoreMemory } from './room/restore-memory';
 import { groupSummary } from './room/summary';
 import type { Identity } from './tickets';
 
-export type { GroupSummary, RoomOptions };
+export type { GroupSummary };
+export type RoomOptions = RoomOptionsOf<Room>;
 
 /**
  * One live session of one group. The room is the only writer of its document: every action

@@ -1,8 +1,8 @@
 import type { MediaService } from '../media';
 import type { SocketLimits } from '../socket-budget';
-import type { Room } from '../room';
 
-export interface RoomOptions {
+/** A room's options; `R` is the room the callbacks are given (`Room`: room.ts, which this file does not import). */
+export interface RoomOptionsOf<R> {
 	graceMs: number;
 	now?: () => number;
 	/** LiveKit, when video is configured. */
@@ -18,9 +18,9 @@ export interface RoomOptions {
 	/** This group's session that ended a few minutes ago, for those who were away then. */
 	endedSessionId?: string;
 	/** Called once when a leader ends the session while someone is away (not when an empty room expires). */
-	onEnded?: (room: Room) => void;
+	onEnded?: (room: R) => void;
 	/** Called after every change of state and once when the room is destroyed. */
-	onChange?: (room: Room) => void;
+	onChange?: (room: R) => void;
 	/** Called once, after the room has destroyed its document and closed its sockets. */
-	onDestroyed: (room: Room) => void;
+	onDestroyed: (room: R) => void;
 }
