@@ -13,7 +13,7 @@ export default defineConfig({
 	retries: 0,
 	timeout: 90_000,
 	expect: { timeout: 10_000 },
-	reporter: process.env.CI ? [['list']] : [['list']],
+	reporter: [['list']],
 	use: {
 		browserName: 'chromium',
 		launchOptions: {

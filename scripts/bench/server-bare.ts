@@ -1,6 +1,6 @@
 /**
  * Benchmark child: a bare @y/websocket-server 0.1.1 (no authentication, no roles), the
- * baseline STACK.md measured. Started by scripts/bench/index.ts only.
+ * baseline docs/benchmarks.md compares against. Started by scripts/bench/index.ts only.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

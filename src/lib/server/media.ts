@@ -5,7 +5,7 @@ import type { Logger } from './log';
 /**
  * Everything the server says to LiveKit, in one place. LiveKit is the only party that can
  * close a microphone for real: `updateParticipant` replaces a participant's permission whole,
- * so every call sends every field (STACK.md). Failures are logged without names and never
+ * so every call sends every field (docs/media.md). Failures are logged without names and never
  * reach the session: the shared screen keeps working when media does not.
  */
 export interface MediaSettings {
@@ -167,7 +167,7 @@ export class MediaService {
 			hidden: false,
 			recorder: false
 		};
-		// A new AccessToken for every JWT: toJwt() twice with sources throws (STACK.md).
+		// A new AccessToken for every JWT: the SDK throws when one with sources is signed twice.
 		const token = new AccessToken(this.#settings.apiKey, this.#settings.apiSecret, {
 			identity: grantee.participantId,
 			name: grantee.name,
