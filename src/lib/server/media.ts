@@ -54,7 +54,7 @@ export function permissionFor(role: Role, publishing: Publishing): Partial<Parti
 
 /**
  * A group's media room at LiveKit. A session's room moves to the next generation when a leader
- * removes someone (`Room#moveMedia`): LiveKit keeps refreshing a connected person's token, and
+ * removes someone (`MediaSync#moveAfterRemoval`, server/room/media-sync.ts): LiveKit keeps refreshing a connected person's token, and
  * one for a room that no longer exists opens nothing (`auto_create: false`).
  */
 export function mediaRoomName(groupId: string, generation: string | null = null): string {
