@@ -121,7 +121,11 @@ export async function expectAllAgree(people: (Page | Person)[], want: Agreement)
 		await expect(announcer, where).toContainText(`Phase: ${PHASE_NAMES[want.phase]}.`);
 		if (want.presenter) {
 			await expect(announcer, where).toContainText(want.presenter);
-			await expect(announcer, where).toContainText(want.listening ? 'The presenter is listening' : 'The presenter may speak');
+			// After the reflection the presenter is back in the conversation, not merely allowed to speak.
+			const back = want.phase === 'return' || want.phase === 'closing';
+			await expect(announcer, where).toContainText(
+				want.listening ? 'The presenter is listening' : back ? 'The presenter is back in the conversation' : 'The presenter may speak'
+			);
 		}
 
 		const entries = page.getByTestId('participant');

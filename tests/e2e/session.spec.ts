@@ -201,9 +201,14 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	await expect(bjorn.page.getByTestId('presenter-note')).toContainText('You are listening now');
 	await leader.page.getByTestId('next-phase').click();
 	await expectAllAgree(people, { ...state, phase: 'return', presenter: BJORN, listening: false });
+	await expect(bjorn.page.getByTestId('presenter-note')).toContainText('You are invited back');
 	await leader.page.getByTestId('next-phase').click();
 	await expectAllAgree(people, { ...state, phase: 'closing', presenter: BJORN, listening: false });
-	await expect(leader.page.getByTestId('next-phase')).toBeDisabled();
+	// At the closing the main action is ending the session, in people's words; there is no "next".
+	await expect(leader.page.getByTestId('next-phase')).toHaveCount(0);
+	await expect(leader.page.getByTestId('end-session')).toHaveCount(1);
+	await expect(leader.page.getByTestId('end-session')).toBeInViewport();
+	await leader.page.screenshot({ path: test.info().outputPath('closing-leader.png') });
 	await expectNoLeaderControls(guests);
 
 	// Carmen's network goes silently (black hole; Chromium's offline mode alone keeps an open

@@ -157,6 +157,17 @@ describe('hands', () => {
 		expect(handQueue(act(s, leader, { type: 'lower-hand', participantId: alice.id }))).toEqual([]);
 	});
 
+	it('hands raised in the reflection come down at the return and at the closing; other phases keep them', () => {
+		let s = act(room(), leader, { type: 'set-phase', phase: 'reflection' });
+		s = act(act(s, bob, { type: 'raise-hand' }), alice, { type: 'raise-hand' });
+		expect(handQueue(act(s, leader, { type: 'set-phase', phase: 'questions' })).map((p) => p.id)).toEqual([bob.id, alice.id]);
+		for (const phase of ['return', 'closing'] as const) expect(handQueue(act(s, leader, { type: 'set-phase', phase }))).toEqual([]);
+		// Hands raised during the return come down at the closing too: it starts clear.
+		const inReturn = act(act(s, leader, { type: 'next-phase' }), bob, { type: 'raise-hand' });
+		expect(handQueue(inReturn).map((p) => p.id)).toEqual([bob.id]);
+		expect(handQueue(act(inReturn, leader, { type: 'next-phase' }))).toEqual([]);
+	});
+
 	it('observers and leaders do not raise hands', () => {
 		expect(refusal(room(), olga, { type: 'raise-hand' })).toBe('not-allowed');
 		expect(refusal(room(), leader, { type: 'raise-hand' })).toBe('not-allowed');

@@ -72,7 +72,15 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 		next.presenterId = null;
 		next.listening = false;
 	}
+	// Hands raised to speak in the reflection are not a queue for the return or the closing:
+	// the presenter speaks first there, then the group talks freely.
+	if (phase === 'return' || phase === 'closing') next.participants = lowerAllHands(state.participants);
 	return next;
+}
+
+function lowerAllHands(participants: SessionState['participants']): SessionState['participants'] {
+	if (Object.values(participants).every((p) => p.handRaisedAt === null)) return participants;
+	return Object.fromEntries(Object.entries(participants).map(([id, p]) => [id, p.handRaisedAt === null ? p : { ...p, handRaisedAt: null }]));
 }
 
 /**
