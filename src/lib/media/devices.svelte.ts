@@ -110,6 +110,8 @@ export class DeviceCheck {
 				this.#usedVideo = stream.getVideoTracks()[0]?.getSettings().deviceId ?? this.#usedVideo;
 				this.#usedAudio = stream.getAudioTracks()[0]?.getSettings().deviceId ?? this.#usedAudio;
 				const devices = await navigator.mediaDevices.enumerateDevices();
+				// Stopped meanwhile: the stream is already closed, and no meter may start for it.
+				if (stopped) return;
 				this.#cameras = devices.filter((d) => d.kind === 'videoinput');
 				this.#microphones = devices.filter((d) => d.kind === 'audioinput');
 				const element = video();

@@ -9,10 +9,6 @@ export class WarmMic {
 	#track: Promise<LocalAudioTrack | null> | null = null;
 	#timer: ReturnType<typeof setTimeout> | null = null;
 
-	get warming(): boolean {
-		return this.#track !== null;
-	}
-
 	warmUp(capture: () => Promise<LocalAudioTrack>): void {
 		if (this.#track) return;
 		this.#track = capture().catch(() => null);

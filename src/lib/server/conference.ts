@@ -45,24 +45,29 @@ export class ConferenceHub {
 
 	async attach(ws: WebSocket, identity: OrganiserIdentity): Promise<void> {
 		const watcher: Watcher = { ws, identity, budget: new SocketBudget(ORGANISER_SOCKET_LIMITS) };
+		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
+		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
+		ws.on('error', () => undefined);
+		// The first overview is what the page starts from: fetched before this socket hears of any
+		// change, so that no newer update can reach it first and then be overwritten by it.
+		let groups: GroupSummary[];
+		try {
+			groups = await this.#bus.summaries(identity.groupIds);
+		} catch {
+			return this.#unavailable(watcher);
+		}
+		if (ws.readyState !== ws.OPEN) return;
 		let set = this.#watchers.get(identity.conferenceId);
 		if (!set) this.#watchers.set(identity.conferenceId, (set = new Set()));
 		set.add(watcher);
 		ws.on('close', () => this.#detach(watcher));
-		// A protocol fault (bad UTF-8, oversized frame): ws has already closed the socket with its
-		// status code (1007, 1009); terminating here would cut that reason off. The close follows.
-		ws.on('error', () => undefined);
 		metered(
 			ws,
 			watcher.budget,
 			() => this.#cutOff(watcher, CloseCode.flooding, 'too many messages'),
 			(data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString())
 		);
-		try {
-			this.#send(watcher, { type: 'overview', groups: await this.#bus.summaries(identity.groupIds), now: Date.now() });
-		} catch {
-			this.#unavailable(watcher);
-		}
+		this.#send(watcher, { type: 'overview', groups, now: Date.now() });
 	}
 
 	#groupChanged(conferenceId: string, summary: GroupSummary): void {

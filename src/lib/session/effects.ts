@@ -32,8 +32,6 @@ export type Effect =
 	/** End the session for everyone. */
 	| { type: 'end' };
 
-export type EffectType = Effect['type'];
-
 /**
  * What any change of the state means outside it, whatever caused it (an action, an arrival, a
  * restore): the presenter's microphone (and camera) at the media server while they listen, and

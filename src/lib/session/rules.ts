@@ -74,8 +74,13 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 	}
 	// Hands raised to speak in the reflection are not a queue for the return or the closing:
 	// the presenter speaks first there, then the group talks freely.
-	if (phase === 'return' || phase === 'closing') next.participants = lowerAllHands(state.participants);
+	if (!handsStayUp(phase)) next.participants = lowerAllHands(state.participants);
 	return next;
+}
+
+/** Whether hands raised earlier stay up in this phase: not in the return or the closing. */
+export function handsStayUp(phase: Phase): boolean {
+	return phase !== 'return' && phase !== 'closing';
 }
 
 function lowerAllHands(participants: SessionState['participants']): SessionState['participants'] {

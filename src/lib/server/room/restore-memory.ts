@@ -1,4 +1,5 @@
 import { withParticipant } from '../../session/participants';
+import { handsStayUp } from '../../session/rules';
 import type { SessionState } from '../../session/state';
 
 /**
@@ -23,11 +24,15 @@ export class RestoreMemory {
 		for (const { participantId, handRaisedAt } of hands) this.#hands.set(participantId, handRaisedAt);
 	}
 
-	/** A person just let in gets back the hand they had raised before the restart, in its place. */
+	/**
+	 * A person just let in gets back the hand they had raised before the restart, in its place;
+	 * not once the return or the closing has begun, where every hand came down (`enterPhase`).
+	 */
 	handBack(state: SessionState, participantId: string): SessionState {
 		const hand = this.#hands.get(participantId);
 		if (hand === undefined || !state.participants[participantId]) return state;
 		this.#hands.delete(participantId);
+		if (!handsStayUp(state.phase)) return state;
 		return withParticipant(state, participantId, { handRaisedAt: hand });
 	}
 }
