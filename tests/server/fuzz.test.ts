@@ -320,7 +320,8 @@ it('survives 100,000 random and malformed frames and bodies; another group never
 	let witnessChanges = 0;
 	const steer = (async () => {
 		while (steering) {
-			const phase = PHASES[1 + (witnessChanges % 6)]!;
+			// Opening to reflection: the return and the closing would lower the bystander's hand (by the rules).
+			const phase = PHASES[1 + (witnessChanges % 5)]!;
 			witness.leader.send({ type: 'set-phase', phase });
 			await waitFor(() => witnessSockets.every((c) => c.state()?.phase === phase), `witness sees ${phase}`, 10_000);
 			witnessChanges += 1;
