@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { effectsOfChange } from '../session/effects';
-import { arrival } from '../session/lobby';
-import { addParticipant, removeParticipant, setConnected, setInMedia } from '../session/participants';
+import { arrival, linkReplacedEffects } from '../session/lobby';
+import { addParticipant, setConnected, setInMedia } from '../session/participants';
 import { applyRestore } from '../session/restore';
 import { isLeader, type Role } from '../session/roles';
-import { applyAction, type Outcome } from '../session/rules';
+import { applyAction, applyLeave, type Outcome } from '../session/rules';
 import { initialState, leaderPresent, type SessionState } from '../session/state';
 import { CloseCode } from '../sync/protocol';
 import { parseClientMessage } from '../sync/protocol-schema';
@@ -127,7 +127,7 @@ export class Room {
 
 	/** A leader replaced one of the group's links (`Lobby#linkReplaced`). */
 	linkReplaced(role: Role, generation: number): void {
-		this.#lobby.linkReplaced(role, generation);
+		for (const effect of linkReplacedEffects(this.#lobby.view(), role, generation)) carryOut(effect, this.#targets);
 	}
 
 	/** Takes ownership of an authenticated socket. */
@@ -235,13 +235,9 @@ export class Room {
 	}
 
 	#leave(conn: Connection): void {
-		if (conn.admitted) {
-			const { participantId } = conn.identity;
-			this.#lobby.left(participantId);
-			this.#commit(removeParticipant(this.#state, participantId));
-			// Leaving the session is leaving its media room too.
-			this.#media.remove('remove from media', participantId);
-		}
+		const left = applyLeave(this.#state, conn.identity.participantId, conn.admitted);
+		this.#commit(left.state);
+		for (const effect of left.effects) carryOut(effect, this.#targets);
 		this.#connections.drop(conn, 1000, 'left');
 	}
 

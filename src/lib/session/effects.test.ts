@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from './actions';
 import { effectsOfChange, type Effect } from './effects';
-import { arrival, MAX_WAITING, QUIET_LOBBY, type LobbyView } from './lobby';
+import { arrival, linkReplacedEffects, MAX_WAITING, QUIET_LOBBY, type LobbyView, type Waiting } from './lobby';
 import { setConnected } from './participants';
-import { applyAction, type Actor } from './rules';
+import { applyAction, applyLeave, type Actor } from './rules';
 import { act, alice, bob, coLeader, leader, NOW, olga, room } from './rules.fixtures';
 import type { SessionState } from './state';
 
 const carol = { participantId: 'member-0003', new: true };
 const dora = { participantId: 'member-0004', new: false };
-const lobby = (waiting = [carol, dora], inRoom = 5, capacity = 40): LobbyView => ({ waiting, inRoom, capacity });
+const lobby = (waiting: Waiting[] = [carol, dora], inRoom = 5, capacity = 40): LobbyView => ({ waiting, inRoom, capacity });
 
 function effectsOf(actor: Actor, action: Action, view: LobbyView = QUIET_LOBBY, state: SessionState = room()): Effect[] {
 	const outcome = applyAction(state, actor, action, NOW, view);
@@ -141,5 +141,29 @@ describe('arrival', () => {
 		expect(arrival('leader', true, full)).toBe('enter');
 		expect(arrival('member', true, full)).toBe('enter');
 		expect(arrival('member', false, full)).toBe('wait');
+	});
+});
+
+describe('what leaving and a replaced link ask of the room', () => {
+	it('someone let in who leaves is out of the state, and forgotten by the lobby and the media room; someone only waiting changes nothing', () => {
+		const left = applyLeave(room(), alice.id, true);
+		expect(left.state.participants[alice.id]).toBeUndefined();
+		expect(left.effects).toEqual([{ type: 'left', participantId: alice.id }]);
+		const waiting = room();
+		expect(applyLeave(waiting, 'member-0009', false)).toEqual({ state: waiting, effects: [] });
+	});
+
+	it('a replaced link sends away only those waiting with an older generation of that link, then tells the lobby and the leaders', () => {
+		const view = lobby([
+			{ participantId: 'member-0005', new: true, role: 'member' },
+			{ participantId: 'member-0006', new: true, role: 'member', linkGeneration: 2 },
+			{ participantId: 'observer-02', new: true, role: 'observer' }
+		]);
+		expect(linkReplacedEffects(view, 'member', 2)).toEqual([
+			{ type: 'refuse-replaced', participantIds: ['member-0005'] },
+			{ type: 'tell-lobby' },
+			{ type: 'tell-link-replaced', role: 'member' }
+		]);
+		expect(linkReplacedEffects(view, 'observer', 1)[0]).toEqual({ type: 'refuse-replaced', participantIds: ['observer-02'] });
 	});
 });

@@ -29,6 +29,12 @@ export type Effect =
 	| { type: 'readmit'; participantIds: string[] }
 	/** Raised hands of people not back yet after a restart, given back when they are admitted. */
 	| { type: 'keep-hands'; hands: { participantId: string; handRaisedAt: number }[] }
+	/** This person left the session for good: their admission is forgotten and they leave its media room. */
+	| { type: 'left'; participantId: string }
+	/** These waiting people came with a link a leader has replaced: sent away (closed as link-replaced). */
+	| { type: 'refuse-replaced'; participantIds: string[] }
+	/** The leaders hear that one of the group's links was replaced. */
+	| { type: 'tell-link-replaced'; role: Role }
 	/** End the session for everyone. */
 	| { type: 'end' };
 

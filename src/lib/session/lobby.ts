@@ -1,3 +1,4 @@
+import type { Effect } from './effects';
 import { entersDirectly, type Role } from './roles';
 
 /**
@@ -21,6 +22,9 @@ export interface Waiting {
 	participantId: string;
 	/** Not in this session before (see `WaitingPerson`): what "decline all new" sends away. */
 	new: boolean;
+	/** The link they came with, its role and generation (absent: the group's first): a replaced one sends them away. */
+	role?: Role;
+	linkGeneration?: number;
 }
 
 /** What the rules may know of the lobby and the room: the server fills it in, the rules only read it. */
@@ -42,6 +46,12 @@ export function isFull(lobby: LobbyView): boolean {
 
 export function waits(lobby: LobbyView, participantId: string): boolean {
 	return lobby.waiting.some((w) => w.participantId === participantId);
+}
+
+/** A leader replaced a link: whoever waits with an older generation of it is sent away, and the leaders hear of it. */
+export function linkReplacedEffects(lobby: LobbyView, role: Role, generation: number): Effect[] {
+	const stale = lobby.waiting.filter((w) => w.role === role && (w.linkGeneration ?? 0) < generation).map((w) => w.participantId);
+	return [{ type: 'refuse-replaced', participantIds: stale }, { type: 'tell-lobby' }, { type: 'tell-link-replaced', role }];
 }
 
 /** Where a person's new socket goes: into the room, into the lobby, or away with a reason. */

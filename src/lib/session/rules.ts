@@ -78,6 +78,15 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 	return next;
 }
 
+/**
+ * Someone leaves for good (not a lost connection): out of the state, and if they were let in,
+ * their admission and their place in the media room go too.
+ */
+export function applyLeave(state: SessionState, participantId: string, admitted: boolean): { state: SessionState; effects: Effect[] } {
+	if (!admitted) return { state, effects: [] };
+	return { state: removeParticipant(state, participantId), effects: [{ type: 'left', participantId }] };
+}
+
 /** Whether hands raised earlier stay up in this phase: not in the return or the closing. */
 export function handsStayUp(phase: Phase): boolean {
 	return phase !== 'return' && phase !== 'closing';

@@ -54,6 +54,17 @@ export function carryOut(effect: Effect, { connections, lobby, media, restore, a
 			return lobby.readmit(effect.participantIds);
 		case 'keep-hands':
 			return restore.keepHands(effect.hands);
+		case 'left':
+			lobby.left(effect.participantId);
+			return media.remove('remove from media', effect.participantId);
+		case 'refuse-replaced':
+			for (const id of effect.participantIds) {
+				const waiting = connections.waitingOf(id);
+				if (waiting) connections.drop(waiting, CloseCode.linkReplaced, 'link replaced');
+			}
+			return;
+		case 'tell-link-replaced':
+			return connections.toLeaders({ type: 'link-replaced', role: effect.role });
 		case 'end':
 			return end();
 		default: {

@@ -1,6 +1,5 @@
 import { roomCapacity, type LobbyView } from '../../session/lobby';
-import type { Role } from '../../session/roles';
-import { CloseCode, type ServerMessage, type WaitingPerson } from '../../sync/protocol';
+import type { ServerMessage, WaitingPerson } from '../../sync/protocol';
 import type { Connections } from './connections';
 
 export interface LobbyOptions {
@@ -66,9 +65,15 @@ export class Lobby {
 			.map((c) => ({ participantId: c.identity.participantId, name: c.identity.name, role: c.identity.role, new: !this.#known.has(c.identity.participantId) }));
 	}
 
-	/** What the rules may know of the lobby and the room. */
+	/** What the rules may know of the lobby and the room: who waits (with the link they came with), how full it is. */
 	view(): LobbyView {
-		return { waiting: this.waitingList(), inRoom: this.#connections.inRoom(), capacity: roomCapacity(this.#options.seats) };
+		const waiting = this.#connections.waiting().map(({ identity }) => ({
+			participantId: identity.participantId,
+			new: !this.#known.has(identity.participantId),
+			role: identity.role,
+			linkGeneration: identity.linkGeneration ?? 0
+		}));
+		return { waiting, inRoom: this.#connections.inRoom(), capacity: roomCapacity(this.#options.seats) };
 	}
 
 	waitingMessage(): ServerMessage {
@@ -82,19 +87,6 @@ export class Lobby {
 	/** The lobby is leaders' business: only they hear who waits. */
 	tellLeaders(): void {
 		this.#connections.toLeaders(this.lobbyMessage());
-	}
-
-	/**
-	 * A leader replaced one of the group's links: whoever waits with an older one is sent away
-	 * (the flood it brought goes with it), and the leaders are told, the one who did it too.
-	 */
-	linkReplaced(role: Role, generation: number): void {
-		for (const conn of this.#connections.waiting()) {
-			if (conn.identity.role === role && (conn.identity.linkGeneration ?? 0) < generation)
-				this.#connections.drop(conn, CloseCode.linkReplaced, 'link replaced');
-		}
-		this.tellLeaders();
-		this.#connections.toLeaders({ type: 'link-replaced', role });
 	}
 
 	/** People in the lobby learn when a leader arrives or goes: someone is there to let them in, or not yet. */
