@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
@@ -6,7 +7,7 @@ import { handleApi } from './api';
 import type { ApiDeps } from './api-deps';
 import type { Config } from './config';
 import { clientKey, mediaConnectSources, securityHeaders } from './http';
-import { join } from 'node:path';
+import { shutOut } from './group-links';
 import { LinkGenerations } from './link-generations';
 import { Signer } from './links';
 import { MediaService } from './media';
@@ -198,7 +199,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 					(id, groupId) => id.groupId === groupId,
 					(ws, id) => {
 						// A ticket taken just before a leader replaced the link it came from.
-						if (generations.refused(id.groupId, id.role, id.linkGeneration) && !rooms.get(id.groupId)?.admits(id.participantId)) {
+						if (shutOut({ generations, rooms }, { g: id.groupId, r: id.role, v: id.linkGeneration }, id.participantId)) {
 							ws.close(CloseCode.linkReplaced, 'link replaced');
 						} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id);
 					}

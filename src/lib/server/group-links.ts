@@ -55,12 +55,19 @@ export function openLink(deps: ApiDeps, token: string): LinkFacts {
 }
 
 /**
- * A ticket for a replaced link: only for someone the leaders let into the session that is
- * running (their connection dropped), coming back with their own seat. After a restart that
- * session's admissions are not known yet, so they too need the new link (docs/security.md).
+ * Whether a link of a replaced generation shuts this person out: it still serves only someone
+ * the leaders let into the session that is running (their connection dropped). After a restart
+ * that session's admissions are not known yet, so they too need the new link (docs/security.md).
+ * Asked at the ticket exchange and again at the upgrade (a ticket taken just before the link
+ * was replaced).
  */
+export function shutOut(deps: Pick<ApiDeps, 'generations' | 'rooms'>, link: Pick<LinkFacts, 'g' | 'r' | 'v'>, participantId: string | null): boolean {
+	return deps.generations.refused(link.g, link.r, link.v) && !(participantId && deps.rooms.get(link.g)?.admits(participantId));
+}
+
+/** A ticket for a replaced link: only for someone coming back to the running session with their own seat (`shutOut`). */
 export function refuseReplaced(deps: ApiDeps, link: LinkFacts, resumedParticipant: string | null): void {
-	if (deps.generations.refused(link.g, link.r, link.v) && !(resumedParticipant && deps.rooms.get(link.g)?.admits(resumedParticipant))) throw LINK_REPLACED;
+	if (shutOut(deps, link, resumedParticipant)) throw LINK_REPLACED;
 }
 
 async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ leader: LinkFacts; role: ReplaceableRole }> {
