@@ -26,7 +26,9 @@ describe('audio only', () => {
 	it('switching asks the media server to change that person’s rights, once each way; the same choice again asks nothing', () => {
 		const before = room();
 		const on = act(before, alice, { type: 'set-audio-only', on: true });
-		expect(effectsOfChange(before, on)).toEqual([{ type: 'publishing', participantId: alice.id, role: 'member', publishing: { microphone: true, camera: false } }]);
+		expect(effectsOfChange(before, on)).toEqual([
+			{ type: 'publishing', participantId: alice.id, role: 'member', publishing: { microphone: true, camera: false } }
+		]);
 		expect(effectsOfChange(on, act(on, alice, { type: 'set-audio-only', on: true }))).toEqual([]);
 		expect(effectsOfChange(on, act(on, alice, { type: 'set-audio-only', on: false }))).toEqual([
 			{ type: 'publishing', participantId: alice.id, role: 'member', publishing: { microphone: true, camera: true } }
