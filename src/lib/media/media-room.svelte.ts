@@ -2,7 +2,9 @@ import type { DisconnectReason, Room } from 'livekit-client';
 import { encryptedRoom, roomKit, type LiveKit } from './encrypted-room';
 import { GalleryView } from './gallery-view.svelte';
 import type { MediaChoices, MediaSession, MediaStatus } from './media-types';
+import { Receiving } from './audio-only';
 import { Publishing } from './publishing.svelte';
+import { QualityWatch } from './quality-watch.svelte';
 import { Backoff, Comeback } from './reentry';
 
 export type { MediaChoices, MediaGrant, MediaSession, MediaStatus } from './media-types';
@@ -22,6 +24,9 @@ export class MediaRoom {
 	#problem = $state<string | null>(null);
 	#audioBlocked = $state(false);
 	readonly gallery: GalleryView;
+	/** Whether to offer audio only: LiveKit has found this person's connection poor for a while. */
+	readonly quality = new QualityWatch();
+	readonly #receiving = new Receiving();
 
 	#lk: LiveKit | null = null;
 	#room: Room | null = null;
@@ -116,7 +121,7 @@ export class MediaRoom {
 		this.gallery.reset();
 		this.#listen(room, kit.lk);
 		await room.setE2EEEnabled(true);
-		await room.connect(url, token).catch((error: unknown) => {
+		await room.connect(url, token, this.#receiving.enter()).catch((error: unknown) => {
 			if (!superseded()) throw error;
 		});
 		if (this.#closed()) return this.#release();
@@ -129,6 +134,7 @@ export class MediaRoom {
 		this.#status = 'connected';
 		this.#backoff.reset();
 		this.#encrypted = room.isE2EEEnabled;
+		this.#receiving.follow(room, kit.lk.Track.Source);
 		// Publishing rights come from the session, after joining (the token carries none): they
 		// arrive as a permission change, which Publishing follows.
 		this.#session!.joined();
@@ -138,6 +144,10 @@ export class MediaRoom {
 	#listen(room: Room, lk: LiveKit): void {
 		const E = lk.RoomEvent;
 		room
+			.on(E.TrackPublished, () => this.#receiving.follow(room, lk.Track.Source))
+			.on(E.ConnectionQualityChanged, (quality, participant) => {
+				if (participant === room.localParticipant) this.quality.report(quality);
+			})
 			.on(E.TrackSubscribed, () => this.#refresh())
 			.on(E.TrackUnsubscribed, () => this.#refresh())
 			.on(E.TrackMuted, (publication, participant) => {
@@ -242,6 +252,18 @@ export class MediaRoom {
 		return this.#publishing.setCamera(on);
 	}
 
+	/**
+	 * Audio only, as the session says this person chose it: no picture sent (`Publishing`) or
+	 * received (`Receiving`). The offer is put away meanwhile and does not return on switching back.
+	 */
+	async setAudioOnly(on: boolean): Promise<void> {
+		if (on === this.#receiving.audioOnly) return;
+		this.#receiving.audioOnly = on;
+		if (on) this.quality.dismiss();
+		if (this.#room) this.#receiving.follow(this.#room, this.#lk!.Track.Source);
+		await this.#publishing.setAudioOnly(on).catch(() => undefined);
+	}
+
 	/** Called from a click: browsers let sound play once the person has interacted. */
 	async startAudio(): Promise<void> {
 		const room = this.#room;
@@ -282,6 +304,7 @@ export class MediaRoom {
 	async destroy(): Promise<void> {
 		this.#status = 'closed';
 		this.#backoff.cancel();
+		this.quality.stop();
 		this.#comeback.cancel();
 		const room = this.#room;
 		this.#release();

@@ -26,6 +26,8 @@ export class Publishing {
 	#wantCamera = false;
 	/** The session says this person listens (the presenter in reflection); see `setListening`. */
 	#listening = false;
+	/** The person chose audio only: no camera is published, whatever they chose before (`setAudioOnly`). */
+	#audioOnly = false;
 	readonly #warmMic = new WarmMic();
 	/**
 	 * The participant whose microphone publish is under way (permission changes come in bursts):
@@ -83,7 +85,7 @@ export class Publishing {
 		const camera =
 			!cameraAllowed && local.isCameraEnabled
 				? local.setCameraEnabled(false)
-				: cameraAllowed && this.#wantCamera && !local.isCameraEnabled
+				: cameraAllowed && this.#wantCamera && !this.#audioOnly && !local.isCameraEnabled
 					? local.setCameraEnabled(true)
 					: null;
 		for (const change of [mic, camera]) void change?.then(() => this.#stage.refresh()).catch(() => undefined);
@@ -155,8 +157,24 @@ export class Publishing {
 
 	async setCamera(on: boolean): Promise<void> {
 		this.#wantCamera = on;
-		if (on && !this.#mayPublish('camera')) return;
+		if (on && (!this.#mayPublish('camera') || this.#audioOnly)) return;
 		await this.#stage.room()?.localParticipant.setCameraEnabled(on);
+		this.#stage.refresh();
+	}
+
+	/**
+	 * Audio only: the camera is unpublished and stopped, not muted, so that not a byte of
+	 * picture leaves and its light goes off (the media server also withdraws the right to
+	 * publish it, from the session). Back from it, the camera returns only if the person had it
+	 * on, once the media server allows it again (`followPermissions`), or now if it never stopped.
+	 */
+	async setAudioOnly(on: boolean): Promise<void> {
+		this.#audioOnly = on;
+		const local = this.#stage.room()?.localParticipant;
+		if (!local) return;
+		const camera = local.getTrackPublication(this.#stage.lk()!.Track.Source.Camera);
+		if (on && camera?.track) await local.unpublishTrack(camera.track, true);
+		else if (!on && this.#wantCamera && this.#mayPublish('camera') && !local.isCameraEnabled) await local.setCameraEnabled(true);
 		this.#stage.refresh();
 	}
 

@@ -18,8 +18,11 @@ export function tracksOf(room: Room, Source: Sources): TrackView {
 	const publishers = new Set<string>();
 	for (const p of [room.localParticipant, ...room.remoteParticipants.values()]) {
 		// Only a real picture from a camera goes on a tile: a track's declared kind is the
-		// sender's word, its MediaStreamTrack's kind is what it carries.
-		const video = [...p.trackPublications.values()].find((t) => t.source === Source.Camera && t.track?.mediaStreamTrack.kind === 'video' && !t.isMuted);
+		// sender's word, its MediaStreamTrack's kind is what it carries. One this browser has
+		// unsubscribed from (audio only) shows initials at once, not a picture that no longer comes.
+		const video = [...p.trackPublications.values()].find(
+			(t) => t.source === Source.Camera && t.track?.mediaStreamTrack.kind === 'video' && !t.isMuted && t.isSubscribed
+		);
 		if (video?.track) videos.set(p.identity, video.track);
 		const mic = [...p.trackPublications.values()].find((t) => t.kind === 'audio');
 		if (!mic || mic.isMuted) micMuted.add(p.identity);

@@ -26,7 +26,9 @@ export const ActionSchema = v.variant('type', [
 	// Declines everyone waiting who has not been in this session before (a flooded lobby).
 	v.strictObject({ type: v.literal('decline-new') }),
 	v.strictObject({ type: v.literal('remove'), participantId: IdSchema }),
-	v.strictObject({ type: v.literal('end-session') })
+	v.strictObject({ type: v.literal('end-session') }),
+	// Anyone's own choice, for themselves only: no picture sent or received.
+	v.strictObject({ type: v.literal('set-audio-only'), on: v.boolean() })
 ]);
 
 /** What a person can ask for. The server checks each against the rules before anything changes. */

@@ -46,6 +46,8 @@ export type Effect =
 export function effectsOfChange(previous: SessionState, next: SessionState): Effect[] {
 	const effects: Effect[] = [];
 	const affected = new Set([previous.presenterId, next.presenterId].filter((id): id is string => id !== null));
+	// Audio only closes (or reopens) that person's camera at the media server.
+	for (const [id, person] of Object.entries(next.participants)) if (person.audioOnly !== (previous.participants[id]?.audioOnly ?? false)) affected.add(id);
 	for (const id of affected) {
 		const before = publishingFor(previous, id);
 		const after = publishingFor(next, id);

@@ -17,7 +17,7 @@ export function withParticipant(state: SessionState, id: string, change: Partial
  */
 export function addParticipant(state: SessionState, person: Pick<Participant, 'id' | 'name' | 'role'>): SessionState {
 	const existing = state.participants[person.id];
-	const entry: Participant = existing ? { ...existing, connected: true } : { ...person, connected: true, handRaisedAt: null, inMedia: false };
+	const entry: Participant = existing ? { ...existing, connected: true } : { ...person, connected: true, handRaisedAt: null, inMedia: false, audioOnly: false };
 	const next = { ...state, participants: { ...state.participants, [person.id]: entry } };
 	return state.presenterId === person.id && entry.role !== 'member' ? { ...next, presenterId: null, listening: false } : next;
 }

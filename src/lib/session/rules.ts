@@ -43,6 +43,8 @@ export function mayAct(role: Role, type: ActionType): boolean {
 	if (type === 'raise-hand') return role === 'member';
 	// Everyone but observers may lower their own hand; leaders may lower anyone's.
 	if (type === 'lower-hand') return role !== 'observer';
+	// Audio only is each person's own choice, observers included (they receive video too).
+	if (type === 'set-audio-only') return true;
 	return false;
 }
 
@@ -168,6 +170,12 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 		}
 		case 'end-session':
 			return done(enterPhase(state, 'ended', now), { type: 'end' });
+		case 'set-audio-only': {
+			// Always the actor's own entry: nobody switches another person's video off.
+			// The camera right at the media server follows (`effectsOfChange`).
+			if (!state.participants[actor.id]) return refuse('unknown-participant');
+			return done(withParticipant(state, actor.id, { audioOnly: action.on }));
+		}
 		// Admission concerns people not yet in the state: only the lobby changes.
 		case 'admit': {
 			if (!waits(lobby, action.participantId)) return refuse('unknown-participant');

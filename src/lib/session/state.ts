@@ -11,6 +11,8 @@ export interface Participant {
 	handRaisedAt: number | null;
 	/** In the media room right now, as the media server reports it. */
 	inMedia: boolean;
+	/** Chose audio only: the media server lets them publish no camera, and everyone's tile says so. */
+	audioOnly: boolean;
 }
 
 /** Everything the shared document holds about one live session. Nothing here outlives it. */
@@ -73,10 +75,14 @@ export function handQueue(state: SessionState): Participant[] {
 		.sort((a, b) => (a.handRaisedAt ?? 0) - (b.handRaisedAt ?? 0));
 }
 
-/** What a person may publish to the media room now: the presenter goes quiet while listening. */
+/**
+ * What a person may publish to the media room now: the presenter goes quiet while listening,
+ * and someone in audio only sends no picture.
+ */
 export function publishingFor(state: SessionState, participantId: string): { microphone: boolean; camera: boolean } {
 	const listening = state.listening && state.presenterId === participantId;
-	return { microphone: !listening, camera: !(listening && state.cameraOffWhileListening) };
+	const audioOnly = state.participants[participantId]?.audioOnly === true;
+	return { microphone: !listening, camera: !(listening && state.cameraOffWhileListening) && !audioOnly };
 }
 
 /** Whether a leader or co-leader is in the room now (connected), to let people in. */

@@ -8,8 +8,8 @@ import { readState, writeState } from './schema';
  * session, so a field the document drops or reads back as its default cannot pass unseen.
  * Typed as the domain's own interfaces: a new field must be given a value here too.
  */
-const ANNA: Participant = { id: 'person-anna', name: 'Anna Andersson', role: 'member', connected: true, handRaisedAt: 7, inMedia: true };
-const LENA: Participant = { id: 'person-lena', name: 'Lena Leader', role: 'co-leader', connected: true, handRaisedAt: 3, inMedia: true };
+const ANNA: Participant = { id: 'person-anna', name: 'Anna Andersson', role: 'member', connected: true, handRaisedAt: 7, inMedia: true, audioOnly: true };
+const LENA: Participant = { id: 'person-lena', name: 'Lena Leader', role: 'co-leader', connected: true, handRaisedAt: 3, inMedia: true, audioOnly: false };
 const FULL: SessionState = {
 	sessionId: 'session-full',
 	phase: 'reflection',
@@ -49,7 +49,7 @@ function defaults(): { scalars: Omit<SessionState, 'participants'>; person: Part
 }
 
 /** Anna with every field but her id changed. */
-const ANNA_CHANGED: Participant = { id: ANNA.id, name: 'Anna A.', role: 'observer', connected: false, handRaisedAt: null, inMedia: false };
+const ANNA_CHANGED: Participant = { id: ANNA.id, name: 'Anna A.', role: 'observer', connected: false, handRaisedAt: null, inMedia: false, audioOnly: false };
 
 describe('the Yjs document schema', () => {
 	it('the full state differs from every default and from a fresh session, field by field', () => {

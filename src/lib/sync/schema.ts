@@ -59,7 +59,8 @@ const PARTICIPANT: Fields<Participant> = {
 	role: required(isRole),
 	connected: flag,
 	handRaisedAt: numberOrNull,
-	inMedia: flag
+	inMedia: flag,
+	audioOnly: flag
 };
 
 const keysOf = <T extends object>(fields: Fields<T>) => Object.keys(fields) as (keyof T & string)[];
