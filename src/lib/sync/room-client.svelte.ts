@@ -4,7 +4,8 @@ import { isLeader, type ReplaceableRole, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
 import type { CaseOffer } from '../session/case-call';
 import { api, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
-import { LeaderChannel, type LeaderChannelView } from './leader-channel.svelte';
+import type { LeaderChannelView } from './leader-channel.svelte';
+import { LeaderChannelDoor } from './leader-channel-door.svelte';
 import { LastSession } from './last-session';
 import { MediaTokens } from './media-tokens';
 import type { MediaGrant } from '../media/media-types';
@@ -42,7 +43,7 @@ export class RoomClient {
 	readonly #facts = new RoomFacts();
 	readonly #last = new LastSession();
 	readonly #tokens = new MediaTokens();
-	readonly #leaders: LeaderChannel;
+	readonly #leaders: LeaderChannelDoor;
 	readonly #replica = new Replica((state) => {
 		this.#state = state;
 		this.#last.remember(state);
@@ -72,7 +73,7 @@ export class RoomClient {
 		this.#token = token;
 		this.#group = group;
 		this.role = role;
-		this.#leaders = new LeaderChannel(isLeader(role) ? leadersKey : null, group.id);
+		this.#leaders = new LeaderChannelDoor(isLeader(role) ? leadersKey : null, group.id);
 	}
 
 	get status(): RoomStatus {
