@@ -40,6 +40,15 @@ test('members offer a case; only the leaders see who offered, and one click make
 
 	await expectAccessibleIn(leader.page, '[data-testid="case-offers"]', "the leader's case offers");
 	await expectAccessibleIn(anna.page, '[data-testid="room"]', "a member's room with the case toggle on");
+	// …and in Swedish, every word translated.
+	await leader.page.locator('#language-top').selectOption('sv');
+	await expect(leader.page.getByTestId('case-offers')).toContainText('Erbjudna fall (2)');
+	await expectAccessibleIn(leader.page, '[data-testid="case-offers"]', "the leader's case offers in Swedish");
+	await leader.page.locator('#language-top').selectOption('en');
+	await anna.page.locator('#language-top').selectOption('de');
+	await expect(anna.page.getByTestId('have-case')).toHaveText('Ich habe einen Fall');
+	await expectAccessibleIn(anna.page, '[data-testid="room"]', "a member's room with the case toggle on, in German");
+	await anna.page.locator('#language-top').selectOption('en');
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
 		[1366, 768],

@@ -60,6 +60,12 @@ test('leaders write to each other; the server relays only ciphertext, and member
 	await expect(member.page.locator('body')).not.toContainText('Shall we move');
 
 	await expectAccessibleIn(leader.page, '[data-testid="leader-channel"]', "the leader's channel");
+	// …and in German, every word translated.
+	await leader.page.locator('#language-top').selectOption('de');
+	await expect(leader.page.getByTestId('leader-channel')).toContainText('Leitungskanal');
+	await expect(leader.page.getByTestId('leader-message-send')).toHaveText('Senden');
+	await expectAccessibleIn(leader.page, '[data-testid="leader-channel"]', "the leader's channel in German");
+	await leader.page.locator('#language-top').selectOption('en');
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
 		[1366, 768],
