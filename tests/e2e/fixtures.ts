@@ -179,7 +179,12 @@ export const LEADER_CONTROLS = [
 	'remove',
 	'admit',
 	'decline',
-	'end-session'
+	'end-session',
+	// What only leaders may know: the case offers and the leaders' channel.
+	'case-offers',
+	'case-offer',
+	'leader-channel',
+	'leader-message-input'
 ] as const;
 
 export async function expectNoLeaderControls(people: (Page | Person)[]): Promise<void> {

@@ -18,7 +18,8 @@ test('each link has a QR code that reads as the link, a copy button and a print 
 	for (const key of KEYS) {
 		const card = page.getByTestId(`link-${key}`);
 		const url = (await card.getAttribute('data-url'))!;
-		expect(url).toMatch(/#t=[^&]+&k=[A-Za-z0-9_-]{43}$/);
+		// The leaders' key (l=) rides in the leader and co-leader links only.
+		expect(url).toMatch(key === 'leader' || key === 'coLeader' ? /#t=[^&]+&k=[A-Za-z0-9_-]{43}&l=[A-Za-z0-9_-]{43}$/ : /#t=[^&]+&k=[A-Za-z0-9_-]{43}$/);
 		// Draw the code as a phone camera would see it and read it back.
 		const read = await card.locator('svg.qr').evaluate(async (svg) => {
 			const image = new Image();

@@ -48,6 +48,8 @@ const MESSAGE_TYPES = [
 	'end-session',
 	'restore',
 	'leave',
+	'offer-case',
+	'leader-message',
 	'unknown',
 	'',
 	'__proto__'
@@ -91,6 +93,8 @@ function controlMessage(ids: string[]): fc.Arbitrary<unknown> {
 		fc.boolean().map((shared) => ({ type: 'share-timers', shared })),
 		fc.boolean().map((cameraOffWhileListening) => ({ type: 'set-camera-rule', cameraOffWhileListening })),
 		fc.boolean().map((on) => ({ type: 'ask-help', on })),
+		fc.boolean().map((on) => ({ type: 'offer-case', on })),
+		fc.oneof(fc.string({ maxLength: 5000 }), fc.stringMatching(/^[A-Za-z0-9_-]{38,300}$/)).map((ciphertext) => ({ type: 'leader-message', ciphertext })),
 		fc.tuple(fc.constantFrom('mute', 'admit', 'decline', 'remove'), id).map(([type, participantId]) => ({ type, participantId })),
 		snapshot.map((snap) => ({ type: 'restore', snapshot: snap }))
 	);

@@ -2,10 +2,12 @@ import { createContext } from 'svelte';
 import type { MediaSession } from '../media/media-types';
 import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
+import type { CaseOffer } from '../session/case-call';
 import type { ReplaceableRole, Role } from '../session/roles';
 import type { Participant, SessionState } from '../session/state';
 import { linkFragment } from '../sync/link-fragment';
 import type { WaitingPerson } from '../sync/protocol';
+import type { LeaderChannelView } from '../sync/leader-channel.svelte';
 import type { RoomClient } from '../sync/room-client.svelte';
 import type { LinkReplacement, OrganiserNotice } from '../sync/room-facts.svelte';
 
@@ -68,6 +70,18 @@ export class RoomSession {
 	get mediaMoves(): number {
 		return this.#client().mediaMoves;
 	}
+	/** Who offered a case in this case call, in order (leaders only). */
+	get caseOffers(): CaseOffer[] {
+		return this.#client().caseOffers;
+	}
+	/** Whether this member has said "I have a case" (as the server holds it). */
+	get myCaseOffer(): boolean {
+		return this.#client().myCaseOffer;
+	}
+	/** The leaders' channel: whether this link carries its key, and its messages (page memory only). */
+	get leaderChannel(): LeaderChannelView {
+		return this.#client().leaderChannel;
+	}
 	/** The group's media key, from this page's link only; null when the link had none. */
 	get mediaKey(): string | null {
 		return this.#mediaKey();
@@ -95,6 +109,14 @@ export class RoomSession {
 
 	leave(): void {
 		this.#client().leave();
+	}
+
+	offerCase(on: boolean): void {
+		this.#client().offerCase(on);
+	}
+
+	sendLeaderMessage(text: string): Promise<boolean> {
+		return this.#client().sendLeaderMessage(text);
 	}
 
 	dismissNotice(id: number): void {

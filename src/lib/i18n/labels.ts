@@ -54,7 +54,11 @@ const REFUSALS: Record<ShownRefusal, () => string> = {
 	'cannot-remove-leader': m['refused_cannot-remove-leader'],
 	'media-unavailable': m['refused_media-unavailable'],
 	'room-full': m['refused_room-full'],
-	'not-connected': m['refused_not-connected']
+	'not-connected': m['refused_not-connected'],
+	'offer-members-only': m['refused_offer-members-only'],
+	'offer-outside-case-call': m['refused_offer-outside-case-call'],
+	'leader-message-too-long': m['refused_leader-message-too-long'],
+	'leader-message-malformed': m['refused_leader-message-malformed']
 };
 
 export const phaseName = (phase: Phase): string => PHASE_NAMES[phase]();

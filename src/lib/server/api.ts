@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { newMediaKey } from '../media/media-key';
+import { newLeadersKey } from '../sync/leaders-key';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES } from '../session/state';
 import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, requireOrganiser, type ApiDeps } from './api-deps';
 import { handleConferenceApi } from './conference-api';
@@ -28,7 +29,8 @@ const CreateGroupSchema = v.object({
 		v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A group name may not contain control characters.')
 	),
 	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
-	mediaKey: v.optional(mediaKeyField('mediaKey'))
+	mediaKey: v.optional(mediaKeyField('mediaKey')),
+	leadersKey: v.optional(mediaKeyField('leadersKey'))
 });
 
 const InspectSchema = v.object({ token: LinkTokenSchema });
@@ -67,9 +69,15 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 
 /** Creates a group's four links (`POST /api/groups`, which the start page calls too). */
 function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
-	// A key made for this answer only when the caller brings none; never stored or logged. The
-	// app's own page replaces it with one made in the browser (CreateGroupForm).
-	const group = { id: randomId(), name: input.name, plannedMinutes: input.plannedMinutes, mediaKey: input.mediaKey ?? newMediaKey() };
+	// Keys made for this answer only when the caller brings none; never stored or logged. The
+	// app's own page replaces them with ones made in the browser (CreateGroupForm).
+	const group = {
+		id: randomId(),
+		name: input.name,
+		plannedMinutes: input.plannedMinutes,
+		mediaKey: input.mediaKey ?? newMediaKey(),
+		leadersKey: input.leadersKey ?? newLeadersKey()
+	};
 	const expiresAt = linkExpiry(deps.config, now);
 	return {
 		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes },

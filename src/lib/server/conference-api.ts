@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, seatsForMembers } from '../session/state';
 import { groupMediaKey, newMediaKey } from '../media/media-key';
+import { groupLeadersKey } from '../sync/leaders-key';
 import { limit, origin, parse, PROBLEM_STATUS, requireOrganiser, type ApiDeps } from './api-deps';
 import { linkExpiry, signGroupLinks } from './group-links';
 import { HttpError, readJson, sendJson } from './http';
@@ -105,6 +106,8 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 						name,
 						plannedMinutes,
 						mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null,
+						// Derived the same way, under another label: in the leader and co-leader links only.
+						leadersKey: mediaSecret ? await groupLeadersKey(mediaSecret, id) : null,
 						conferenceId: facts.c,
 						seats: seatsForMembers(facts.p)
 					},

@@ -33,16 +33,22 @@ function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFac
 	return deps.signer.signLink({ ...group, r: role, v: generation > 0 ? generation : undefined });
 }
 
-/** A group's four links, signed, each of its current generation; the same facts always give the same links. */
+/**
+ * A group's four links, signed, each of its current generation; the same facts always give the
+ * same links. The leaders' key, when given, goes into the leader and co-leader links only.
+ */
 export function signGroupLinks(
 	deps: Pick<ApiDeps, 'signer' | 'generations'>,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; conferenceId?: string; seats?: number },
+	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; leadersKey?: string | null; conferenceId?: string; seats?: number },
 	expiresAt: number,
 	base: string
 ): GroupLinks {
 	const links = {} as GroupLinks;
 	const facts: GroupFacts = { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats };
-	for (const role of ROLES) links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey)}`;
+	for (const role of ROLES) {
+		const leadersKey = isLeader(role) ? (group.leadersKey ?? null) : null;
+		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey)}`;
+	}
 	return links;
 }
 

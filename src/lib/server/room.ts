@@ -13,9 +13,11 @@ import { parseClientMessage } from '../sync/protocol-schema';
 import type { GroupSummary } from '../conference/types';
 import type { MediaTrackInfo } from './media-reconcile';
 import { Connections, type Connection } from './room/connections';
+import { CaseOffers } from './room/case-offers';
 import { DocumentChannel } from './room/document-channel';
 import { carryOut, type EffectTargets } from './room/effects';
 import { GraceTimer } from './room/grace';
+import { relayLeaderMessage } from './room/leader-channel';
 import { Lobby } from './room/lobby';
 import { MediaSync } from './room/media-sync';
 import type { RoomOptionsOf } from './room/options';
@@ -43,6 +45,7 @@ export class Room {
 	readonly #lobby: Lobby;
 	readonly #media: MediaSync;
 	readonly #restore = new RestoreMemory();
+	readonly #offers: CaseOffers;
 	readonly #grace: GraceTimer;
 	readonly #targets: EffectTargets;
 
@@ -60,6 +63,7 @@ export class Room {
 			onGone: (conn) => this.#onClose(conn)
 		});
 		this.#channel = new DocumentChannel(this.#connections, this.#state);
+		this.#offers = new CaseOffers(this.#connections);
 		this.#lobby = new Lobby(this.#connections, { seats, endedSessionId, leaderPresent: () => leaderPresent(this.#state) });
 		this.#media = new MediaSync(this.#connections, {
 			groupId,
@@ -200,6 +204,7 @@ export class Room {
 		this.#channel.sendWhole(conn);
 		this.#commit(this.#restore.handBack(addParticipant(this.#state, { id: participantId, name, role }), participantId));
 		if (isLeader(role)) this.#connections.send(conn, this.#lobby.lobbyMessage());
+		this.#offers.greet(conn);
 	}
 
 	#onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
@@ -221,6 +226,8 @@ export class Room {
 		const actor = { id: conn.identity.participantId, role: conn.identity.role };
 		if (message.type === 'media-token') return this.#media.token(conn);
 		if (message.type === 'media-joined') return this.#media.joined(conn);
+		if (message.type === 'offer-case') return this.#offers.offer(conn, this.#state, actor, message.on);
+		if (message.type === 'leader-message') return relayLeaderMessage(this.#connections, conn, message.ciphertext, this.#now());
 		if (message.type === 'restore') {
 			return this.#carryOut(conn, message.type, applyRestore(this.#state, actor, message.snapshot, this.#lobby.view(), this.#restore.open, this.#now()));
 		}
@@ -262,6 +269,7 @@ export class Room {
 		this.#state = next;
 		this.#channel.write(next);
 		for (const effect of effectsOfChange(previous, next)) carryOut(effect, this.#targets);
+		this.#offers.follow(previous, next);
 		this.#options.onChange?.(this);
 	}
 }

@@ -48,6 +48,12 @@ export const RefusalCodeSchema = v.picklist([
 	'cannot-remove-leader',
 	'media-unavailable',
 	// The room holds as many people as it may (`roomCapacity`).
-	'room-full'
+	'room-full',
+	// The case call (session/case-call.ts): only members offer a case, and only while the leader asks.
+	'offer-members-only',
+	'offer-outside-case-call',
+	// The leaders' channel (session/leader-channel.ts): a message too long, or not ciphertext at all.
+	'leader-message-too-long',
+	'leader-message-malformed'
 ]);
 export type RefusalCode = v.InferOutput<typeof RefusalCodeSchema>;

@@ -5,19 +5,26 @@ describe('readFragment', () => {
 	const token = 'eyJrIjoibGluayJ9.amCEtFtnVR9jtThJd48mt8YJI2QjKWqcBGR50l2B_Mc';
 	const key = 'N2Zx-5kq_0aVb1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV';
 
-	it('reads the token and the media key', () => {
-		expect(readFragment(`#t=${token}&k=${key}`)).toEqual({ token, mediaKey: key });
-		expect(readFragment(`#t=${token}`)).toEqual({ token, mediaKey: null });
-		expect(readFragment('')).toEqual({ token: null, mediaKey: null });
+	const leaders = 'Lq9-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_ab';
+
+	it('reads the token, the media key and the leaders key', () => {
+		expect(readFragment(`#t=${token}&k=${key}`)).toEqual({ token, mediaKey: key, leadersKey: null });
+		expect(readFragment(`#t=${token}&k=${key}&l=${leaders}`)).toEqual({ token, mediaKey: key, leadersKey: leaders });
+		expect(readFragment(`#t=${token}`)).toEqual({ token, mediaKey: null, leadersKey: null });
+		expect(readFragment('')).toEqual({ token: null, mediaKey: null, leadersKey: null });
 	});
 
 	it.each(['.', ').', '>', '"', "'", ',', ' ', '\n', '%20', '!'])('ignores %j glued to the end of a pasted link', (tail) => {
-		expect(readFragment(`#t=${token}&k=${key}${tail}`)).toEqual({ token, mediaKey: key });
-		expect(readFragment(`#t=${token}${tail}`)).toEqual({ token, mediaKey: null });
+		expect(readFragment(`#t=${token}&k=${key}${tail}`)).toEqual({ token, mediaKey: key, leadersKey: null });
+		expect(readFragment(`#t=${token}&k=${key}&l=${leaders}${tail}`)).toEqual({ token, mediaKey: key, leadersKey: leaders });
+		expect(readFragment(`#t=${token}${tail}`)).toEqual({ token, mediaKey: null, leadersKey: null });
 	});
 
 	it('is what linkFragment writes', () => {
-		expect(readFragment(`#${linkFragment(token, key)}`)).toEqual({ token, mediaKey: key });
-		expect(readFragment(`#${linkFragment(token, null)}`)).toEqual({ token, mediaKey: null });
+		expect(readFragment(`#${linkFragment(token, key)}`)).toEqual({ token, mediaKey: key, leadersKey: null });
+		expect(readFragment(`#${linkFragment(token, key, leaders)}`)).toEqual({ token, mediaKey: key, leadersKey: leaders });
+		expect(readFragment(`#${linkFragment(token, null)}`)).toEqual({ token, mediaKey: null, leadersKey: null });
+		// The links made before the leaders key, unchanged.
+		expect(linkFragment(token, key)).toBe(`t=${token}&k=${key}`);
 	});
 });

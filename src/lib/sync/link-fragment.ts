@@ -1,20 +1,24 @@
 /**
- * A link's fragment, `#t=<token>&k=<mediaKey>`: the only part of a link the server never sees.
- * Written by the server (the links it signs) and by a leader's browser (a link it has just
- * replaced, with the media key only that browser knows); read by the pages a link opens.
+ * A link's fragment, `#t=<token>&k=<mediaKey>&l=<leadersKey>`: the only part of a link the
+ * server never sees. Written by the server (the links it signs) and by a leader's browser (a
+ * link it has just replaced, with the media key only that browser knows); read by the pages a
+ * link opens. The leaders' key (`l`, sync/leaders-key.ts) is in the leader and co-leader links only.
  */
 
-/** The fragment of a link: the signed token and, when known here, the media key. */
-export function linkFragment(token: string, mediaKey: string | null): string {
-	return new URLSearchParams(mediaKey ? { t: token, k: mediaKey } : { t: token }).toString();
+/** The fragment of a link: the signed token and, when known here, the media key and the leaders' key. */
+export function linkFragment(token: string, mediaKey: string | null, leadersKey: string | null = null): string {
+	const params = new URLSearchParams({ t: token });
+	if (mediaKey) params.set('k', mediaKey);
+	if (leadersKey) params.set('l', leadersKey);
+	return params.toString();
 }
 
 /**
- * Reads `#t=<token>&k=<mediaKey>` from a link's fragment. What a mail client or a chat glued to
+ * Reads `#t=<token>&k=<mediaKey>&l=<leadersKey>` from a link's fragment. What a mail client or a chat glued to
  * the end of a pasted link (a full stop, a bracket, a quote, a space, also percent-encoded) is no part of it: both
  * values are base64url, which has none of these, and the server takes only the exact token.
  */
-export function readFragment(hash: string): { token: string | null; mediaKey: string | null } {
+export function readFragment(hash: string): { token: string | null; mediaKey: string | null; leadersKey: string | null } {
 	const params = new URLSearchParams(hash.replace(/^#/, '').replace(/(?:%[0-9A-Fa-f]{2}|[^A-Za-z0-9_-])+$/, ''));
-	return { token: params.get('t'), mediaKey: params.get('k') };
+	return { token: params.get('t'), mediaKey: params.get('k'), leadersKey: params.get('l') };
 }

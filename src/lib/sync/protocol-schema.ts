@@ -19,7 +19,12 @@ export const ClientMessageSchema = v.variant('type', [
 	// Sent once in the media room: the server then grants what the session allows (see Room).
 	v.strictObject({ type: v.literal('media-joined') }),
 	v.strictObject({ type: v.literal('restore'), snapshot: SnapshotSchema }),
-	v.strictObject({ type: v.literal('leave') })
+	v.strictObject({ type: v.literal('leave') }),
+	// Not actions: neither changes the shared document. A member's "I have a case" (held by the
+	// room for the leaders only: room/case-offers.ts) and a leaders' channel message, encrypted in
+	// the sender's browser (room/leader-channel.ts relays it; its size is checked there, to refuse it with a reason).
+	v.strictObject({ type: v.literal('offer-case'), on: v.boolean() }),
+	v.strictObject({ type: v.literal('leader-message'), ciphertext: v.string() })
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 
@@ -46,6 +51,8 @@ export const WaitingPersonSchema = v.strictObject({
 	new: v.boolean()
 });
 export type WaitingPerson = v.InferOutput<typeof WaitingPersonSchema>;
+
+export const CaseOfferSchema = v.strictObject({ participantId: v.string(), name: v.string() });
 
 /** Every message the server sends a client. */
 export const ServerMessageSchema = v.variant('type', [
@@ -88,6 +95,12 @@ export const ServerMessageSchema = v.variant('type', [
 	// To leaders: a leader replaced this link of the group; the old one opens nothing now.
 	v.strictObject({ type: v.literal('link-replaced'), role: RoleSchema }),
 	v.strictObject({ type: v.literal('refused'), action: v.string(), code: RefusalCodeSchema }),
+	// To leaders only: who offered a case in this case call, in order of offering. Never to members.
+	v.strictObject({ type: v.literal('case-offers'), offers: v.array(CaseOfferSchema) }),
+	// To one member: whether their own offer stands (their toggle, also after a reconnect).
+	v.strictObject({ type: v.literal('my-case-offer'), on: v.boolean() }),
+	// To the other leaders: a leaders' channel message, with who sent it and the server's time. Ciphertext only; kept nowhere.
+	v.strictObject({ type: v.literal('leader-message'), from: v.string(), at: v.number(), ciphertext: v.string() }),
 	v.strictObject({ type: v.literal('ended') })
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;

@@ -2,7 +2,10 @@ import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
 import { isLeader, type ReplaceableRole, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
+import type { CaseOffer } from '../session/case-call';
 import { api, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
+import type { LeaderChannelView } from './leader-channel.svelte';
+import { LeaderChannelDoor } from './leader-channel-door.svelte';
 import { LastSession } from './last-session';
 import { MediaTokens } from './media-tokens';
 import type { MediaGrant } from '../media/media-types';
@@ -40,6 +43,7 @@ export class RoomClient {
 	readonly #facts = new RoomFacts();
 	readonly #last = new LastSession();
 	readonly #tokens = new MediaTokens();
+	readonly #leaders: LeaderChannelDoor;
 	readonly #replica = new Replica((state) => {
 		this.#state = state;
 		this.#last.remember(state);
@@ -64,10 +68,12 @@ export class RoomClient {
 		}
 	});
 
-	constructor(token: string, group: GroupInfo, role: Role) {
+	/** `leadersKey`: the leaders' key from a leader link's fragment, if it has one (sync/leaders-key.ts). */
+	constructor(token: string, group: GroupInfo, role: Role, leadersKey: string | null = null) {
 		this.#token = token;
 		this.#group = group;
 		this.role = role;
+		this.#leaders = new LeaderChannelDoor(isLeader(role) ? leadersKey : null, group.id);
 	}
 
 	get status(): RoomStatus {
@@ -120,6 +126,18 @@ export class RoomClient {
 	get clockOffset(): number {
 		return this.#facts.clockOffset;
 	}
+	/** Who offered a case, in order (leaders only). */
+	get caseOffers(): CaseOffer[] {
+		return this.#facts.caseOffers;
+	}
+	/** Whether this member's offer of a case stands. */
+	get myCaseOffer(): boolean {
+		return this.#facts.myCaseOffer;
+	}
+	/** The leaders' channel (leaders with the leaders' key in their link only). */
+	get leaderChannel(): LeaderChannelView {
+		return this.#leaders;
+	}
 
 	async join(name: string): Promise<void> {
 		if (isFinal(this.#status)) return;
@@ -133,6 +151,26 @@ export class RoomClient {
 		// Not queued for later (by then it may no longer be what the leader wants), but not
 		// dropped in silence either: the person is told it was not sent.
 		if (!this.#sendJson(action)) this.#facts.refuse('not-connected');
+	}
+
+	/** "I have a case" (or taking it back): held by the server for the leaders' eyes only. */
+	offerCase(on: boolean): void {
+		this.#facts.refuse(null);
+		if (!this.#sendJson({ type: 'offer-case', on })) this.#facts.refuse('not-connected');
+	}
+
+	/** Seals a message for the leaders' channel and sends the ciphertext; false when it did not go. */
+	async sendLeaderMessage(text: string): Promise<boolean> {
+		this.#facts.refuse(null);
+		const ciphertext = await this.#leaders.seal(text);
+		if (!ciphertext) return false;
+		if (!this.#sendJson({ type: 'leader-message', ciphertext })) {
+			this.#facts.refuse('not-connected');
+			return false;
+		}
+		const me = this.#participantId ?? '';
+		this.#leaders.sent(me, this.#state?.participants[me]?.name ?? null, text, Date.now() + this.#facts.clockOffset);
+		return true;
 	}
 
 	dismissNotice(id: number): void {
@@ -195,6 +233,9 @@ export class RoomClient {
 				break;
 			case 'ended':
 				return this.#finish('ended');
+			case 'leader-message':
+				void this.#leaders.receive(message, this.#state?.participants[message.from]?.name ?? null);
+				return;
 		}
 		this.#facts.receive(message);
 	}
@@ -234,6 +275,7 @@ export class RoomClient {
 		this.#replica.drop();
 		this.#last.forget();
 		this.#facts.wipe();
+		this.#leaders.wipe();
 		this.#state = null;
 		this.#participantId = null;
 		this.#group = NO_GROUP;

@@ -1,5 +1,6 @@
 import type { ShownRefusal } from '../i18n/labels';
 import type { Role } from '../session/roles';
+import type { CaseOffer } from '../session/case-call';
 import type { ServerMessage, WaitingPerson } from './protocol';
 
 export interface OrganiserNotice {
@@ -28,6 +29,8 @@ export class RoomFacts {
 	/** The session's media room as the server last said. */
 	#mediaRoom: string | null = null;
 	#clockOffset = $state(0);
+	#caseOffers = $state.raw<CaseOffer[]>([]);
+	#myCaseOffer = $state(false);
 
 	/** People waiting in the lobby (leaders only). */
 	get waiting(): WaitingPerson[] {
@@ -62,6 +65,15 @@ export class RoomFacts {
 		return this.#clockOffset;
 	}
 
+	/** Who offered a case in this case call, in order (leaders only: the server sends it to no one else). */
+	get caseOffers(): CaseOffer[] {
+		return this.#caseOffers;
+	}
+	/** Whether this member's own offer of a case stands, as the server holds it. */
+	get myCaseOffer(): boolean {
+		return this.#myCaseOffer;
+	}
+
 	receive(message: ServerMessage): void {
 		switch (message.type) {
 			case 'waiting':
@@ -74,6 +86,9 @@ export class RoomFacts {
 				// Back in after a move it missed (its connection was down) or a server restart: follow.
 				this.#followMediaRoom(message.mediaRoom);
 				this.#clockOffset = message.now - Date.now();
+				// Offers may have been cleared while the connection was down: the server sends what stands.
+				this.#caseOffers = [];
+				this.#myCaseOffer = false;
 				break;
 			case 'lobby':
 				this.#waiting = message.waiting;
@@ -92,6 +107,12 @@ export class RoomFacts {
 				break;
 			case 'link-replaced':
 				this.#linkReplacements = [...this.#linkReplacements, { role: message.role, at: Date.now() }];
+				break;
+			case 'case-offers':
+				this.#caseOffers = message.offers;
+				break;
+			case 'my-case-offer':
+				this.#myCaseOffer = message.on;
 				break;
 		}
 	}
@@ -120,5 +141,7 @@ export class RoomFacts {
 		this.#media = false;
 		this.#clockOffset = 0;
 		this.#mediaRoom = null;
+		this.#caseOffers = [];
+		this.#myCaseOffer = false;
 	}
 }
