@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Signer } from '../../src/lib/server/links';
+import { alterLinkFacts, forgeLinkMac as forgeSignature, withoutLinkMac } from '../support/link-tokens';
 import { cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf } from './harness';
 import type { ApiErrorAnswer, CreatedGroup } from '../../src/lib/sync/api-types';
 
@@ -16,20 +18,9 @@ function expectError(res: { status: number; json: unknown; headers: Record<strin
 	expect(body.error.message.length).toBeGreaterThan(5);
 }
 
-/** A token whose payload (base64url JSON) is replaced but keeps the old signature. */
+/** A token whose facts are replaced but keep the old signature. */
 function alterPayload(token: string, change: (payload: Record<string, unknown>) => void): string {
-	const [body, mac] = token.split('.') as [string, string];
-	const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
-	change(payload);
-	return `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${mac}`;
-}
-
-/** Flips one character in the middle of the signature (the last one may be padding bits only). */
-function forgeSignature(token: string): string {
-	const [body, mac] = token.split('.') as [string, string];
-	const i = 10;
-	const swapped = mac[i] === 'A' ? 'B' : 'A';
-	return `${body}.${mac.slice(0, i)}${swapped}${mac.slice(i + 1)}`;
+	return alterLinkFacts(token, (facts) => change(facts as unknown as Record<string, unknown>));
 }
 
 describe('POST /api/groups', () => {
@@ -49,8 +40,9 @@ describe('POST /api/groups', () => {
 			expect(url.pathname).toBe('/room');
 			expect(url.search).toBe('');
 			const { t, k } = fragmentOf(link);
-			expect(t).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-			expect(k).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			// The compact form: one base64url word, short enough for a QR code a phone reads at arm's length.
+			expect(t).toMatch(/^[A-Za-z0-9_-]{60,120}$/);
+			expect(k).toMatch(/^[A-Za-z0-9_-]{22}$/);
 			keys.add(k);
 			// The token itself says which role the link is for.
 			const inspected = await s.post('/api/links/inspect', { token: t });
@@ -203,6 +195,14 @@ describe('links: inspect and tickets', () => {
 		// Same secret, future expiry: the control case shows that only the expiry differs.
 		const fresh = expiredSigner.signLink({ g: created.group.id, n: 'Linked group', r: 'member', m: 90, x: Math.floor(Date.now() / 1000) + 3600 });
 		expect((await s.post('/api/links/inspect', { token: fresh })).status).toBe(200);
+		// A link handed out in the JSON form, before the compact one, still opens (and still only as signed).
+		const body = Buffer.from(
+			JSON.stringify({ k: 'link', g: created.group.id, n: 'Linked group', r: 'member', m: 90, x: Math.floor(Date.now() / 1000) + 3600 })
+		);
+		const jsonForm = `${body.toString('base64url')}.${createHmac('sha256', Buffer.from(LINK_SECRET, 'utf8')).update(body.toString('base64url')).digest('base64url')}`;
+		expect((await s.post('/api/links/inspect', { token: jsonForm })).json).toMatchObject({ role: 'member', group: { id: created.group.id } });
+		const leaderJson = Buffer.from(body.toString().replace('"member"', '"leader"')).toString('base64url');
+		expect((await s.post('/api/links/inspect', { token: `${leaderJson}.${jsonForm.split('.')[1]}` })).status).toBe(401);
 
 		const cases: [string, unknown, number, string][] = [
 			['forged signature', forgeSignature(token), 401, 'link-invalid'],
@@ -210,9 +210,10 @@ describe('links: inspect and tickets', () => {
 			['expiry extended, old signature', alterPayload(token, (p) => (p.x = (p.x as number) + 86400)), 401, 'link-invalid'],
 			['expired', expired, 410, 'link-expired'],
 			['another installation', foreign, 401, 'link-invalid'],
-			['no dot', 'garbage', 400, 'link-malformed'],
+			['garbage', 'garbage', 400, 'link-malformed'],
+			['signature cut off', withoutLinkMac(token), 400, 'link-malformed'],
 			['empty parts', '.', 400, 'link-malformed'],
-			['three parts', `${token}.extra`, 400, 'link-malformed'],
+			['three parts', `${token}.extra.more`, 400, 'link-malformed'],
 			['a seat is not a link', expiredSigner.signSeat({ g: created.group.id, p: 'participant-1', n: 'Mia', r: 'leader' }), 400, 'link-malformed'],
 			['too long', 'a'.repeat(3000), 400, 'invalid-request'],
 			['not a string', 12345, 400, 'invalid-request']
@@ -225,6 +226,7 @@ describe('links: inspect and tickets', () => {
 			expect(ticket.json.ticket).toBeUndefined();
 		}
 		expect(s.app.tickets.size).toBe(0);
+		expect((await s.post('/api/tickets', { token: jsonForm, name: 'Old Link' })).status).toBe(200);
 	});
 
 	it('refuses a ticket without a valid name', async () => {

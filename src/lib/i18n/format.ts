@@ -1,12 +1,5 @@
-/** Dates and durations in each person's own language and time zone (the browser's). */
-export function formatDate(iso: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso));
-}
-
-/** A time of day, "14:05" (or "2:05 PM" where that is the reader's way). */
-export function formatTime(ms: number, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(ms));
-}
+/** Dates and times in each person's own language, region and time zone: dates.ts. */
+export { formatDate, formatTime } from './dates';
 
 /** "12:05" or "1:02:05" from milliseconds. */
 export function formatDuration(ms: number): string {

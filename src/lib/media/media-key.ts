@@ -20,15 +20,26 @@ export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
 	return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-/** 32 random bytes, base64url: a group's media key or a conference's media secret. */
+/**
+ * 16 random bytes (22 base64url characters): a group's media key or a conference's media secret.
+ * LiveKit derives an AES-128-GCM key from it (PBKDF2), so 128 bits is all the strength a longer
+ * key could give, and the link and its QR code stay short. Keys made before were 32 bytes and
+ * keep working: a key is read as whatever its link carries.
+ */
 export function newMediaKey(): string {
-	return base64url(crypto.getRandomValues(new Uint8Array(32)));
+	return base64url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-/** A group's media key in a conference: HMAC-SHA-256 of its id under the conference's secret. */
+/**
+ * A group's media key in a conference: HMAC-SHA-256 of its id under the conference's secret,
+ * cut to the secret's own length (16 bytes for the secrets made now, all 32 for the older ones,
+ * so the links of a conference made before keep their keys).
+ */
 export async function groupMediaKey(conferenceSecret: string, groupId: string): Promise<string> {
-	const key = await crypto.subtle.importKey('raw', fromBase64url(conferenceSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-	return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room media key ${groupId}`))));
+	const secret = fromBase64url(conferenceSecret);
+	const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room media key ${groupId}`)));
+	return base64url(mac.subarray(0, Math.min(32, Math.max(16, secret.length))));
 }
 
 /** The link with `k` in its fragment set to this key (any key the server put there replaced). */

@@ -4,12 +4,18 @@ import { ROLES, type Role } from '../session/roles';
 import { MAX_MEDIA_SEATS, MAX_PLANNED_MINUTES } from '../session/state';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
 import type { GroupLinks } from '../sync/api-types';
+import { decodeLinkFacts, encodeLinkFacts } from './compact-link';
 
 /**
  * Self-contained signed capabilities: no database. A link token carries the group, its name,
  * the role, an expiry and its generation (a replaced link is refused: link-generations.ts); a seat token binds a participant id to a name and role once a
  * person has joined, so a reconnect resumes as the same person. Both live only in a URL
  * fragment or in page memory, never in a URL the server sees.
+ *
+ * Two spellings of a link token verify. Links are signed in the compact form (compact-link.ts):
+ * base64url of the facts' bytes followed by the first 16 bytes (128 bits) of their HMAC-SHA-256,
+ * one word with no dot. Links handed out before it are the JSON form, `<base64url JSON>.<base64url
+ * HMAC-SHA-256>` (seats and conferences are still signed so), and keep working until they expire.
  */
 
 const idPattern = /^[A-Za-z0-9_-]{8,64}$/;
@@ -81,6 +87,11 @@ export type Verified<T> = { ok: true; facts: T } | { ok: false; problem: TokenPr
 
 export const MAX_TOKEN_LENGTH = 2048;
 
+/** Bytes of HMAC-SHA-256 a compact link keeps: 128 bits, as many as a forger would have to guess. */
+const COMPACT_MAC_BYTES = 16;
+/** What a compact link's MAC covers before its bytes: no JSON-form token's MAC covers the same input. */
+const COMPACT_MAC_CONTEXT = Buffer.from('balint-room compact link\0');
+
 export function randomId(bytes = 16): string {
 	return randomBytes(bytes).toString('base64url');
 }
@@ -94,6 +105,25 @@ export class Signer {
 
 	#mac(body: string): Buffer {
 		return createHmac('sha256', this.#key).update(body).digest();
+	}
+
+	#compactMac(body: Uint8Array): Buffer {
+		return createHmac('sha256', this.#key).update(COMPACT_MAC_CONTEXT).update(body).digest().subarray(0, COMPACT_MAC_BYTES);
+	}
+
+	/** A compact link token (compact-link.ts): one spelling only, as for the JSON form. */
+	#openCompact(token: string): Verified<LinkFacts> {
+		if (!/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, problem: 'malformed' };
+		const bytes = Buffer.from(token, 'base64url');
+		if (bytes.toString('base64url') !== token || bytes.length <= COMPACT_MAC_BYTES + 2) return { ok: false, problem: 'malformed' };
+		const body = bytes.subarray(0, bytes.length - COMPACT_MAC_BYTES);
+		// Read before the MAC is checked (the reading is plain and bounded): a link cut short, as
+		// mail clients do, is then "incomplete" rather than "altered".
+		const facts = decodeLinkFacts(body);
+		if (!facts) return { ok: false, problem: 'malformed' };
+		if (!timingSafeEqual(bytes.subarray(body.length), this.#compactMac(body))) return { ok: false, problem: 'forged' };
+		const parsed = v.safeParse(LinkPayload, facts);
+		return parsed.success ? { ok: true, facts: parsed.output } : { ok: false, problem: 'malformed' };
 	}
 
 	#sign(payload: object): string {
@@ -121,12 +151,16 @@ export class Signer {
 		return parsed.success ? { ok: true, facts: parsed.output } : { ok: false, problem: 'malformed' };
 	}
 
+	/** A link token in the compact form; the same facts always sign to the same token. */
 	signLink(facts: Omit<LinkFacts, 'k'>): string {
-		return this.#sign({ k: 'link', ...facts });
+		const body = encodeLinkFacts(facts);
+		return Buffer.concat([body, this.#compactMac(body)]).toString('base64url');
 	}
 
+	/** A link token of either form: the JSON form has a dot, the compact form none. */
 	verifyLink(token: unknown, now = Date.now()): Verified<LinkFacts> {
-		const result = this.#open(token, LinkPayload);
+		const compact = typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH && !token.includes('.');
+		const result = compact ? this.#openCompact(token) : this.#open(token, LinkPayload);
 		if (result.ok && result.facts.x * 1000 <= now) return { ok: false, problem: 'expired' };
 		return result;
 	}

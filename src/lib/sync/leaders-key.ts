@@ -14,13 +14,18 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const IV_BYTES = 12;
 
-/** 32 random bytes, base64url: a group's leaders' key. */
+/** A group's leaders' key: random, base64url, as long as a media key (128 bits). */
 export const newLeadersKey: () => string = newMediaKey;
 
-/** A group's leaders' key in a conference: HMAC-SHA-256 of its id under the conference's secret (another label than its media key). */
+/**
+ * A group's leaders' key in a conference: HMAC-SHA-256 of its id under the conference's secret
+ * (another label than its media key), cut like a media key to the secret's own length.
+ */
 export async function groupLeadersKey(conferenceSecret: string, groupId: string): Promise<string> {
 	const key = await crypto.subtle.importKey('raw', fromBase64url(conferenceSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-	return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room leaders key ${groupId}`))));
+	const secret = fromBase64url(conferenceSecret);
+	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room leaders key ${groupId}`)));
+	return base64url(mac.subarray(0, Math.min(32, Math.max(16, secret.length))));
 }
 
 /** The link with `l` in its fragment set to this key. */
