@@ -54,6 +54,10 @@ const REFUSALS: Record<ShownRefusal, () => string> = {
 	'cannot-remove-leader': m['refused_cannot-remove-leader'],
 	'media-unavailable': m['refused_media-unavailable'],
 	'room-full': m['refused_room-full'],
+	'not-your-turn': m['refused_not-your-turn'],
+	'no-round': m['refused_no-round'],
+	'not-a-speaker': m['refused_not-a-speaker'],
+	'bad-round-order': m['refused_bad-round-order'],
 	'not-connected': m['refused_not-connected']
 };
 
