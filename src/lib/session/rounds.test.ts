@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addParticipant } from './participants';
-import { currentSpeaker, dropFromRound, restoredRound, roundEntries, roundMark } from './rounds';
+import { currentSpeaker, dropFromRound, movedInRound, restoredRound, roundEntries, roundMark } from './rounds';
 import { applyLeave } from './rules';
 import { act, alice, bob, coLeader, leader, olga, refusal, room } from './rules.fixtures';
 import type { SessionState } from './state';
@@ -90,6 +90,16 @@ describe('turns', () => {
 		]) {
 			expect(refusal(s, leader, { type: 'reorder-round', order })).toBe('bad-round-order');
 		}
+	});
+
+	it('up and down move only those still to come, and always give an order the rules take', () => {
+		const s = act(start(room(), alice.id), alice, { type: 'round-next' });
+		const round = s.round!;
+		expect(movedInRound(round, 3, -1)).toEqual([alice.id, bob.id, coLeader.id, leader.id]);
+		expect(movedInRound(round, 2, -1)).toBeNull();
+		expect(movedInRound(round, 1, 1)).toBeNull();
+		expect(movedInRound(round, 3, 1)).toBeNull();
+		act(s, leader, { type: 'reorder-round', order: movedInRound(round, 2, 1)! });
 	});
 
 	it('a leader ends a round at any time, or closes a finished one; without a round there is nothing to end', () => {

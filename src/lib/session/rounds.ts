@@ -44,14 +44,26 @@ export function roundMark(state: Pick<SessionState, 'round'>, participantId: str
 	return markAt(state.round, state.round.order.indexOf(participantId));
 }
 
-/** The round as a list, in speaking order, for everyone's round panel (finished rounds too). */
-export function roundEntries(state: Pick<SessionState, 'round' | 'participants'>): { person: Participant; mark: RoundMark | null }[] {
+/**
+ * The round as a list, in speaking order, for everyone's round panel (finished rounds too).
+ * `index` is the place in `order`; someone not back yet after a restart is not listed.
+ */
+export function roundEntries(state: Pick<SessionState, 'round' | 'participants'>): { index: number; person: Participant; mark: RoundMark | null }[] {
 	const round = state.round;
 	if (!round) return [];
 	return round.order.flatMap((id, index) => {
 		const person = state.participants[id];
-		return person ? [{ person, mark: markAt(round, index) }] : [];
+		return person ? [{ index, person, mark: markAt(round, index) }] : [];
 	});
+}
+
+/** The order with the person at `index` moved one place up (-1) or down (+1), or null when they cannot move there. */
+export function movedInRound(round: Round, index: number, by: -1 | 1): string[] | null {
+	const to = index + by;
+	if (index <= round.current || to <= round.current || to >= round.order.length) return null;
+	const order = [...round.order];
+	[order[index], order[to]] = [order[to]!, order[index]!];
+	return order;
 }
 
 /** Why this person cannot be in a round, or null when they can. */
