@@ -90,12 +90,15 @@ test('a check-in round with a pass: one speaker on every screen, moved on only b
 	await allSee(everyone, 'Cai');
 	for (const p of everyone) await expect(p.page.locator(`[data-testid="round-entry"]${attr('data-name', 'Bo')}`)).toHaveAttribute('data-round', 'passed');
 	await expect(participant(lena.page, 'Ada')).toHaveAttribute('data-round', 'spoken');
+	// Lena lets Carl go before her: the new order reaches every screen.
+	await lena.page.getByRole('button', { name: 'Move down (Lena)' }).click();
+	await expect(ada.page.getByTestId('round-entry')).toHaveText([/^Ada/, /^Bo/, /^Cai/, /^Carl/, /^Lena/]);
 	// A leader moves Cai's turn on for her.
+	await carl.page.getByTestId('round-next').click();
+	await allSee(everyone, 'Carl');
 	await carl.page.getByTestId('round-next').click();
 	await allSee(everyone, 'Lena');
 	await lena.page.getByTestId('round-next').click();
-	await allSee(everyone, 'Carl');
-	await carl.page.getByTestId('round-next').click();
 
 	// After the last speaker the round ends by itself, calmly, on every screen.
 	await allSee(everyone, '');

@@ -2,7 +2,6 @@ import { m } from '../paraglide/messages.js';
 import type { RefusalCode } from '../session/actions';
 import type { Phase } from '../session/phases';
 import type { Role } from '../session/roles';
-import type { RoundMark } from '../session/rounds';
 
 /*
  * Product words that depend on a value: one lookup each, so every screen names things alike.
@@ -72,12 +71,3 @@ export const refusalText = (code: ShownRefusal): string => REFUSALS[code]();
  * it is (WCAG 2.5.3 "label in name": a voice user says what they see).
  */
 export const actionFor = (action: string, name: string): string => m.action_for({ action, name });
-
-const ROUND_MARKS: Record<RoundMark, () => string> = {
-	speaking: m.round_speaking,
-	next: m.round_next_up,
-	passed: m.round_passed,
-	spoken: m.round_spoken
-};
-/** A person's place in a round, in words (tiles, roster entries, the round's list). */
-export const roundMarkText = (mark: RoundMark): string => ROUND_MARKS[mark]();
