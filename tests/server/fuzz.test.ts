@@ -46,6 +46,11 @@ const MESSAGE_TYPES = [
 	'decline',
 	'remove',
 	'end-session',
+	'start-round',
+	'round-next',
+	'round-pass',
+	'reorder-round',
+	'end-round',
 	'restore',
 	'leave',
 	'offer-case',
@@ -82,10 +87,17 @@ function controlMessage(ids: string[]): fc.Arbitrary<unknown> {
 		phaseStartedAt: fc.integer(),
 		timersShared: fc.boolean(),
 		admitted: fc.array(id, { maxLength: 70 }),
-		hands: fc.array(id, { maxLength: 70 })
+		hands: fc.array(id, { maxLength: 70 }),
+		round: fc.oneof(
+			fc.constant(null),
+			fc.record({ order: fc.array(id, { maxLength: 70 }), current: fc.integer({ min: -2, max: 80 }), passed: fc.array(id, { maxLength: 5 }) })
+		)
 	});
 	const shaped = fc.oneof(
 		fc.constantFrom('next-phase', 'raise-hand', 'media-token', 'media-joined', 'end-session', 'leave').map((type) => ({ type })),
+		fc.constantFrom('round-next', 'round-pass', 'end-round').map((type) => ({ type })),
+		fc.tuple(id, fc.option(fc.array(id, { maxLength: 70 }), { nil: undefined })).map(([startWith, order]) => ({ type: 'start-round', startWith, order })),
+		fc.array(id, { maxLength: 70 }).map((order) => ({ type: 'reorder-round', order })),
 		fc.oneof(fc.constantFrom(...PHASES), fc.string({ maxLength: 40 })).map((phase) => ({ type: 'set-phase', phase })),
 		fc.oneof(fc.constant(null), id).map((participantId) => ({ type: 'make-presenter', participantId })),
 		fc.boolean().map((listening) => ({ type: 'set-listening', listening })),

@@ -58,7 +58,11 @@ const REFUSALS: Record<ShownRefusal, () => string> = {
 	'offer-members-only': m['refused_offer-members-only'],
 	'offer-outside-case-call': m['refused_offer-outside-case-call'],
 	'leader-message-too-long': m['refused_leader-message-too-long'],
-	'leader-message-malformed': m['refused_leader-message-malformed']
+	'leader-message-malformed': m['refused_leader-message-malformed'],
+	'not-your-turn': m['refused_not-your-turn'],
+	'no-round': m['refused_no-round'],
+	'not-a-speaker': m['refused_not-a-speaker'],
+	'bad-round-order': m['refused_bad-round-order']
 };
 
 export const phaseName = (phase: Phase): string => PHASE_NAMES[phase]();

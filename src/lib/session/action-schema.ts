@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { MAX_ROUND_SPEAKERS } from './state';
 
 /*
  * What a person can ask for, as the server accepts it: each action is defined once, here, and
@@ -8,6 +9,8 @@ import * as v from 'valibot';
 
 /** A participant's or a session's id, as links and seats make them. */
 export const IdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+/** A round's speakers in order, as an action or a replica carries them. */
+export const RoundOrderSchema = v.pipe(v.array(IdSchema), v.maxLength(MAX_ROUND_SPEAKERS));
 
 export const ActionSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('next-phase') }),
@@ -28,7 +31,13 @@ export const ActionSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('remove'), participantId: IdSchema }),
 	v.strictObject({ type: v.literal('end-session') }),
 	// Anyone's own choice, for themselves only: no picture sent or received.
-	v.strictObject({ type: v.literal('set-audio-only'), on: v.boolean() })
+	v.strictObject({ type: v.literal('set-audio-only'), on: v.boolean() }),
+	// Rounds (`rounds.ts`): `order`, when given, is the circle the round goes round from `startWith`.
+	v.strictObject({ type: v.literal('start-round'), startWith: IdSchema, order: v.optional(RoundOrderSchema) }),
+	v.strictObject({ type: v.literal('round-next') }),
+	v.strictObject({ type: v.literal('round-pass') }),
+	v.strictObject({ type: v.literal('reorder-round'), order: RoundOrderSchema }),
+	v.strictObject({ type: v.literal('end-round') })
 ]);
 
 /** What a person can ask for. The server checks each against the rules before anything changes. */
@@ -54,6 +63,11 @@ export const RefusalCodeSchema = v.picklist([
 	'offer-outside-case-call',
 	// The leaders' channel (session/leader-channel.ts): a message too long, or not ciphertext at all.
 	'leader-message-too-long',
-	'leader-message-malformed'
+	'leader-message-malformed',
+	// Rounds: only the speaker (or a leader) moves a turn on; observers never speak in one.
+	'not-your-turn',
+	'no-round',
+	'not-a-speaker',
+	'bad-round-order'
 ]);
 export type RefusalCode = v.InferOutput<typeof RefusalCodeSchema>;

@@ -1,3 +1,4 @@
+import { dropFromRound, speaksInRounds } from './rounds';
 import type { Participant, SessionState } from './state';
 
 /*
@@ -18,7 +19,9 @@ export function withParticipant(state: SessionState, id: string, change: Partial
 export function addParticipant(state: SessionState, person: Pick<Participant, 'id' | 'name' | 'role'>): SessionState {
 	const existing = state.participants[person.id];
 	const entry: Participant = existing ? { ...existing, connected: true } : { ...person, connected: true, handRaisedAt: null, inMedia: false, audioOnly: false };
-	const next = { ...state, participants: { ...state.participants, [person.id]: entry } };
+	let next = { ...state, participants: { ...state.participants, [person.id]: entry } };
+	// A round restored from a replica may name someone whose seat says they never speak in one.
+	if (!speaksInRounds(entry.role)) next = { ...next, round: dropFromRound(next.round, person.id) };
 	return state.presenterId === person.id && entry.role !== 'member' ? { ...next, presenterId: null, listening: false } : next;
 }
 
@@ -34,7 +37,7 @@ export function setConnected(state: SessionState, id: string, connected: boolean
 	return withParticipant(state, id, { connected });
 }
 
-/** Removing (or a person leaving for good) also clears their presenter role. */
+/** Removing (or a person leaving for good) also clears their presenter role and takes them out of the round. */
 export function removeParticipant(state: SessionState, id: string): SessionState {
 	if (!state.participants[id]) return state;
 	const participants = { ...state.participants };
@@ -44,6 +47,7 @@ export function removeParticipant(state: SessionState, id: string): SessionState
 		...state,
 		participants,
 		presenterId: wasPresenter ? null : state.presenterId,
-		listening: wasPresenter ? false : state.listening
+		listening: wasPresenter ? false : state.listening,
+		round: dropFromRound(state.round, id)
 	};
 }

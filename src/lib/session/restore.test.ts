@@ -59,7 +59,8 @@ describe('taking a leader’s replica', () => {
 		timersShared: false,
 		cameraOffWhileListening: false,
 		admitted: [leader.id, alice.id, bob.id, olga.id],
-		hands: [bob.id, alice.id]
+		hands: [bob.id, alice.id],
+		round: null
 	};
 	const fresh = () => addParticipant(initialState('session-new1', 90, NOW), { id: leader.id, name: 'Lea', role: 'leader' });
 	const waiting = [
@@ -93,5 +94,17 @@ describe('taking a leader’s replica', () => {
 		expect(crowded.ok && crowded.effects.filter((e) => e.type === 'admit')).toEqual([{ type: 'admit', participantId: alice.id }]);
 		const full = applyRestore(here, leader, snapshot, { waiting, inRoom: 40, capacity: 40 }, true, NOW);
 		expect(full.ok && full.effects.filter((e) => e.type === 'admit')).toEqual([]);
+	});
+
+	it('a round comes back with the people who were in the room; an observer among them drops out when they come back', () => {
+		const round = { order: [bob.id, 'stranger-01', olga.id, alice.id], current: 1, passed: [bob.id] };
+		const outcome = applyRestore(fresh(), leader, { ...snapshot, round }, { waiting: [], inRoom: 1, capacity: 40 }, true, NOW);
+		if (!outcome.ok) throw new Error(outcome.code);
+		expect(outcome.state.round).toEqual({ order: [bob.id, olga.id, alice.id], current: 1, passed: [bob.id] });
+		expect(addParticipant(outcome.state, { id: olga.id, name: 'Olga', role: 'observer' }).round).toEqual({
+			order: [bob.id, alice.id],
+			current: 1,
+			passed: [bob.id]
+		});
 	});
 });

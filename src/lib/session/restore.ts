@@ -2,6 +2,7 @@ import type { Effect } from './effects';
 import type { LobbyView } from './lobby';
 import { withParticipant } from './participants';
 import { isLeader } from './roles';
+import { restoredRound, speaksInRounds } from './rounds';
 import type { Actor, Outcome } from './rules';
 import type { Restored, Snapshot } from './snapshot-schema';
 import type { SessionState } from './state';
@@ -50,6 +51,9 @@ export function applyRestore(state: SessionState, actor: Actor, snapshot: Snapsh
 	});
 	next = { ...next, handCounter: snapshot.hands.length };
 	const back = new Set(snapshot.admitted);
+	// The round's people must have been in the room; those here now must speak in rounds.
+	const here = next.participants;
+	next = { ...next, round: restoredRound(snapshot.round, (id) => (here[id] ? speaksInRounds(here[id].role) : back.has(id))) };
 	const seats = Math.max(0, lobby.capacity - lobby.inRoom);
 	const returning = lobby.waiting.filter((w) => back.has(w.participantId)).slice(0, seats);
 	const effects: Effect[] = [

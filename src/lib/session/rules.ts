@@ -4,6 +4,7 @@ import { isFull, QUIET_LOBBY, waits, type LobbyView } from './lobby';
 import { removeParticipant, withParticipant } from './participants';
 import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, type Role } from './roles';
+import { currentSpeaker, moveOn, reorderRound, roundRunning, speaksInRounds, startRound } from './rounds';
 import { MAX_CASES, type SessionState } from './state';
 
 /*
@@ -34,7 +35,10 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'decline',
 	'decline-new',
 	'remove',
-	'end-session'
+	'end-session',
+	'start-round',
+	'reorder-round',
+	'end-round'
 ]);
 
 /** Whether a role may ask for this kind of action at all (the phase may still refuse it). */
@@ -45,6 +49,8 @@ export function mayAct(role: Role, type: ActionType): boolean {
 	if (type === 'lower-hand') return role !== 'observer';
 	// Audio only is each person's own choice, observers included (they receive video too).
 	if (type === 'set-audio-only') return true;
+	// Whoever speaks in rounds; only on their own turn, unless a leader (see `decide`).
+	if (type === 'round-next' || type === 'round-pass') return speaksInRounds(role);
 	return false;
 }
 
@@ -54,6 +60,10 @@ function refuse(code: RefusalCode): Outcome {
 
 function done(state: SessionState, ...effects: Effect[]): Outcome {
 	return { ok: true, state, effects };
+}
+
+function withRound(state: SessionState, change: ReturnType<typeof moveOn>): Outcome {
+	return change.ok ? done({ ...state, round: change.round }) : refuse(change.code);
 }
 
 /**
@@ -77,6 +87,8 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 	// Hands raised to speak in the reflection are not a queue for the return or the closing:
 	// the presenter speaks first there, then the group talks freely.
 	if (!handsStayUp(phase)) next.participants = lowerAllHands(state.participants);
+	// A finished round gives way to the next phase; the end of the session ends any round.
+	if (phase === 'ended' || (state.round && !roundRunning(state.round))) next.round = null;
 	return next;
 }
 
@@ -176,6 +188,18 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			if (!state.participants[actor.id]) return refuse('unknown-participant');
 			return done(withParticipant(state, actor.id, { audioOnly: action.on }));
 		}
+		case 'start-round':
+			return withRound(state, startRound(state, action.startWith, action.order));
+		case 'round-next':
+		case 'round-pass': {
+			if (!isLeader(actor.role) && roundRunning(state.round) && currentSpeaker(state) !== actor.id) return refuse('not-your-turn');
+			return withRound(state, moveOn(state.round, action.type === 'round-pass'));
+		}
+		case 'reorder-round':
+			return withRound(state, reorderRound(state.round, action.order));
+		case 'end-round':
+			// Ends a running round, or closes a finished one that is still shown.
+			return state.round ? done({ ...state, round: null }) : refuse('no-round');
 		// Admission concerns people not yet in the state: only the lobby changes.
 		case 'admit': {
 			if (!waits(lobby, action.participantId)) return refuse('unknown-participant');

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { IdSchema } from './action-schema';
+import { IdSchema, RoundOrderSchema } from './action-schema';
 import { SETTABLE_PHASES } from './phases';
-import { MAX_CASES } from './state';
+import { MAX_CASES, MAX_ROUND_SPEAKERS } from './state';
 
 /*
  * What a leader's replica offers a fresh room after a server restart, defined once: the
@@ -29,7 +29,18 @@ export const SnapshotSchema = v.strictObject({
 	/** Who was in the room: they come back without a new admission. */
 	admitted: v.pipe(v.array(IdSchema), v.maxLength(64)),
 	/** Raised hands, in order of raising. */
-	hands: v.pipe(v.array(IdSchema), v.maxLength(64))
+	hands: v.pipe(v.array(IdSchema), v.maxLength(64)),
+	/** The round under way; its people are checked against who was in the room (`restoredRound`). */
+	round: v.optional(
+		v.nullable(
+			v.strictObject({
+				order: RoundOrderSchema,
+				current: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_ROUND_SPEAKERS)),
+				passed: RoundOrderSchema
+			})
+		),
+		null
+	)
 });
 
 export type Restored = v.InferOutput<typeof RestoredSchema>;

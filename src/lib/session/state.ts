@@ -15,6 +15,16 @@ export interface Participant {
 	audioOnly: boolean;
 }
 
+/** A round (`rounds.ts`): everyone speaks in turn. Ids only: names come from the participants. */
+export interface Round {
+	/** Who speaks, in turn; fixed when the round starts (a leader may reorder who is still to come). */
+	order: string[];
+	/** Index of the current speaker in `order`; `order.length` once everyone has had their turn. */
+	current: number;
+	/** Who passed their turn (each had theirs already: they sit before `current`). */
+	passed: string[];
+}
+
 /** Everything the shared document holds about one live session. Nothing here outlives it. */
 export interface SessionState {
 	/** Random per session; a new session behind the same links gets a new one. */
@@ -35,6 +45,8 @@ export interface SessionState {
 	/** Monotonic counter that orders raised hands. */
 	handCounter: number;
 	participants: Record<string, Participant>;
+	/** The round under way (or just finished), null when there is none. */
+	round: Round | null;
 }
 
 /** A session's planned length, in whole minutes; the server refuses anything outside. */
@@ -49,6 +61,8 @@ export const MAX_MEDIA_SEATS = 24;
 /** A conference group's media room: its members, two leaders and up to four observers. */
 export const seatsForMembers = (members: number): number => Math.min(MAX_MEDIA_SEATS, members + 2 + 4);
 export const DEFAULT_PLANNED_MINUTES = 90;
+/** Speakers in one round: more than any group; also what an action or a restore may carry. */
+export const MAX_ROUND_SPEAKERS = 64;
 
 export function initialState(sessionId: string, plannedMinutes: number, now: number): SessionState {
 	return {
@@ -64,7 +78,8 @@ export function initialState(sessionId: string, plannedMinutes: number, now: num
 		cameraOffWhileListening: false,
 		helpRequested: false,
 		handCounter: 0,
-		participants: {}
+		participants: {},
+		round: null
 	};
 }
 

@@ -23,7 +23,8 @@ const FULL: SessionState = {
 	cameraOffWhileListening: true,
 	helpRequested: true,
 	handCounter: 9,
-	participants: { [ANNA.id]: ANNA, [LENA.id]: LENA }
+	participants: { [ANNA.id]: ANNA, [LENA.id]: LENA },
+	round: { order: [LENA.id, ANNA.id], current: 1, passed: [LENA.id] }
 };
 
 /** A document the server writes, and a replica fed only by its updates, as a client's is. */
@@ -110,5 +111,16 @@ describe('the Yjs document schema', () => {
 		const { server, replica } = pair();
 		writeState(server, FULL);
 		for (const person of [ANNA, LENA]) expect(replica.getMap('participants').get(person.id)).toStrictEqual(person);
+	});
+
+	it('reads a round that is not one as no round, and a turn beyond the order as a finished round', () => {
+		const { server, replica } = pair();
+		writeState(server, FULL);
+		for (const stored of ['not json', '{"order":[1],"current":0,"passed":[]}', '{"order":[],"current":"0","passed":[]}', 7]) {
+			server.getMap('session').set('round', stored);
+			expect(readState(replica)?.round).toBeNull();
+		}
+		server.getMap('session').set('round', JSON.stringify({ order: [ANNA.id], current: 5, passed: [] }));
+		expect(readState(replica)?.round).toEqual({ order: [ANNA.id], current: 1, passed: [] });
 	});
 });

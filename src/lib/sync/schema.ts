@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { isPhase } from '../session/phases';
 import { isRole } from '../session/roles';
-import { DEFAULT_PLANNED_MINUTES, type Participant, type SessionState } from '../session/state';
+import { DEFAULT_PLANNED_MINUTES, type Participant, type Round, type SessionState } from '../session/state';
 
 /**
  * The one place that knows how a session lives in a Yjs document.
@@ -20,8 +20,16 @@ type Plain = string | number | boolean | null;
 const MISSING = Symbol('missing');
 type Reader<T> = (stored: unknown) => T | typeof MISSING;
 
-/** One reader per field; a field whose type is not plain would need `never` here, and fails to compile. */
-type Fields<T> = { [K in keyof T]-?: T[K] extends Plain ? Reader<T[K]> : never };
+/** A field that is not plain (the round) is stored encoded as one plain value, so it still compares with `===`. */
+interface Encoded<T> {
+	read: Reader<T>;
+	write(value: T): Plain;
+}
+/** One reader per plain field, a reader and a writer for any other: a field left out fails to compile. */
+type Fields<T> = { [K in keyof T]-?: [T[K]] extends [Plain] ? Reader<T[K]> : Encoded<T[K]> };
+type Field = Reader<unknown> | Encoded<unknown>;
+const readerOf = (field: Field): Reader<unknown> => (typeof field === 'function' ? field : field.read);
+const storedOf = (field: Field, value: unknown): unknown => (typeof field === 'function' ? value : field.write(value));
 
 function required<T>(is: (value: unknown) => value is T): Reader<T> {
 	return (stored) => (is(stored) ? stored : MISSING);
@@ -33,6 +41,22 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const flag: Reader<boolean> = (stored) => stored === true;
 const stringOrNull: Reader<string | null> = (stored) => (typeof stored === 'string' ? stored : null);
 const numberOrNull: Reader<number | null> = (stored) => (typeof stored === 'number' ? stored : null);
+
+const isIds = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+/** The round, as one JSON string; one that does not read back as a round is no round. */
+const round: Encoded<Round | null> = {
+	write: (value) => (value ? JSON.stringify({ order: value.order, current: value.current, passed: value.passed }) : null),
+	read: (stored) => {
+		if (typeof stored !== 'string') return null;
+		try {
+			const { order, current, passed } = JSON.parse(stored) as Record<string, unknown>;
+			if (!isIds(order) || !isIds(passed) || !Number.isInteger(current)) return null;
+			return { order, current: Math.min(Math.max(current as number, 0), order.length), passed };
+		} catch {
+			return null;
+		}
+	}
+};
 
 type Scalars = Omit<SessionState, 'participants'>;
 
@@ -49,7 +73,8 @@ const SCALARS: Fields<Scalars> = {
 	timersShared: flag,
 	cameraOffWhileListening: flag,
 	helpRequested: flag,
-	handCounter: number(0)
+	handCounter: number(0),
+	round
 };
 
 /** One entry of the `participants` map; an entry without a usable id, name or role is left out. */
@@ -70,8 +95,8 @@ const PARTICIPANT_KEYS = keysOf(PARTICIPANT);
 /** Reads every field of `fields` from `get`; null when one of them is missing. */
 function readFields<T extends object>(fields: Fields<T>, get: (key: string) => unknown): T | null {
 	const out: Record<string, unknown> = {};
-	for (const [key, read] of Object.entries(fields) as [string, Reader<unknown>][]) {
-		const value = read(get(key));
+	for (const [key, field] of Object.entries(fields) as [string, Field][]) {
+		const value = readerOf(field)(get(key));
 		if (value === MISSING) return null;
 		out[key] = value;
 	}
@@ -103,7 +128,8 @@ export function writeState(doc: Y.Doc, next: SessionState, origin: unknown = nul
 	const participants = participantsMap(doc);
 	doc.transact(() => {
 		for (const key of SCALAR_KEYS) {
-			if (session.get(key) !== next[key]) session.set(key, next[key]);
+			const stored = storedOf(SCALARS[key], next[key]);
+			if (session.get(key) !== stored) session.set(key, stored);
 		}
 		for (const id of participants.keys()) {
 			if (!(id in next.participants)) participants.delete(id);

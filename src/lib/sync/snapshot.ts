@@ -21,6 +21,7 @@ export function snapshotOf(previous: SessionState): Snapshot | null {
 		admitted: Object.keys(previous.participants).slice(0, 64),
 		hands: handQueue(previous)
 			.map((p) => p.id)
-			.slice(0, 64)
+			.slice(0, 64),
+		round: previous.round
 	};
 }
