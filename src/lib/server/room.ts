@@ -61,7 +61,7 @@ export class Room {
 			onGone: (conn) => this.#onClose(conn)
 		});
 		this.#channel = new DocumentChannel(this.#connections, this.#state);
-		this.#lobby = new Lobby(this.#connections, { seats, endedSessionId, leaderPresent: () => leaderPresent(this.#state) });
+		this.#lobby = new Lobby(this.#connections, { seats, endedSessionId, leaderPresent: () => leaderPresent(this.#state), media: () => !!this.#media.service });
 		this.#media = new MediaSync(this.#connections, {
 			groupId,
 			media: options.media,
