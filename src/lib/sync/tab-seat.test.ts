@@ -1,69 +1,84 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { heldSeat, tabSeat, type HeldSeat } from './tab-seat';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { TabSeat, type HeldSeat, type PadStore } from './tab-seat';
 
 /**
- * The tab's two shares, with a window and a history as small as the parts of them used:
- * neither share holds anything of the seat, together they give it back, and giving it up
- * leaves the router's own history state as it was.
+ * The tab's two shares, with a window name and a history entry as small as the parts of them
+ * used: neither share holds anything of the seat, together they give it back, and giving it up
+ * clears both (the page's own use of them is tested in the browser, tests/e2e/reload.spec.ts).
  */
 const seat: HeldSeat = { group: 'group-0001', role: 'member', seat: 'eyJrIjoic2VhdCJ9.c2lnbmF0dXJl', name: 'Dana Ødegård', sessionId: 'session-0001' };
-let win: { name: string };
-let hist: { state: unknown; replaceState(state: unknown, unused: string): void };
 
+class Entry implements PadStore {
+	pad: string | null = null;
+	writes = 0;
+	read(): string | null {
+		return this.pad;
+	}
+	async write(pad: string | null): Promise<void> {
+		// The router writes asynchronously: what was asked lands a moment later.
+		await Promise.resolve();
+		this.pad = pad;
+		this.writes++;
+	}
+}
+
+let entry: Entry;
+let win: { name: string };
+let tab: TabSeat;
 beforeEach(() => {
+	entry = new Entry();
 	win = { name: '' };
-	hist = {
-		state: { 'sveltekit:history': 7 },
-		replaceState(state) {
-			// The browser stores a structured clone, never the object itself.
-			this.state = structuredClone(state);
-		}
-	};
-	vi.stubGlobal('window', win);
-	vi.stubGlobal('history', hist);
+	tab = new TabSeat(entry, win);
 });
-afterEach(() => vi.unstubAllGlobals());
 
 describe('the seat a tab keeps across a reload', () => {
-	it('is split in two shares that say nothing alone, and read back whole', () => {
-		tabSeat.hold(seat);
-		const pad = (hist.state as Record<string, string>)['balint:seat-pad']!;
-		for (const share of [win.name, pad]) {
+	it('is split in two shares that say nothing alone, and read back whole', async () => {
+		tab.hold(seat);
+		await tab.settled();
+		for (const share of [win.name, entry.pad!]) {
 			const bytes = Buffer.from(share.replace(/^balint-seat:/, ''), 'base64').toString('latin1');
 			for (const secret of [seat.seat, seat.name, 'Dana', seat.group, seat.sessionId!, 'member']) expect(share + bytes).not.toContain(secret);
 		}
-		expect(heldSeat('group-0001', 'member')).toEqual(seat);
-		expect((hist.state as Record<string, unknown>)['sveltekit:history']).toBe(7);
+		expect(tab.read('group-0001', 'member')).toEqual(seat);
 	});
 
-	it('a fresh pad every time: the same seat held twice shares nothing', () => {
-		tabSeat.hold(seat);
+	it('a fresh pad every time; holds in quick succession land in order, both shares of the last one together', async () => {
+		tab.hold(seat);
+		await tab.settled();
 		const first = win.name;
-		tabSeat.hold(seat);
+		tab.hold({ ...seat, sessionId: 'session-0002' });
+		tab.hold({ ...seat, sessionId: 'session-0003' });
+		await tab.settled();
 		expect(win.name).not.toBe(first);
-		expect(heldSeat('group-0001', 'member')).toEqual(seat);
+		expect(tab.read('group-0001', 'member')?.sessionId).toBe('session-0003');
 	});
 
-	it('is for its own group and role only; a share overwritten or missing gives nothing', () => {
-		tabSeat.hold(seat);
-		expect(heldSeat('group-0002', 'member')).toBeNull();
-		expect(heldSeat('group-0001', 'observer')).toBeNull();
+	it('is for its own group and role only; a share overwritten or missing gives nothing', async () => {
+		tab.hold(seat);
+		await tab.settled();
+		expect(tab.read('group-0002', 'member')).toBeNull();
+		expect(tab.read('group-0001', 'observer')).toBeNull();
 		const name = win.name;
 		win.name = 'balint-seat:' + Buffer.from('another site').toString('base64');
-		expect(heldSeat('group-0001', 'member')).toBeNull();
+		expect(tab.read('group-0001', 'member')).toBeNull();
 		win.name = name;
-		hist.replaceState({}, '');
-		expect(heldSeat('group-0001', 'member')).toBeNull();
+		entry.pad = null;
+		expect(tab.read('group-0001', 'member')).toBeNull();
 	});
 
-	it('dropped, both shares are gone and the router keeps its own state; a name that is not ours is left alone', () => {
-		tabSeat.hold(seat);
-		tabSeat.drop();
+	it('dropped, both shares are gone at once; a name that is not ours is left alone, and nothing held writes nothing', async () => {
+		tab.hold(seat);
+		await tab.settled();
+		tab.drop();
 		expect(win.name).toBe('');
-		expect(hist.state).toEqual({ 'sveltekit:history': 7 });
-		expect(heldSeat('group-0001', 'member')).toBeNull();
+		expect(tab.read('group-0001', 'member')).toBeNull();
+		await tab.settled();
+		expect(entry.pad).toBeNull();
+		const writes = entry.writes;
 		win.name = 'someone-else';
-		tabSeat.drop();
+		tab.drop();
+		await tab.settled();
 		expect(win.name).toBe('someone-else');
+		expect(entry.writes).toBe(writes);
 	});
 });

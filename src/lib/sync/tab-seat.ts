@@ -19,6 +19,15 @@ export interface SeatKeeper {
 	drop(): void;
 }
 
+/**
+ * Where the tab's history entry keeps one share: `history.state`, through the router (which
+ * rewrites `history.state` whole when the page starts, and gives back only what it keeps itself).
+ */
+export interface PadStore {
+	read(): string | null;
+	write(pad: string | null): Promise<void>;
+}
+
 /*
  * Measured on Chromium (docs/privacy.md): `history.state` and sessionStorage are written to the
  * profile on disk within seconds (session restore) and stay there after they are cleared;
@@ -29,23 +38,9 @@ export interface SeatKeeper {
  * anything without the other, and both are cleared when the seat is given up.
  */
 const NAME_PREFIX = 'balint-seat:';
-const STATE_KEY = 'balint:seat-pad';
 
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-
-function padOf(state: unknown): string | null {
-	const pad = (state as Record<string, unknown> | null)?.[STATE_KEY];
-	return typeof pad === 'string' ? pad : null;
-}
-
-/** `history.state` with the pad set (or, given null, taken out), everything else in it (the router's own) kept. */
-function writePad(pad: string | null): void {
-	const state = { ...((history.state as Record<string, unknown> | null) ?? {}) };
-	if (pad === null) delete state[STATE_KEY];
-	else state[STATE_KEY] = pad;
-	history.replaceState(state, '');
-}
 
 function isHeld(value: unknown): value is HeldSeat {
 	const v = value as HeldSeat | null;
@@ -58,32 +53,61 @@ function isHeld(value: unknown): value is HeldSeat {
 	);
 }
 
-/** The seat this tab holds for this group and role, if any. */
-export function heldSeat(group: string, role: Role): HeldSeat | null {
-	try {
-		const pad = padOf(history.state);
-		if (!pad || !window.name.startsWith(NAME_PREFIX)) return null;
-		const key = fromBase64(pad);
-		const share = fromBase64(window.name.slice(NAME_PREFIX.length));
-		if (key.length !== share.length) return null;
-		const held: unknown = JSON.parse(new TextDecoder().decode(share.map((b, i) => b ^ key[i]!)));
-		return isHeld(held) && held.group === group && held.role === role ? held : null;
-	} catch {
-		// One share overwritten (another site used the tab's name): nothing to resume.
-		return null;
-	}
-}
+/** The tab's keeper, on its history entry (`pads`) and its window's name. */
+export class TabSeat implements SeatKeeper {
+	readonly #pads: PadStore;
+	readonly #window: { name: string };
+	/** Writes one after the other, so that the two shares of one seat land together. */
+	#writing: Promise<void> = Promise.resolve();
 
-/** This tab's keeper: a fresh pad every time, so no two writes share one. */
-export const tabSeat: SeatKeeper = {
-	hold(seat) {
+	constructor(pads: PadStore, win: { name: string } = window) {
+		this.#pads = pads;
+		this.#window = win;
+	}
+
+	/** The seat this tab holds for this group and role, if any. */
+	read(group: string, role: Role): HeldSeat | null {
+		try {
+			const pad = this.#pads.read();
+			const name = this.#window.name;
+			if (!pad || !name.startsWith(NAME_PREFIX)) return null;
+			const key = fromBase64(pad);
+			const share = fromBase64(name.slice(NAME_PREFIX.length));
+			if (key.length !== share.length) return null;
+			const held: unknown = JSON.parse(new TextDecoder().decode(share.map((b, i) => b ^ key[i]!)));
+			return isHeld(held) && held.group === group && held.role === role ? held : null;
+		} catch {
+			// One share overwritten (another site used the tab's name): nothing to resume.
+			return null;
+		}
+	}
+
+	/** A fresh pad every time, so that no two writes share one. */
+	hold(seat: HeldSeat): void {
 		const plain = new TextEncoder().encode(JSON.stringify(seat));
 		const key = crypto.getRandomValues(new Uint8Array(plain.length));
-		window.name = NAME_PREFIX + toBase64(plain.map((b, i) => b ^ key[i]!));
-		writePad(toBase64(key));
-	},
-	drop() {
-		if (window.name.startsWith(NAME_PREFIX)) window.name = '';
-		if (padOf(history.state) !== null) writePad(null);
+		const share = NAME_PREFIX + toBase64(plain.map((b, i) => b ^ key[i]!));
+		this.#write(toBase64(key), share);
 	}
-};
+
+	drop(): void {
+		if (this.#window.name.startsWith(NAME_PREFIX)) this.#window.name = '';
+		this.#write(null, '');
+	}
+
+	/** Settles once every write asked for so far is done. */
+	settled(): Promise<void> {
+		return this.#writing;
+	}
+
+	#write(pad: string | null, share: string): void {
+		this.#writing = this.#writing
+			.then(async () => {
+				if (pad === null && this.#pads.read() === null) return;
+				await this.#pads.write(pad);
+				// Only a name of ours is overwritten: a dropped seat leaves another's alone.
+				if (pad !== null || this.#window.name.startsWith(NAME_PREFIX)) this.#window.name = share;
+			})
+			.catch(() => undefined);
+	}
+}
