@@ -14,6 +14,24 @@ import config from '../../playwright.config';
 const GROUP = 'Heliotrope Circle Quinquagesima';
 const NAMES = ['Zebulon Quixfeather', 'Marisol Vantongeren'];
 
+/** What a tab keeps across a reload (sync/tab-seat.ts): one share in its window's name, the other in its history entry. */
+interface Shares {
+	name: string;
+	pad: string | null;
+}
+const sharesOf = (page: Page): Promise<Shares> =>
+	page.evaluate(() => {
+		const metadata = (history.state as Record<string, { state?: string }> | null)?.['sveltekit:metadata'];
+		const pad = /"([A-Za-z0-9+/]{20,}={0,2})"/.exec(metadata?.state ?? '');
+		return { name: window.name, pad: pad ? pad[1]! : null };
+	});
+/** The two shares put together: the seat they keep. */
+function seatOf({ name, pad }: Shares): { seat: string; name: string } {
+	const share = Buffer.from(name.replace(/^balint-seat:/, ''), 'base64');
+	const key = Buffer.from(pad!, 'base64');
+	return JSON.parse(Buffer.from(share.map((b, i) => b ^ key[i]!)).toString('utf8')) as { seat: string; name: string };
+}
+
 test('no name, group name or token is left in server output, files or browser profiles', async () => {
 	const started = Date.now();
 	const dataDir = mkdtempSync(join(tmpdir(), 'balint-privacy-'));
@@ -49,14 +67,25 @@ test('no name, group name or token is left in server output, files or browser pr
 		await leader.locator(`[data-testid="participant"][data-name="${NAMES[1]}"] [data-testid="make-presenter"]`).click();
 		await leader.locator('[data-testid="set-phase"][data-phase="reflection"]').click();
 		await expect(member.getByTestId('presenter-note')).toBeVisible();
+		// The tab keeps its seat for a reload, split in two shares that say nothing alone.
+		await expect.poll(async () => (await sharesOf(member)).pad).not.toBeNull();
+		const held = await sharesOf(member);
+		const kept = seatOf(held);
+		expect(kept.name).toBe(NAMES[1]);
+		// Long enough for Chromium to have saved its session (it does within seconds).
+		await member.waitForTimeout(5000);
 		await leader.getByTestId('end-session').click();
 		await leader.getByTestId('confirm-end-session').click();
 		await expect(member.getByTestId('session-ended')).toBeVisible();
+		// The end wipes the seat from the tab: neither share is left.
+		await expect.poll(() => sharesOf(member)).toEqual({ name: '', pad: null });
+		await expect.poll(() => sharesOf(leader)).toEqual({ name: '', pad: null });
 		for (const c of contexts.splice(0)) await c.close();
 		// Stopped first, so that everything it would ever print (at shutdown too) is in.
 		await server.stop();
 
-		const secrets = [GROUP, ...NAMES, ...tokens];
+		// The seat, and the share that was in the window's name, never reached the disk.
+		const secrets = [GROUP, ...NAMES, ...tokens, kept.seat, held.name.replace(/^balint-seat:/, '')];
 		expect(
 			secrets.filter((s) => server.output().includes(s)),
 			'server output'
@@ -75,6 +104,13 @@ test('no name, group name or token is left in server output, files or browser pr
 			expect(
 				containing(files, [GROUP, ...NAMES]).map((f) => relative(profile, f)),
 				'names in the browser profile'
+			).toEqual([]);
+			// The seat a tab keeps for a reload: not on disk, nor the share the window's name held
+			// (the other share, the pad in the history entry, is random bytes: Chromium's session
+			// files may hold it, docs/privacy.md).
+			expect(
+				containing(files, [kept.seat, held.name.replace(/^balint-seat:/, '')]).map((f) => relative(profile, f)),
+				'the seat in the browser profile'
 			).toEqual([]);
 			// A link's token is where any visited link is: the browser's own record of
 			// navigation. Nowhere else (cookies, storage, IndexedDB, cache).

@@ -26,7 +26,7 @@ describe('ending a session', () => {
 		const s = await startServer();
 		const { created, leader, co, members, observer, everyone } = await session(s, { members: 2, coLeader: true, observer: true });
 		const waiting = await s.connect(created.links.member, 'Late Larry');
-		expect(waiting.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(waiting.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		leader.send({ type: 'next-phase' });
 		await members[0]!.waitState((st) => st.phase === 'opening');
 		const room = s.app.rooms.get(created.group.id)!;
@@ -60,7 +60,7 @@ describe('ending a session', () => {
 		const memberAgain = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
 		// Nobody was away at the end, so nothing of the ended session is remembered (the case of
 		// someone away is in room-client.test.ts and the session browser test).
-		expect(memberAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(memberAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		expect(leaderAgain.of('admitted')[0]?.endedSessionId).toBeUndefined();
 		await leaderAgain.waitFor((c) => c.last('lobby')?.waiting.some((w) => w.participantId === members[0]!.participantId) === true, 'member in lobby again');
 		leaderAgain.send({ type: 'admit', participantId: memberAgain.participantId });
@@ -83,14 +83,14 @@ describe('ending a session', () => {
 			// Within ten minutes the group's next room still knows which session ended.
 			vi.setSystemTime(Date.now() + ENDED_MEMORY_MS - 60_000);
 			const back = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
-			expect(back.messages[0]).toEqual({ type: 'waiting', leaderPresent: false, endedSessionId: sessionId });
+			expect(back.messages[0]).toEqual({ type: 'waiting', leaderPresent: false, media: false, endedSessionId: sessionId });
 			back.ws.terminate();
 			await waitFor(() => s.app.rooms.size === 0, 'room destroyed again');
 
 			// After ten minutes nothing of it is left.
 			vi.setSystemTime(Date.now() + 2 * 60_000);
 			const later = await s.connect(created.links.member, 'Member 1', { seat: members[0]!.seat });
-			expect(later.messages[0]).toEqual({ type: 'waiting', leaderPresent: false });
+			expect(later.messages[0]).toEqual({ type: 'waiting', leaderPresent: false, media: false });
 		} finally {
 			vi.useRealTimers();
 		}
@@ -158,7 +158,7 @@ describe('ending a session', () => {
 		const s = await startServer();
 		const g = await s.createGroup();
 		const member = await s.connect(g.links.member, 'Mia');
-		expect(member.messages[0]).toEqual({ type: 'waiting', leaderPresent: false });
+		expect(member.messages[0]).toEqual({ type: 'waiting', leaderPresent: false, media: false });
 		expect(s.app.rooms.size).toBe(1);
 		await member.close();
 		await waitFor(() => s.app.rooms.size === 0, 'room gone');
@@ -173,7 +173,7 @@ describe('ending a session', () => {
 		await leader.waitState((st) => !st.participants[member.participantId]);
 		// Having left, the seat no longer skips the lobby.
 		const back = await s.connect(created.links.member, 'Member 1', { seat: member.seat });
-		expect(back.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(back.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 	});
 });
 
@@ -209,7 +209,7 @@ describe('restore after a server restart', () => {
 		expect(freshId).not.toBe(old.sessionId);
 		// A member who is back before the restore waits, like anyone in a fresh room.
 		const early = await second.connect(created.links.member, 'x', { seat: m3.seat });
-		expect(early.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(early.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 
 		leader2.send({ type: 'restore', snapshot: snapshotOf(old) });
 		const restored = await leader2.waitState((st) => st.sessionId === old.sessionId);

@@ -481,7 +481,7 @@ describe('malformed frames', () => {
 
 		// A waiting member's garbage closes it too, before any admission.
 		const waiting = await s.connect(a.created.links.member, 'Wanda');
-		expect(waiting.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(waiting.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		waiting.sendText('not json');
 		expect((await waiting.waitClosed()).code).toBe(CloseCode.malformed);
 
@@ -535,9 +535,9 @@ describe('lobby', () => {
 		const s = await startServer();
 		const g = await s.createGroup();
 		const mia = await s.connect(g.links.member, 'Mia Member');
-		expect(mia.messages[0]).toEqual({ type: 'waiting', leaderPresent: false });
+		expect(mia.messages[0]).toEqual({ type: 'waiting', leaderPresent: false, media: false });
 		const carl = await s.connect(g.links.coLeader, 'Carl Co');
-		expect(await mia.next('waiting', (m) => m.leaderPresent)).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(await mia.next('waiting', (m) => m.leaderPresent)).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		// The co-leader's connection drops: nobody is there to let her in any more.
 		carl.ws.terminate();
 		await mia.next('waiting', (m) => !m.leaderPresent, 2);
@@ -545,7 +545,7 @@ describe('lobby', () => {
 		await mia.next('waiting', (m) => m.leaderPresent, 3);
 		// Only the lobby hears of it, and only on a change: admitted people and the leader do not.
 		const otto = await s.connect(g.links.observer, 'Otto Observer');
-		expect(otto.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(otto.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		lena.send({ type: 'admit', participantId: mia.participantId });
 		await mia.next('admitted');
 		const carlBack = await s.connect(g.links.coLeader, 'Carl Co');
@@ -563,7 +563,7 @@ describe('lobby', () => {
 		const mia = await s.connect(g.links.member, 'Mia Member');
 		const otto = await s.connect(g.links.observer, 'Otto Observer');
 		const dan = await s.connect(g.links.member, 'Dan Declined');
-		for (const c of [mia, otto, dan]) expect(c.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		for (const c of [mia, otto, dan]) expect(c.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 
 		// Nothing of the session reaches a waiting socket, even when it asks.
 		leader.send({ type: 'next-phase' });
@@ -614,7 +614,7 @@ describe('lobby', () => {
 		await leader.waitState((st) => !st.participants[otto.participantId]);
 		// A removed person must be admitted again to come back, even with their seat.
 		const ottoAgain = await s.connect(g.links.observer, 'Otto', { seat: otto.seat });
-		expect(ottoAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+		expect(ottoAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		// Leaders cannot be removed.
 		leader.send({ type: 'remove', participantId: leader.participantId });
 		expect(await leader.next('refused', (m) => m.action === 'remove')).toMatchObject({ code: 'cannot-remove-leader' });

@@ -3,7 +3,8 @@ import type { WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { effectsOfChange } from '../session/effects';
 import { arrival, linkReplacedEffects } from '../session/lobby';
-import { addParticipant, setConnected, setInMedia } from '../session/participants';
+import { enterRoom } from '../session/entry';
+import { setConnected, setInMedia } from '../session/participants';
 import { applyRestore } from '../session/restore';
 import { isLeader, type Role } from '../session/roles';
 import { applyAction, applyLeave, type Outcome } from '../session/rules';
@@ -64,7 +65,7 @@ export class Room {
 		});
 		this.#channel = new DocumentChannel(this.#connections, this.#state);
 		this.#offers = new CaseOffers(this.#connections);
-		this.#lobby = new Lobby(this.#connections, { seats, endedSessionId, leaderPresent: () => leaderPresent(this.#state) });
+		this.#lobby = new Lobby(this.#connections, { seats, endedSessionId, leaderPresent: () => leaderPresent(this.#state), media: () => !!this.#media.service });
 		this.#media = new MediaSync(this.#connections, {
 			groupId,
 			media: options.media,
@@ -202,7 +203,10 @@ export class Room {
 			endedSessionId: this.#options.endedSessionId
 		});
 		this.#channel.sendWhole(conn);
-		this.#commit(this.#restore.handBack(addParticipant(this.#state, { id: participantId, name, role }), participantId));
+		// Someone back under a new id (a closed tab) takes over their former entry (`enterRoom`).
+		const entered = enterRoom(this.#state, { id: participantId, name, role });
+		this.#commit(this.#restore.handBack(entered.state, participantId));
+		for (const effect of entered.effects) carryOut(effect, this.#targets);
 		if (isLeader(role)) this.#connections.send(conn, this.#lobby.lobbyMessage());
 		this.#offers.greet(conn);
 	}

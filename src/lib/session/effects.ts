@@ -29,7 +29,7 @@ export type Effect =
 	| { type: 'readmit'; participantIds: string[] }
 	/** Raised hands of people not back yet after a restart, given back when they are admitted. */
 	| { type: 'keep-hands'; hands: { participantId: string; handRaisedAt: number }[] }
-	/** This person left the session for good: their admission is forgotten and they leave its media room. */
+	/** This person left the session for good (or came back under a new id, `enterRoom`): their admission is forgotten and they leave its media room. */
 	| { type: 'left'; participantId: string }
 	/** These waiting people came with a link a leader has replaced: sent away (closed as link-replaced). */
 	| { type: 'refuse-replaced'; participantIds: string[] }

@@ -9,14 +9,25 @@ import { snapshotOf } from './snapshot';
  */
 export class LastSession {
 	#state: SessionState | null = null;
+	#sessionId: string | null = null;
 
 	remember(state: SessionState): void {
 		this.#state = state;
+		this.#sessionId = state.sessionId;
+	}
+
+	/** Back after a reload: only the session's id came along (`HeldSeat`), enough to learn that it ended meanwhile. */
+	resumed(sessionId: string | null): void {
+		this.#sessionId ??= sessionId;
+	}
+
+	get sessionId(): string | null {
+		return this.#sessionId;
 	}
 
 	/** The session this person was in ended while their connection was down. */
 	endedWhileAway(endedSessionId: string | undefined): boolean {
-		return !!endedSessionId && this.#state?.sessionId === endedSessionId;
+		return !!endedSessionId && this.#sessionId === endedSessionId;
 	}
 
 	/** What to offer a room that may still take a replica (the server decides): null when there is nothing to offer. */
@@ -29,5 +40,6 @@ export class LastSession {
 
 	forget(): void {
 		this.#state = null;
+		this.#sessionId = null;
 	}
 }

@@ -61,7 +61,9 @@ export const ServerMessageSchema = v.variant('type', [
 		/** The group's session that ended in the last minutes, if any (see `endedSessionId`). */
 		endedSessionId: v.optional(v.string()),
 		/** Whether a leader is in the room to let people in; sent again when that changes. */
-		leaderPresent: v.boolean()
+		leaderPresent: v.boolean(),
+		/** Whether this installation has video (LiveKit) configured: the lobby offers the device check. */
+		media: v.boolean()
 	}),
 	v.strictObject({
 		type: v.literal('admitted'),

@@ -11,6 +11,7 @@ import { MediaTokens } from './media-tokens';
 import type { MediaGrant } from '../media/media-types';
 import { SYNC_PATH, type ClientMessage, type ServerMessage, type WaitingPerson } from './protocol';
 import { Replica } from './replica';
+import type { HeldSeat, SeatKeeper } from './tab-seat';
 import { RoomFacts, type LinkReplacement, type OrganiserNotice } from './room-facts.svelte';
 import { endingFor, isFinal, type RoomStatus } from './room-status';
 import { refusedForGood, TicketedSocket, type AfterClose } from './ticketed-socket.svelte';
@@ -26,7 +27,8 @@ const NO_GROUP: GroupInfo = Object.freeze({ id: '', name: '', plannedMinutes: 0 
  * (`RoomFacts`), the last session seen (`LastSession`) and the media tokens on their way.
  * Everything lives in page memory and is wiped when the session ends, or this person is
  * removed, declined or replaced, or the page destroys the client; nothing is written to
- * browser storage. Only the final status (and, for `failed`, the problem's code) stays for
+ * browser storage. Only the seat may outlive a reload, with the `SeatKeeper` the page gives
+ * (`tab-seat.ts`), held while this person is in or waits and dropped with everything else. Only the final status (and, for `failed`, the problem's code) stays for
  * the screen that says so. Screens read it; only its own methods change it.
  */
 export class RoomClient {
@@ -40,6 +42,9 @@ export class RoomClient {
 	#token: string;
 	#name = '';
 	#seat: string | undefined;
+	readonly #keeper: SeatKeeper | null;
+	/** What the keeper holds now, so that it is written only when it changes. */
+	#held = '';
 	readonly #facts = new RoomFacts();
 	readonly #last = new LastSession();
 	readonly #tokens = new MediaTokens();
@@ -47,11 +52,15 @@ export class RoomClient {
 	readonly #replica = new Replica((state) => {
 		this.#state = state;
 		this.#last.remember(state);
+		// A restore after a server restart takes back the old session's id: the seat follows it.
+		this.#hold();
 	});
 	readonly #socket = new TicketedSocket<TicketAnswer>({
 		ticket: () => api.ticket(this.#token, this.#name, this.#seat),
 		address: (answer) => {
 			this.#seat = answer.seat;
+			// The name the seat carries: the first one given, whatever a later form said.
+			this.#name = answer.name;
 			this.#participantId = answer.participantId;
 			return `${SYNC_PATH}/${this.#group.id}?ticket=${encodeURIComponent(answer.ticket)}`;
 		},
@@ -68,12 +77,13 @@ export class RoomClient {
 		}
 	});
 
-	/** `leadersKey`: the leaders' key from a leader link's fragment, if it has one (sync/leaders-key.ts). */
-	constructor(token: string, group: GroupInfo, role: Role, leadersKey: string | null = null) {
+	/** `leadersKey`: the leaders' key from a leader link's fragment, if it has one (sync/leaders-key.ts); `keeper`: where this tab holds its seat for a reload. */
+	constructor(token: string, group: GroupInfo, role: Role, leadersKey: string | null = null, keeper: SeatKeeper | null = null) {
 		this.#token = token;
 		this.#group = group;
 		this.role = role;
 		this.#leaders = new LeaderChannelDoor(isLeader(role) ? leadersKey : null, group.id);
+		this.#keeper = keeper;
 	}
 
 	get status(): RoomStatus {
@@ -91,6 +101,10 @@ export class RoomClient {
 	}
 	get participantId(): string | null {
 		return this.#participantId;
+	}
+	/** This person's name as the server knows it (from their seat once it has answered). */
+	get name(): string {
+		return this.#name;
 	}
 	get group(): GroupInfo {
 		return this.#group;
@@ -139,9 +153,14 @@ export class RoomClient {
 		return this.#leaders;
 	}
 
-	async join(name: string): Promise<void> {
+	/** Joins with a name, or takes again a seat this tab held before a reload (`held`: no new admission). */
+	async join(name: string, held?: HeldSeat): Promise<void> {
 		if (isFinal(this.#status)) return;
 		this.#name = name;
+		if (held) {
+			this.#seat = held.seat;
+			this.#last.resumed(held.sessionId);
+		}
 		this.#status = 'joining';
 		await this.#socket.open();
 	}
@@ -220,10 +239,13 @@ export class RoomClient {
 				this.#facts.receive(message);
 				if (message.type === 'waiting') {
 					this.#status = 'waiting';
+					this.#hold();
 					return;
 				}
 				this.#replica.start();
 				this.#status = 'admitted';
+				this.#last.resumed(message.sessionId);
+				this.#hold();
 				this.#offerRestore(message.sessionId, message.restorable);
 				return;
 			case 'media-token':
@@ -259,6 +281,16 @@ export class RoomClient {
 		return 'retry';
 	}
 
+	/** Lets the keeper hold what a reload needs to take this seat again: only while the server has let this socket in or wait. */
+	#hold(): void {
+		if (!this.#keeper || !this.#seat || isFinal(this.#status)) return;
+		const held: HeldSeat = { group: this.#group.id, role: this.role, seat: this.#seat, name: this.#name, sessionId: this.#last.sessionId };
+		const text = JSON.stringify(held);
+		if (text === this.#held) return;
+		this.#held = text;
+		this.#keeper.hold(held);
+	}
+
 	/** Sends a control message; false when there is no open socket to send it on. */
 	#sendJson(message: ClientMessage): boolean {
 		return this.#socket.send(JSON.stringify(message));
@@ -282,5 +314,7 @@ export class RoomClient {
 		this.#token = '';
 		this.#name = '';
 		this.#seat = undefined;
+		this.#held = '';
+		this.#keeper?.drop();
 	}
 }

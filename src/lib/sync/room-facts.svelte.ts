@@ -78,6 +78,7 @@ export class RoomFacts {
 		switch (message.type) {
 			case 'waiting':
 				this.#leaderPresent = message.leaderPresent;
+				this.#media = message.media;
 				break;
 			case 'admitted':
 				// "Not sent" described the outage, which is over: it would only confuse now.

@@ -9,6 +9,8 @@ export interface LobbyOptions {
 	endedSessionId?: string;
 	/** Whether a leader is in the room now, to let people in. */
 	leaderPresent: () => boolean;
+	/** Whether this installation has video, for the lobby's device check. */
+	media: () => boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export class Lobby {
 	}
 
 	waitingMessage(): ServerMessage {
-		return { type: 'waiting', endedSessionId: this.#options.endedSessionId, leaderPresent: this.#options.leaderPresent() };
+		return { type: 'waiting', endedSessionId: this.#options.endedSessionId, leaderPresent: this.#options.leaderPresent(), media: this.#options.media() };
 	}
 
 	lobbyMessage(): ServerMessage {
