@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isDeepStrictEqual } from 'node:util';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -419,7 +420,7 @@ describe('two leaders at the same moment', () => {
 			const live = () => everyone.filter((c) => c.closed === null);
 			await waitFor(() => {
 				const server = s.app.rooms.get(leader.groupId)!.state;
-				return live().every((c) => JSON.stringify(c.state()) === JSON.stringify(server));
+				return live().every((c) => isDeepStrictEqual(c.state(), server));
 			}, 'replicas converge');
 			const server = serverState(s, leader.groupId);
 			for (const c of live()) expect(c.must()).toEqual(server);
