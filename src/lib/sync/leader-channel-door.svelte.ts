@@ -32,9 +32,12 @@ export class LeaderChannelDoor implements LeaderChannelView {
 		return (await this.#open())?.seal(text) ?? null;
 	}
 
-	/** This leader's own message, once sealed and sent (so the channel is loaded by then). */
-	sent(from: string, name: string | null, text: string, at: number): void {
+	/** Seals this leader's message and hands the ciphertext to `send`; once sent, it shows as theirs. False when it did not go. */
+	async post(text: string, send: (ciphertext: string) => boolean, from: string, name: string | null, at: number): Promise<boolean> {
+		const ciphertext = await this.seal(text);
+		if (!ciphertext || !send(ciphertext)) return false;
 		this.#channel?.sent(from, name, text, at);
+		return true;
 	}
 
 	async receive(message: { from: string; at: number; ciphertext: string }, name: string | null): Promise<void> {

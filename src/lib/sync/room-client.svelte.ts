@@ -11,6 +11,7 @@ import { MediaTokens } from './media-tokens';
 import type { MediaGrant } from '../media/media-types';
 import { SYNC_PATH, type ClientMessage, type ServerMessage, type WaitingPerson } from './protocol';
 import { Replica } from './replica';
+import { SeatHolding } from './seat-holding';
 import type { HeldSeat, SeatKeeper } from './tab-seat';
 import { RoomFacts, type LinkReplacement, type OrganiserNotice } from './room-facts.svelte';
 import { endingFor, isFinal, type RoomStatus } from './room-status';
@@ -27,9 +28,10 @@ const NO_GROUP: GroupInfo = Object.freeze({ id: '', name: '', plannedMinutes: 0 
  * (`RoomFacts`), the last session seen (`LastSession`) and the media tokens on their way.
  * Everything lives in page memory and is wiped when the session ends, or this person is
  * removed, declined or replaced, or the page destroys the client; nothing is written to
- * browser storage. Only the seat may outlive a reload, with the `SeatKeeper` the page gives
- * (`tab-seat.ts`), held while this person is in or waits and dropped with everything else. Only the final status (and, for `failed`, the problem's code) stays for
- * the screen that says so. Screens read it; only its own methods change it.
+ * browser storage. Only the seat may outlive a reload (`SeatHolding`, with the keeper the page
+ * gives), held while this person is in or waits and dropped with everything else. Only the
+ * final status (and, for `failed`, the problem's code) stays for the screen that says so.
+ * Screens read it; only its own methods change it.
  */
 export class RoomClient {
 	#status = $state<RoomStatus>('idle');
@@ -41,10 +43,7 @@ export class RoomClient {
 
 	#token: string;
 	#name = '';
-	#seat: string | undefined;
-	readonly #keeper: SeatKeeper | null;
-	/** What the keeper holds now, so that it is written only when it changes. */
-	#held = '';
+	readonly #seat: SeatHolding;
 	readonly #facts = new RoomFacts();
 	readonly #last = new LastSession();
 	readonly #tokens = new MediaTokens();
@@ -56,9 +55,9 @@ export class RoomClient {
 		this.#hold();
 	});
 	readonly #socket = new TicketedSocket<TicketAnswer>({
-		ticket: () => api.ticket(this.#token, this.#name, this.#seat),
+		ticket: () => api.ticket(this.#token, this.#name, this.#seat.seat),
 		address: (answer) => {
-			this.#seat = answer.seat;
+			this.#seat.seat = answer.seat;
 			// The name the seat carries: the first one given, whatever a later form said.
 			this.#name = answer.name;
 			this.#participantId = answer.participantId;
@@ -83,7 +82,7 @@ export class RoomClient {
 		this.#group = group;
 		this.role = role;
 		this.#leaders = new LeaderChannelDoor(isLeader(role) ? leadersKey : null, group.id);
-		this.#keeper = keeper;
+		this.#seat = new SeatHolding(keeper);
 	}
 
 	get status(): RoomStatus {
@@ -158,7 +157,7 @@ export class RoomClient {
 		if (isFinal(this.#status)) return;
 		this.#name = name;
 		if (held) {
-			this.#seat = held.seat;
+			this.#seat.seat = held.seat;
 			this.#last.resumed(held.sessionId);
 		}
 		this.#status = 'joining';
@@ -166,30 +165,20 @@ export class RoomClient {
 	}
 
 	send(action: Action): void {
-		this.#facts.refuse(null);
-		// Not queued for later (by then it may no longer be what the leader wants), but not
-		// dropped in silence either: the person is told it was not sent.
-		if (!this.#sendJson(action)) this.#facts.refuse('not-connected');
+		this.#sendOrSay(action);
 	}
 
 	/** "I have a case" (or taking it back): held by the server for the leaders' eyes only. */
 	offerCase(on: boolean): void {
-		this.#facts.refuse(null);
-		if (!this.#sendJson({ type: 'offer-case', on })) this.#facts.refuse('not-connected');
+		this.#sendOrSay({ type: 'offer-case', on });
 	}
 
 	/** Seals a message for the leaders' channel and sends the ciphertext; false when it did not go. */
-	async sendLeaderMessage(text: string): Promise<boolean> {
+	sendLeaderMessage(text: string): Promise<boolean> {
 		this.#facts.refuse(null);
-		const ciphertext = await this.#leaders.seal(text);
-		if (!ciphertext) return false;
-		if (!this.#sendJson({ type: 'leader-message', ciphertext })) {
-			this.#facts.refuse('not-connected');
-			return false;
-		}
 		const me = this.#participantId ?? '';
-		this.#leaders.sent(me, this.#state?.participants[me]?.name ?? null, text, Date.now() + this.#facts.clockOffset);
-		return true;
+		const name = this.#state?.participants[me]?.name ?? null;
+		return this.#leaders.post(text, (ciphertext) => this.#sendOrSay({ type: 'leader-message', ciphertext }), me, name, Date.now() + this.#facts.clockOffset);
 	}
 
 	dismissNotice(id: number): void {
@@ -283,12 +272,18 @@ export class RoomClient {
 
 	/** Lets the keeper hold what a reload needs to take this seat again: only while the server has let this socket in or wait. */
 	#hold(): void {
-		if (!this.#keeper || !this.#seat || isFinal(this.#status)) return;
-		const held: HeldSeat = { group: this.#group.id, role: this.role, seat: this.#seat, name: this.#name, sessionId: this.#last.sessionId };
-		const text = JSON.stringify(held);
-		if (text === this.#held) return;
-		this.#held = text;
-		this.#keeper.hold(held);
+		if (!isFinal(this.#status)) this.#seat.hold({ group: this.#group.id, role: this.role, name: this.#name, sessionId: this.#last.sessionId });
+	}
+
+	/**
+	 * Sends what this person asked for. Not queued for later (by then it may no longer be what
+	 * they want), but not dropped in silence either: they are told it was not sent.
+	 */
+	#sendOrSay(message: ClientMessage): boolean {
+		this.#facts.refuse(null);
+		const sent = this.#sendJson(message);
+		if (!sent) this.#facts.refuse('not-connected');
+		return sent;
 	}
 
 	/** Sends a control message; false when there is no open socket to send it on. */
@@ -313,8 +308,6 @@ export class RoomClient {
 		this.#group = NO_GROUP;
 		this.#token = '';
 		this.#name = '';
-		this.#seat = undefined;
-		this.#held = '';
-		this.#keeper?.drop();
+		this.#seat.drop();
 	}
 }
