@@ -104,6 +104,7 @@ function controlMessage(ids: string[]): fc.Arbitrary<unknown> {
 		fc.option(id, { nil: undefined }).map((participantId) => ({ type: 'lower-hand', participantId })),
 		fc.boolean().map((shared) => ({ type: 'share-timers', shared })),
 		fc.boolean().map((cameraOffWhileListening) => ({ type: 'set-camera-rule', cameraOffWhileListening })),
+		fc.boolean().map((keepHandsUp) => ({ type: 'set-hand-rule', keepHandsUp })),
 		fc.boolean().map((on) => ({ type: 'ask-help', on })),
 		fc.boolean().map((on) => ({ type: 'offer-case', on })),
 		fc.oneof(fc.string({ maxLength: 5000 }), fc.stringMatching(/^[A-Za-z0-9_-]{38,300}$/)).map((ciphertext) => ({ type: 'leader-message', ciphertext })),

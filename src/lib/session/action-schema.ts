@@ -22,6 +22,7 @@ export const ActionSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('lower-hand'), participantId: v.optional(IdSchema) }),
 	v.strictObject({ type: v.literal('share-timers'), shared: v.boolean() }),
 	v.strictObject({ type: v.literal('set-camera-rule'), cameraOffWhileListening: v.boolean() }),
+	v.strictObject({ type: v.literal('set-hand-rule'), keepHandsUp: v.boolean() }),
 	v.strictObject({ type: v.literal('mute'), participantId: IdSchema }),
 	v.strictObject({ type: v.literal('ask-help'), on: v.boolean() }),
 	v.strictObject({ type: v.literal('admit'), participantId: IdSchema }),

@@ -16,7 +16,8 @@ describe('restore after a server restart', () => {
 		startedAt: NOW - 60_000,
 		phaseStartedAt: NOW - 10_000,
 		timersShared: true,
-		cameraOffWhileListening: false
+		cameraOffWhileListening: false,
+		keepHandsUp: true
 	};
 	const fresh = () => addParticipant(initialState('session-new1', 90, NOW), { id: leader.id, name: 'Lea', role: 'leader' });
 
@@ -58,6 +59,7 @@ describe('taking a leader’s replica', () => {
 		phaseStartedAt: NOW - 10_000,
 		timersShared: false,
 		cameraOffWhileListening: false,
+		keepHandsUp: false,
 		admitted: [leader.id, alice.id, bob.id, olga.id],
 		hands: [bob.id, alice.id],
 		round: null

@@ -30,7 +30,8 @@ export function restoreSession(state: SessionState, restored: Restored, now: num
 		startedAt,
 		phaseStartedAt,
 		timersShared: restored.timersShared,
-		cameraOffWhileListening: restored.cameraOffWhileListening
+		cameraOffWhileListening: restored.cameraOffWhileListening,
+		keepHandsUp: restored.keepHandsUp
 	};
 	return { ...state, ...taken };
 }

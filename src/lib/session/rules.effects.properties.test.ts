@@ -22,6 +22,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 	fc.constantFrom(undefined, ...anyone).map((participantId): Action => ({ type: 'lower-hand', participantId })),
 	fc.boolean().map((shared): Action => ({ type: 'share-timers', shared })),
 	fc.boolean().map((cameraOffWhileListening): Action => ({ type: 'set-camera-rule', cameraOffWhileListening })),
+	fc.boolean().map((keepHandsUp): Action => ({ type: 'set-hand-rule', keepHandsUp })),
 	fc.boolean().map((on): Action => ({ type: 'ask-help', on })),
 	fc.constantFrom(...anyone).map((participantId): Action => ({ type: 'mute', participantId })),
 	fc.constantFrom(...anyone).map((participantId): Action => ({ type: 'admit', participantId })),

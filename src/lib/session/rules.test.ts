@@ -168,6 +168,18 @@ describe('hands', () => {
 		expect(handQueue(act(inReturn, leader, { type: 'next-phase' }))).toEqual([]);
 	});
 
+	it('a leader may keep hands up through the return and the closing; only a leader sets it', () => {
+		let s = act(room(), leader, { type: 'set-phase', phase: 'reflection' });
+		s = act(act(s, bob, { type: 'raise-hand' }), alice, { type: 'raise-hand' });
+		expect(refusal(s, bob, { type: 'set-hand-rule', keepHandsUp: true })).toBe('not-allowed');
+		s = act(s, leader, { type: 'set-hand-rule', keepHandsUp: true });
+		for (const phase of ['return', 'closing'] as const)
+			expect(handQueue(act(s, leader, { type: 'set-phase', phase })).map((p) => p.id)).toEqual([bob.id, alice.id]);
+		// Switched back, the next change to the return lowers them again.
+		s = act(s, leader, { type: 'set-hand-rule', keepHandsUp: false });
+		expect(handQueue(act(s, leader, { type: 'set-phase', phase: 'return' }))).toEqual([]);
+	});
+
 	it('observers and leaders do not raise hands', () => {
 		expect(refusal(room(), olga, { type: 'raise-hand' })).toBe('not-allowed');
 		expect(refusal(room(), leader, { type: 'raise-hand' })).toBe('not-allowed');

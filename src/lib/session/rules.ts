@@ -29,6 +29,7 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'set-listening',
 	'share-timers',
 	'set-camera-rule',
+	'set-hand-rule',
 	'mute',
 	'ask-help',
 	'admit',
@@ -86,7 +87,7 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 	}
 	// Hands raised to speak in the reflection are not a queue for the return or the closing:
 	// the presenter speaks first there, then the group talks freely.
-	if (!handsStayUp(phase)) next.participants = lowerAllHands(state.participants);
+	if (!handsStayUp(phase, state.keepHandsUp)) next.participants = lowerAllHands(state.participants);
 	// A finished round gives way to the next phase; the end of the session ends any round.
 	if (phase === 'ended' || (state.round && !roundRunning(state.round))) next.round = null;
 	return next;
@@ -101,9 +102,9 @@ export function applyLeave(state: SessionState, participantId: string, admitted:
 	return { state: removeParticipant(state, participantId), effects: [{ type: 'left', participantId }] };
 }
 
-/** Whether hands raised earlier stay up in this phase: not in the return or the closing. */
-export function handsStayUp(phase: Phase): boolean {
-	return phase !== 'return' && phase !== 'closing';
+/** Whether hands raised earlier stay up in this phase: not in the return or the closing, unless the leaders keep them up. */
+export function handsStayUp(phase: Phase, keepHandsUp: boolean): boolean {
+	return keepHandsUp || (phase !== 'return' && phase !== 'closing');
 }
 
 function lowerAllHands(participants: SessionState['participants']): SessionState['participants'] {
@@ -167,6 +168,8 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			return done({ ...state, timersShared: action.shared });
 		case 'set-camera-rule':
 			return done({ ...state, cameraOffWhileListening: action.cameraOffWhileListening });
+		case 'set-hand-rule':
+			return done({ ...state, keepHandsUp: action.keepHandsUp });
 		case 'ask-help':
 			return done({ ...state, helpRequested: action.on });
 		case 'mute': {

@@ -21,7 +21,8 @@ export const RestoredSchema = v.strictObject({
 	startedAt: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
 	phaseStartedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	timersShared: v.boolean(),
-	cameraOffWhileListening: v.optional(v.boolean(), false)
+	cameraOffWhileListening: v.optional(v.boolean(), false),
+	keepHandsUp: v.optional(v.boolean(), false)
 });
 
 export const SnapshotSchema = v.strictObject({

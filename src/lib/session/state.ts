@@ -40,6 +40,8 @@ export interface SessionState {
 	timersShared: boolean;
 	/** Group setting: the presenter's camera also closes while they listen. */
 	cameraOffWhileListening: boolean;
+	/** Group setting: hands raised in the reflection stay up through the return and the closing. */
+	keepHandsUp: boolean;
 	/** A leader asks the conference organiser for help. */
 	helpRequested: boolean;
 	/** Monotonic counter that orders raised hands. */
@@ -76,6 +78,7 @@ export function initialState(sessionId: string, plannedMinutes: number, now: num
 		plannedMinutes,
 		timersShared: false,
 		cameraOffWhileListening: false,
+		keepHandsUp: false,
 		helpRequested: false,
 		handCounter: 0,
 		participants: {},

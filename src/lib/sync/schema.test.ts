@@ -21,6 +21,7 @@ const FULL: SessionState = {
 	plannedMinutes: 120,
 	timersShared: true,
 	cameraOffWhileListening: true,
+	keepHandsUp: true,
 	helpRequested: true,
 	handCounter: 9,
 	participants: { [ANNA.id]: ANNA, [LENA.id]: LENA },

@@ -72,6 +72,7 @@ const SCALARS: Fields<Scalars> = {
 	plannedMinutes: number(DEFAULT_PLANNED_MINUTES),
 	timersShared: flag,
 	cameraOffWhileListening: flag,
+	keepHandsUp: flag,
 	helpRequested: flag,
 	handCounter: number(0),
 	round

@@ -18,6 +18,7 @@ export function snapshotOf(previous: SessionState): Snapshot | null {
 		phaseStartedAt: previous.phaseStartedAt,
 		timersShared: previous.timersShared,
 		cameraOffWhileListening: previous.cameraOffWhileListening,
+		keepHandsUp: previous.keepHandsUp,
 		admitted: Object.keys(previous.participants).slice(0, 64),
 		hands: handQueue(previous)
 			.map((p) => p.id)

@@ -32,7 +32,7 @@ export class RestoreMemory {
 		const hand = this.#hands.get(participantId);
 		if (hand === undefined || !state.participants[participantId]) return state;
 		this.#hands.delete(participantId);
-		if (!handsStayUp(state.phase)) return state;
+		if (!handsStayUp(state.phase, state.keepHandsUp)) return state;
 		return withParticipant(state, participantId, { handRaisedAt: hand });
 	}
 }
