@@ -26,7 +26,9 @@ export const ActionSchema = v.variant('type', [
 	// Declines everyone waiting who has not been in this session before (a flooded lobby).
 	v.strictObject({ type: v.literal('decline-new') }),
 	v.strictObject({ type: v.literal('remove'), participantId: IdSchema }),
-	v.strictObject({ type: v.literal('end-session') })
+	v.strictObject({ type: v.literal('end-session') }),
+	// Admits everyone waiting, in order of arrival, as far as the room has space.
+	v.strictObject({ type: v.literal('admit-all') })
 ]);
 
 /** What a person can ask for. The server checks each against the rules before anything changes. */
