@@ -179,7 +179,11 @@ export const LEADER_CONTROLS = [
 	'remove',
 	'admit',
 	'decline',
-	'end-session'
+	'end-session',
+	'admit-all',
+	'person-menu',
+	'waiting-count',
+	'hands-count'
 ] as const;
 
 export async function expectNoLeaderControls(people: (Page | Person)[]): Promise<void> {

@@ -267,6 +267,7 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	// Removed, Mia is out of the media room, and the others move to a new one by themselves: the
 	// old room is deleted, so no token for it opens anything, not even one LiveKit refreshed for
 	// her page (as below: her identity, the old room, the right to publish).
+	await participant(leader.page, 'Mia Member').getByTestId('person-menu').click();
 	await participant(leader.page, 'Mia Member').getByTestId('remove').click();
 	await leader.page.getByTestId('confirm-remove').click();
 	await expect.poll(async () => (await livekit.rooms.listRooms()).map((r) => r.name), { timeout: 10_000 }).not.toContain(room);
