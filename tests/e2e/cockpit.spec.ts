@@ -144,6 +144,21 @@ test('a leader steering eight people sees who waits, whose hand is up and "Next"
 	await expect(finn.getByTestId('person-menu')).toBeFocused();
 	await expect(finn.getByTestId('remove')).toHaveCount(0);
 
+	// Reflection: the presenter's face says "Listening" in words on every screen.
+	await participant(leader.page, 'Mira Member').getByTestId('make-presenter').click();
+	await leader.page.locator('[data-testid="set-phase"][data-phase="reflection"]').click();
+	for (const page of [leader.page, co, nils.page]) await expect(participant(page, 'Mira Member')).toHaveAttribute('data-listening', 'true');
+	await expect(participant(leader.page, 'Mira Member')).toContainText('Listening');
+	await expect(participant(co, 'Mira Member')).toContainText('Hört zu');
+	await leader.page.evaluate(() => window.scrollTo(0, 0));
+	await leader.page.screenshot({ path: `${SHOTS}/leader-laptop-reflection.png` });
+	await mira.page.screenshot({ path: `${SHOTS}/presenter-laptop-reflection.png` });
+	await co.screenshot({ path: `${SHOTS}/coleader-phone-de-reflection.png` });
+	// At the closing the main action, where "Next" was, is ending the session.
+	await leader.page.locator('[data-testid="set-phase"][data-phase="closing"]').click();
+	await expect(leader.page.getByTestId('next-phase')).toHaveCount(0);
+	await expect(co.getByTestId('end-session')).toBeInViewport({ ratio: 1 });
+
 	for (const p of browsers) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
 	for (const s of sockets) s.close();
 	await closeAll(browsers);
