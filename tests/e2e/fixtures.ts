@@ -184,7 +184,11 @@ export const LEADER_CONTROLS = [
 	'case-offers',
 	'case-offer',
 	'leader-channel',
-	'leader-message-input'
+	'leader-message-input',
+	'admit-all',
+	'person-menu',
+	'waiting-count',
+	'hands-count'
 ] as const;
 
 export async function expectNoLeaderControls(people: (Page | Person)[]): Promise<void> {

@@ -102,8 +102,11 @@ test('a declined person and a removed member are told so', async ({ browser }) =
 	await admit(leader.page, 'Rosa Removed');
 	await expect(rosa.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	await expect(participant(leader.page, 'Rosa Removed')).toHaveAttribute('data-role', 'member');
-	// Removing asks first; Cancel keeps her in and gives the focus back to the button.
+	// Removing is in her menu, not beside every face; it asks first, and Cancel keeps her in and
+	// gives the focus back to the button.
 	const remove = participant(leader.page, 'Rosa Removed').getByTestId('remove');
+	await expect(remove).toHaveCount(0);
+	await participant(leader.page, 'Rosa Removed').getByTestId('person-menu').click();
 	await remove.click();
 	const question = leader.page.getByRole('alertdialog');
 	await expect(question).toContainText('Remove Rosa Removed from this session?');

@@ -244,8 +244,10 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 		olle: await participantId(leader.page, 'Olle Observer')
 	};
 
-	// LiveKit's webhooks tell the app who is in the media room: the roster says "in video".
-	for (const name of ['Lea Leader', 'Mia Member', 'Olle Observer']) await expect(participant(leader.page, name).getByTestId('in-video')).toBeVisible();
+	// LiveKit's webhooks tell the app who is in the media room; the observer, who shows no face,
+	// is said to be "in video" in words.
+	for (const name of ['Lea Leader', 'Mia Member', 'Olle Observer']) await expect(participant(leader.page, name)).toHaveAttribute('data-in-video', 'true');
+	await expect(participant(leader.page, 'Olle Observer').getByTestId('in-video')).toBeVisible();
 
 	// The observer, straight through livekit-client past its own check: LiveKit refuses both.
 	const refusals = () => livekit.output.filter((line) => line.includes('no permission to publish track') && line.includes(ids.olle)).length;
@@ -267,6 +269,7 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	// Removed, Mia is out of the media room, and the others move to a new one by themselves: the
 	// old room is deleted, so no token for it opens anything, not even one LiveKit refreshed for
 	// her page (as below: her identity, the old room, the right to publish).
+	await participant(leader.page, 'Mia Member').getByTestId('person-menu').click();
 	await participant(leader.page, 'Mia Member').getByTestId('remove').click();
 	await leader.page.getByTestId('confirm-remove').click();
 	await expect.poll(async () => (await livekit.rooms.listRooms()).map((r) => r.name), { timeout: 10_000 }).not.toContain(room);
@@ -279,7 +282,8 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 		.poll(async () => (await livekit.rooms.listParticipants(moved).catch(() => [])).map((p) => p.identity).sort(), { timeout: 20_000 })
 		.toEqual([ids.lea, ids.olle].sort());
 	await expectSeesAndHears(olle.page, ids.lea);
-	for (const name of ['Lea Leader', 'Olle Observer']) await expect(participant(leader.page, name).getByTestId('in-video')).toBeVisible();
+	for (const name of ['Lea Leader', 'Olle Observer']) await expect(participant(leader.page, name)).toHaveAttribute('data-in-video', 'true');
+	await expect(participant(leader.page, 'Olle Observer').getByTestId('in-video')).toBeVisible();
 	await expect(participant(leader.page, 'Mia Member')).toHaveCount(0);
 	expect(mia.tokens.length).toBeGreaterThan(0);
 	const refreshed = await livekit.token(room, ids.mia, { canPublish: true });

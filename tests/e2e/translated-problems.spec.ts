@@ -62,6 +62,7 @@ test('a refused name, a refusal at the door and a removal are told in German', a
 
 	await admit(leader.page, 'Bo Berg');
 	await expect(bo.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	await participant(leader.page, 'Bo Berg').getByTestId('person-menu').click();
 	await participant(leader.page, 'Bo Berg').getByTestId('remove').click();
 	await expect(leader.page.getByRole('alertdialog')).toContainText(text(de, 'remove_confirm_text', { name: 'Bo Berg' }));
 	await leader.page.getByTestId('confirm-remove').click();

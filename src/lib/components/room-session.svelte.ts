@@ -58,6 +58,10 @@ export class RoomSession {
 	get clockOffset(): number {
 		return this.#client().clockOffset;
 	}
+	/** The group's name, from the link's signed facts (shown in the room, never sent back). */
+	get groupName(): string {
+		return this.#client().group.name;
+	}
 	/** Part of a conference: leaders can ask its organiser for help. */
 	get inConference(): boolean {
 		return !!this.#client().group.inConference;

@@ -38,7 +38,9 @@ export const ActionSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('round-next') }),
 	v.strictObject({ type: v.literal('round-pass') }),
 	v.strictObject({ type: v.literal('reorder-round'), order: RoundOrderSchema }),
-	v.strictObject({ type: v.literal('end-round') })
+	v.strictObject({ type: v.literal('end-round') }),
+	// Admits everyone waiting, in order of arrival, as far as the room has space.
+	v.strictObject({ type: v.literal('admit-all') })
 ]);
 
 /** What a person can ask for. The server checks each against the rules before anything changes. */

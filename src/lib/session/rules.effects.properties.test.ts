@@ -28,6 +28,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 	fc.constantFrom(...anyone).map((participantId): Action => ({ type: 'admit', participantId })),
 	fc.constantFrom(...anyone).map((participantId): Action => ({ type: 'decline', participantId })),
 	fc.constant<Action>({ type: 'decline-new' }),
+	fc.constant<Action>({ type: 'admit-all' }),
 	fc.constantFrom(...anyone).map((participantId): Action => ({ type: 'remove', participantId })),
 	fc.constant<Action>({ type: 'end-session' })
 );

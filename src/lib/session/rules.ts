@@ -39,7 +39,8 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 	'end-session',
 	'start-round',
 	'reorder-round',
-	'end-round'
+	'end-round',
+	'admit-all'
 ]);
 
 /** Whether a role may ask for this kind of action at all (the phase may still refuse it). */
@@ -216,6 +217,16 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 		case 'decline-new': {
 			const newcomers = lobby.waiting.filter((w) => w.new).map((w) => w.participantId);
 			return done(state, { type: 'decline', participantIds: newcomers }, { type: 'tell-lobby' });
+		}
+		// The group arrives at once before the opening: one click lets in everyone waiting, in the
+		// order they came, as far as the room has space; whoever does not fit keeps waiting.
+		case 'admit-all': {
+			const waiting = [...new Set(lobby.waiting.map((w) => w.participantId))];
+			if (waiting.length === 0) return done(state);
+			const space = lobby.capacity - lobby.inRoom;
+			if (space <= 0) return refuse('room-full');
+			const admits = waiting.slice(0, space).map((participantId): Effect => ({ type: 'admit', participantId }));
+			return done(state, ...admits, { type: 'tell-lobby' });
 		}
 	}
 }

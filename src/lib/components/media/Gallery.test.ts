@@ -7,7 +7,7 @@ import Gallery from './Gallery.svelte';
 // The media connection's "reconnecting" state cannot be reached in a browser test here (the
 // LiveKit fake speaks no signalling, so no room ever connects): the frame is rendered on its
 // own, as the server renders it, with two tiles inside.
-const tiles = createRawSnippet(() => ({ render: () => '<figure data-testid="video-tile">A</figure><figure data-testid="video-tile">B</figure>' }));
+const tiles = createRawSnippet(() => ({ render: () => '<li data-testid="video-tile">A</li><li data-testid="video-tile">B</li>' }));
 
 afterEach(() => overwriteGetLocale(() => baseLocale));
 
@@ -25,7 +25,7 @@ describe('the equal gallery', () => {
 		expect(overlayOf(html)?.[1]).toMatch(/reconnect/i);
 		// In the same frame as the tiles and after them (so it lies over them), not a line above.
 		expect(html).toMatch(
-			/^<div class="stage[^"]*"><div class="gallery[^"]*" data-testid="gallery" data-count="2" aria-busy="true">(<figure data-testid="video-tile">[AB]<\/figure>){2}<\/div>\s*<div class="overlay/
+			/^<div class="stage[^"]*"><ul class="gallery[^"]*" data-testid="gallery" data-count="2" aria-busy="true">(<li data-testid="video-tile">[AB]<\/li>){2}<\/ul>\s*<div class="overlay/
 		);
 	});
 

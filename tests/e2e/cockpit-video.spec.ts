@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { startServer, type ServerProcess } from '../support/server-process';
+import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
+import { socketPerson, type SocketPerson } from '../support/socket-person';
+import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { admit, closeAll, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
+
+/**
+ * The room with real video (the pinned LiveKit, `npm run livekit`): the faces are the roster,
+ * one tile per person whether they send video or not, and the leader's cockpit stays in view
+ * beside them on a laptop and at the bottom of a phone.
+ */
+const SHOTS = '/tmp/shots-cockpit';
+let livekit: TestLiveKit;
+let app: ServerProcess;
+let dataDir: string;
+
+test.beforeAll(async () => {
+	const port = await freePort();
+	livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
+	dataDir = mkdtempSync(join(tmpdir(), 'balint-cockpit-video-'));
+	app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
+});
+test.afterAll(async () => {
+	await app?.stop();
+	await livekit?.stop();
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function joinWithMedia(browser: Browser, url: string, name: string, viewport: { width: number; height: number }): Promise<Person> {
+	const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport });
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	await joinOnPage(page, url, name);
+	return { name, page, context, errors };
+}
+
+async function enterVideo(page: Page): Promise<void> {
+	await page.getByTestId('enter-room').click();
+	await expect(page.getByTestId('e2ee-status')).toHaveAttribute('data-encrypted', 'true', { timeout: 20_000 });
+}
+
+test('with video the faces are the roster: one tile per person, video or initials, and the cockpit beside them', async ({ browser }) => {
+	mkdirSync(SHOTS, { recursive: true });
+	const response = await fetch(`${app.url}/api/groups`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ name: 'Video Cockpit' })
+	});
+	const { links } = (await response.json()) as { links: GroupLinks };
+	const leader = await joinWithMedia(browser, links.leader, 'Lena Leader', { width: 1366, height: 768 });
+	const mira = await joinWithMedia(browser, links.member, 'Mira Member', { width: 1366, height: 768 });
+	const nils = await joinWithMedia(browser, links.member, 'Nils Nordin', { width: 390, height: 844 });
+	const people = [leader, mira, nils];
+	const sockets: SocketPerson[] = [];
+	for (const name of ['Bo Berg', 'Cai Dahl', 'Dana Ek']) sockets.push(await socketPerson(app.url, links.member, name));
+	for (const name of ['Mira Member', 'Nils Nordin']) await admit(leader.page, name);
+	await leader.page.getByTestId('admit-all').click();
+	await expect(leader.page.getByTestId('participant')).toHaveCount(6);
+	for (const p of people) await enterVideo(p.page);
+	sockets[0]!.act({ type: 'raise-hand' });
+	sockets.push(await socketPerson(app.url, links.member, 'Finn Gran'));
+	await expect(leader.page.getByTestId('waiting-count')).toHaveAttribute('data-count', '1');
+
+	for (const p of people) {
+		// Every person once, as a video tile inside their roster entry: the gallery and the roster are one.
+		await expect(p.page.getByTestId('participant')).toHaveCount(6);
+		await expect(p.page.locator('[data-testid="participant"] > [data-testid="video-tile"]')).toHaveCount(6);
+		await expect(p.page.locator('[data-testid="video-tile"]')).toHaveCount(6);
+		// The three in video show their faces (each sees the others' and their own).
+		await expect(p.page.locator('[data-testid="video-tile"] video')).toHaveCount(3, { timeout: 20_000 });
+	}
+	await expect(participant(leader.page, 'Bo Berg')).toHaveAttribute('data-hand', 'true');
+	await expect(leader.page.getByTestId('hands-count')).toHaveText("Bo Berg's hand is up");
+	await expect(leader.page.getByTestId('next-phase')).toBeInViewport({ ratio: 1 });
+	await expect(leader.page.getByTestId('no-video-notice')).toHaveCount(0);
+	// Screenshots once the fake camera's picture has arrived at every video element.
+	for (const p of people) {
+		await expect
+			.poll(() => p.page.locator('[data-testid="video-tile"] video').evaluateAll((videos) => videos.every((v) => (v as HTMLVideoElement).videoWidth > 0)))
+			.toBe(true);
+	}
+	await leader.page.screenshot({ path: `${SHOTS}/video-leader-laptop.png` });
+	await mira.page.screenshot({ path: `${SHOTS}/video-member-laptop.png` });
+	await nils.page.screenshot({ path: `${SHOTS}/video-member-phone.png`, fullPage: true });
+
+	for (const p of people) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);
+	for (const s of sockets) s.close();
+	await closeAll(people);
+});
