@@ -39,7 +39,7 @@ it('the dev server answers the API and carries a session over its sync socket', 
 	const created = await dev.createGroup('Dev group');
 	const leader = await dev.connect(created.links.leader, 'Lena');
 	const member = await dev.connect(created.links.member, 'Max');
-	expect(member.messages[0]).toEqual({ type: 'waiting', leaderPresent: true });
+	expect(member.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 	leader.send({ type: 'admit', participantId: member.participantId });
 	await member.next('admitted');
 	leader.send({ type: 'next-phase' });
