@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { handQueue } from '../../src/lib/session/state';
+import { CloseCode } from '../../src/lib/sync/protocol';
 import { cleanup, session, startServer, waitFor } from './harness';
 
 /**
@@ -93,5 +94,30 @@ describe('coming back after a closed tab', () => {
 		const state = await members[0]!.waitState((st) => !!st.participants[again.participantId], 'leader back');
 		expect(Object.values(state.participants).filter((p) => p.name === 'Lena Leader')).toHaveLength(1);
 		expect(state.participants[leader.participantId]).toBeUndefined();
+	});
+});
+
+describe('a removed seat', () => {
+	it('stays out of the session: a tab that reloads as a leader removes it is told so (4403), not put back in the lobby as new', async () => {
+		const s = await startServer();
+		const { created, leader, members } = await session(s, { members: 2 });
+		const dana = members[0]!;
+		leader.send({ type: 'remove', participantId: dana.participantId });
+		expect((await dana.waitClosed()).code).toBe(CloseCode.removed);
+		// Her tab reloaded in that instant and still holds her seat.
+		const seen = leader.messages.length;
+		const again = await s.connect(created.links.member, 'Member 1', { seat: dana.seat, settle: false });
+		expect(again.participantId).toBe(dana.participantId);
+		expect((await again.waitClosed()).code).toBe(CloseCode.removed);
+		expect(again.messages).toEqual([]);
+		expect(
+			leader.messages
+				.slice(seen)
+				.filter((m) => m.type === 'lobby')
+				.every((m) => m.type === 'lobby' && m.waiting.every((w) => w.participantId !== dana.participantId))
+		).toBe(true);
+		// Coming back as someone new (no seat) goes through the lobby, as anyone would.
+		const fresh = await s.connect(created.links.member, 'Member 1');
+		await leader.next('lobby', (m) => m.waiting.some((w) => w.participantId === fresh.participantId));
 	});
 });

@@ -112,6 +112,8 @@ class Reader {
 			const byte = this.byte();
 			if (i > 0 && byte === 0) throw new RangeError('varint written long');
 			value += (byte & 0x7f) * scale;
+			// Beyond 2^53 a number is no longer exact: no fact we sign is that large.
+			if (!Number.isSafeInteger(value)) throw new RangeError('varint too large');
 			if (byte < 0x80) return value;
 			scale *= 0x80;
 		}

@@ -37,6 +37,16 @@ describe('admit all', () => {
 		expect(empty.ok && empty.effects.filter((e) => e.type === 'admit')).toEqual([]);
 	});
 
+	it('leaves to a leader whoever would take the place of someone whose connection is gone (the same name and role)', () => {
+		const gone = { ...room(), participants: { ...room().participants, [alice.id]: { ...room().participants[alice.id]!, connected: false } } };
+		const anotherAlice: Waiting = { participantId: 'member-0009', new: true, role: 'member', name: 'Alice' };
+		const outcome = applyAction(gone, leader, { type: 'admit-all' }, NOW, lobby([carol, anotherAlice]));
+		const admitted = outcome.ok ? outcome.effects.flatMap((e) => (e.type === 'admit' ? [e.participantId] : [])) : null;
+		expect(admitted).toEqual([carol.participantId]);
+		// One at a time, a leader's own admission lets her in (and she takes that place).
+		expect(applyAction(gone, leader, { type: 'admit', participantId: anotherAlice.participantId }, NOW, lobby([anotherAlice])).ok).toBe(true);
+	});
+
 	it('admits a person with two waiting tabs once', () => {
 		const outcome = applyAction(room(), leader, { type: 'admit-all' }, NOW, lobby([carol, carol, dora]));
 		expect(outcome.ok && outcome.effects.filter((e) => e.type === 'admit')).toHaveLength(2);

@@ -130,6 +130,11 @@ describe('arrival', () => {
 		expect(arrival('observer', false, QUIET_LOBBY)).toBe('wait');
 	});
 
+	it('a seat a leader removed stays out of the session, even in the instant of a reload', () => {
+		expect(arrival('member', false, QUIET_LOBBY, true)).toBe('removed');
+		expect(arrival('observer', false, QUIET_LOBBY, true)).toBe('removed');
+	});
+
 	it('a flooded lobby turns newcomers away, never someone let in before; a full room turns away only a leader who was never in', () => {
 		const flooded = lobby(waitingOf(MAX_WAITING));
 		expect(arrival('member', false, lobby(waitingOf(MAX_WAITING - 1)))).toBe('wait');

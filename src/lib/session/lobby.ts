@@ -25,6 +25,8 @@ export interface Waiting {
 	/** The link they came with, its role and generation (absent: the group's first): a replaced one sends them away. */
 	role?: Role;
 	linkGeneration?: number;
+	/** The name they gave: "admit all" leaves to a leader whoever would take a disconnected person's place (`formerEntry`). */
+	name?: string;
 }
 
 /** What the rules may know of the lobby and the room: the server fills it in, the rules only read it. */
@@ -55,13 +57,16 @@ export function linkReplacedEffects(lobby: LobbyView, role: Role, generation: nu
 }
 
 /** Where a person's new socket goes: into the room, into the lobby, or away with a reason. */
-export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full';
+export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full' | 'removed';
 
 /**
  * Leaders enter directly, and so does anyone let in before (they keep their place even in a
  * full room); everyone else waits, unless the lobby is already flooded.
  */
-export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView): Arrival {
+export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView, removedBefore = false): Arrival {
+	// A seat a leader removed from this session stays out (a tab that reloaded as it happened
+	// never heard so); the person may come back only as someone new, through the lobby.
+	if (removedBefore) return 'removed';
 	if (!entersDirectly(role) && !admittedBefore) return lobby.waiting.length >= MAX_WAITING ? 'lobby-full' : 'wait';
 	return !admittedBefore && isFull(lobby) ? 'room-full' : 'enter';
 }

@@ -7,6 +7,23 @@ import type { SessionState } from './state';
 
 const start = (s: SessionState, startWith: string, order?: string[]) => act(s, leader, { type: 'start-round', startWith, ...(order ? { order } : {}) });
 
+describe('a presenter who starts listening', () => {
+	it('leaves a running round if their turn is still to come; a turn they had stays in the order', () => {
+		let s = act(room(), leader, { type: 'make-presenter', participantId: bob.id });
+		s = start(s, alice.id);
+		expect(s.round?.order).toContain(bob.id);
+		s = act(s, leader, { type: 'set-phase', phase: 'reflection' });
+		expect(s.round?.order).toEqual([alice.id, leader.id, coLeader.id]);
+		expect(currentSpeaker(s)).toBe(alice.id);
+		// Bo had his turn before listening began (by hand): it stays his.
+		let t = start(act(room(), leader, { type: 'make-presenter', participantId: bob.id }), bob.id);
+		t = act(t, bob, { type: 'round-next' });
+		t = act(t, leader, { type: 'set-listening', listening: true });
+		expect(t.round?.order[0]).toBe(bob.id);
+		expect(currentSpeaker(t)).not.toBe(bob.id);
+	});
+});
+
 describe('starting a round', () => {
 	it('goes round everyone who speaks, in the order they came in, from whom the leader picks; observers listen', () => {
 		const s = start(room(), alice.id);

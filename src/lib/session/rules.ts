@@ -4,7 +4,8 @@ import { isFull, QUIET_LOBBY, waits, type LobbyView } from './lobby';
 import { removeParticipant, withParticipant } from './participants';
 import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, type Role } from './roles';
-import { currentSpeaker, moveOn, reorderRound, roundRunning, speaksInRounds, startRound } from './rounds';
+import { formerEntry } from './entry';
+import { currentSpeaker, dropFromRound, moveOn, reorderRound, roundRunning, speaksInRounds, startRound } from './rounds';
 import { MAX_CASES, type SessionState } from './state';
 
 /*
@@ -91,7 +92,14 @@ export function enterPhase(state: SessionState, phase: Phase, now: number): Sess
 	if (!handsStayUp(phase, state.keepHandsUp)) next.participants = lowerAllHands(state.participants);
 	// A finished round gives way to the next phase; the end of the session ends any round.
 	if (phase === 'ended' || (state.round && !roundRunning(state.round))) next.round = null;
-	return next;
+	return listenerOutOfRound(next);
+}
+
+/** A presenter who listens only listens: a running round no longer comes to them (a turn they had stays theirs). */
+function listenerOutOfRound(state: SessionState): SessionState {
+	const round = state.round;
+	if (!state.listening || !state.presenterId || !roundRunning(round) || round.order.indexOf(state.presenterId) < round.current) return state;
+	return { ...state, round: dropFromRound(round, state.presenterId) };
 }
 
 /**
@@ -149,7 +157,7 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 		}
 		case 'set-listening': {
 			if (action.listening && state.presenterId === null) return refuse('no-presenter');
-			return done({ ...state, listening: action.listening });
+			return done(listenerOutOfRound({ ...state, listening: action.listening }));
 		}
 		case 'raise-hand': {
 			const me = state.participants[actor.id];
@@ -221,7 +229,11 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 		// The group arrives at once before the opening: one click lets in everyone waiting, in the
 		// order they came, as far as the room has space; whoever does not fit keeps waiting.
 		case 'admit-all': {
-			const waiting = [...new Set(lobby.waiting.map((w) => w.participantId))];
+			// Whoever would take the place of someone whose connection is gone (the same name and
+			// role: `enterRoom`) waits for a leader to admit them alone, having looked.
+			const takesOver = (w: (typeof lobby.waiting)[number]) =>
+				!!w.name && !!w.role && formerEntry(state, { id: w.participantId, name: w.name, role: w.role }) !== null;
+			const waiting = [...new Set(lobby.waiting.filter((w) => !takesOver(w)).map((w) => w.participantId))];
 			if (waiting.length === 0) return done(state);
 			const space = lobby.capacity - lobby.inRoom;
 			if (space <= 0) return refuse('room-full');

@@ -9,7 +9,7 @@ const NONE: readonly LeaderMessage[] = Object.freeze([]);
  * is available is known at once, from the key.
  */
 export class LeaderChannelDoor implements LeaderChannelView {
-	readonly #key: string | null;
+	#key: string | null;
 	readonly #groupId: string;
 	#channel = $state.raw<LeaderChannel | null>(null);
 	#loading: Promise<LeaderChannel | null> | null = null;
@@ -46,6 +46,7 @@ export class LeaderChannelDoor implements LeaderChannelView {
 
 	wipe(): void {
 		this.#wiped = true;
+		this.#key = null;
 		this.#channel?.wipe();
 		this.#channel = null;
 	}

@@ -22,6 +22,8 @@ export class Lobby {
 	readonly #admitted = new Set<string>();
 	/** Who has been in this session at some point and was not removed: not "new" in the lobby. */
 	readonly #known = new Set<string>();
+	/** Seats a leader removed from this session: they stay out (`arrival`). */
+	readonly #removed = new Set<string>();
 	readonly #connections: Connections;
 	readonly #options: LobbyOptions;
 
@@ -50,15 +52,21 @@ export class Lobby {
 		this.#admitted.delete(participantId);
 	}
 
-	/** Removed by a leader: a new admission to come back, and new in the lobby again. */
+	/** Removed by a leader: that seat stays out of this session; coming back is as someone new, through the lobby. */
 	removed(participantId: string): void {
 		this.#admitted.delete(participantId);
 		this.#known.delete(participantId);
+		this.#removed.add(participantId);
+	}
+
+	wasRemoved(participantId: string): boolean {
+		return this.#removed.has(participantId);
 	}
 
 	/** The room is gone: nobody is let in any more. */
 	clear(): void {
 		this.#admitted.clear();
+		this.#removed.clear();
 	}
 
 	waitingList(): WaitingPerson[] {
@@ -73,7 +81,8 @@ export class Lobby {
 			participantId: identity.participantId,
 			new: !this.#known.has(identity.participantId),
 			role: identity.role,
-			linkGeneration: identity.linkGeneration ?? 0
+			linkGeneration: identity.linkGeneration ?? 0,
+			name: identity.name
 		}));
 		return { waiting, inRoom: this.#connections.inRoom(), capacity: roomCapacity(this.#options.seats) };
 	}
