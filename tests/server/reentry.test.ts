@@ -121,3 +121,24 @@ describe('a removed seat', () => {
 		await leader.next('lobby', (m) => m.waiting.some((w) => w.participantId === fresh.participantId));
 	});
 });
+
+describe('a case offered before a closed tab', () => {
+	it('goes with the person who takes over their entry: the leaders see it under the new id, and the member sees it stand', async () => {
+		const s = await startServer();
+		const { created, leader, members } = await session(s, { members: 2 });
+		const dana = members[0]!;
+		leader.send({ type: 'set-phase', phase: 'case-call' });
+		await dana.waitState((st) => st.phase === 'case-call', 'the case call');
+		dana.send({ type: 'offer-case', on: true });
+		await leader.next('case-offers', (m) => m.offers.some((o) => o.participantId === dana.participantId));
+		await dana.close();
+		await leader.waitState((st) => st.participants[dana.participantId]?.connected === false, 'Dana reconnecting');
+
+		const again = await s.connect(created.links.member, 'Member 1');
+		await leader.next('lobby', (m) => m.waiting.some((w) => w.participantId === again.participantId));
+		leader.send({ type: 'admit', participantId: again.participantId });
+		await again.next('admitted');
+		await leader.next('case-offers', (m) => m.offers.length === 1 && m.offers[0]!.participantId === again.participantId);
+		await again.next('my-case-offer', (m) => m.on);
+	});
+});

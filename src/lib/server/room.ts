@@ -206,6 +206,7 @@ export class Room {
 		this.#channel.sendWhole(conn);
 		// Someone back under a new id (a closed tab) takes over their former entry (`enterRoom`).
 		const entered = enterRoom(this.#state, { id: participantId, name, role });
+		if (entered.formerId) this.#offers.takenOver(entered.formerId, participantId);
 		this.#commit(this.#restore.handBack(entered.state, participantId));
 		for (const effect of entered.effects) carryOut(effect, this.#targets);
 		if (isLeader(role)) this.#connections.send(conn, this.#lobby.lobbyMessage());

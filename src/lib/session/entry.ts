@@ -22,11 +22,11 @@ export function formerEntry(state: SessionState, person: Entering): Participant 
  * and hand, and the old entry goes, with its admission and its place in the media room
  * (`left`), so the old seat lets nobody in any more. Never two entries for one person.
  */
-export function enterRoom(state: SessionState, person: Entering): { state: SessionState; effects: Effect[] } {
+export function enterRoom(state: SessionState, person: Entering): { state: SessionState; effects: Effect[]; formerId: string | null } {
 	const former = formerEntry(state, person);
 	const entered = addParticipant(state, person);
-	if (!former) return { state: entered, effects: [] };
-	return { state: takeOver(entered, former, person.id), effects: [{ type: 'left', participantId: former.id }] };
+	if (!former) return { state: entered, effects: [], formerId: null };
+	return { state: takeOver(entered, former, person.id), effects: [{ type: 'left', participantId: former.id }], formerId: former.id };
 }
 
 /** The entry `id` takes the place of `former`: presenter (and so listening), hand and place in a round move over, the old entry goes. */

@@ -34,6 +34,13 @@ export class CaseOffers {
 		this.#set(offersAfterChange(previous, next, this.#offers));
 	}
 
+	/** Someone back under a new id took over their former entry (`enterRoom`): their offer goes with them. */
+	takenOver(formerId: string, id: string): void {
+		if (!this.#offered(formerId)) return;
+		this.#offers = this.#offers.map((o) => (o.participantId === formerId ? { ...o, participantId: id } : o));
+		this.#connections.toLeaders(this.#listMessage());
+	}
+
 	/** Someone entered (or came back): a leader gets the list, a member whose offer stands gets it back. */
 	greet(conn: Connection): void {
 		if (isLeader(conn.identity.role)) {
