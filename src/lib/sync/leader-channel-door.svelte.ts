@@ -28,13 +28,13 @@ export class LeaderChannelDoor implements LeaderChannelView {
 		return this.#channel?.messages ?? NONE;
 	}
 
-	async seal(text: string): Promise<string | null> {
-		return (await this.#open())?.seal(text) ?? null;
+	async seal(text: string, from: string): Promise<string | null> {
+		return (await this.#open())?.seal(text, from) ?? null;
 	}
 
 	/** Seals this leader's message and hands the ciphertext to `send`; once sent, it shows as theirs. False when it did not go. */
 	async post(text: string, send: (ciphertext: string) => boolean, from: string, name: string | null, at: number): Promise<boolean> {
-		const ciphertext = await this.seal(text);
+		const ciphertext = await this.seal(text, from);
 		if (!ciphertext || !send(ciphertext)) return false;
 		this.#channel?.sent(from, name, text, at);
 		return true;

@@ -50,12 +50,16 @@ export class LeaderChannel implements LeaderChannelView {
 		return this.#messages;
 	}
 
-	/** The text sealed for the wire, or null when this link has no key or the text is empty or too long. */
-	async seal(text: string): Promise<string | null> {
+	/**
+	 * The text sealed for the wire by `from` (this leader's participant id), or null when this link
+	 * has no key or the text is empty or too long. The sender is bound in with the group (`context`),
+	 * so a server that relabels whom a message came from gets it shown as unreadable, not misattributed.
+	 */
+	async seal(text: string, from: string): Promise<string | null> {
 		const trimmed = text.trim();
 		if (!this.#key || !trimmed || trimmed.length > MAX_LEADER_TEXT) return null;
 		try {
-			return await sealMessage(await this.#key, this.#groupId, trimmed);
+			return await sealMessage(await this.#key, this.#context(from), trimmed);
 		} catch {
 			return null;
 		}
@@ -72,7 +76,7 @@ export class LeaderChannel implements LeaderChannelView {
 		const generation = this.#generation;
 		let text: string | null;
 		try {
-			text = await openMessage(await this.#key, this.#groupId, message.ciphertext);
+			text = await openMessage(await this.#key, this.#context(message.from), message.ciphertext);
 		} catch {
 			text = null;
 		}
@@ -85,6 +89,11 @@ export class LeaderChannel implements LeaderChannelView {
 		this.#messages = [];
 		this.#key = null;
 		this.#groupId = '';
+	}
+
+	/** What each message is bound to besides its key: the group, and who sent it. */
+	#context(from: string): string {
+		return `${this.#groupId}\u0000${from}`;
 	}
 
 	#add(message: Omit<LeaderMessage, 'id'>): void {
