@@ -88,12 +88,17 @@ test('members offer a case; only the leaders see who offered, and one click make
 		}
 	}
 
-	// One click on Bo's offer makes him the presenter; the list and the toggles are cleared.
+	// One click on Bo's offer makes him the presenter: his offer is taken up (his toggle goes),
+	// Anna's stands for a second case; the next phase clears the list.
 	await leader.page.locator(`[data-testid="case-offer"]${attr('data-name', 'Bo Bengtsson')} [data-testid="make-presenter"]`).click();
 	for (const p of [leader, anna, bo, cleo]) await expect(participant(p.page, 'Bo Bengtsson')).toHaveAttribute('data-presenter', 'true');
+	await expect(leader.page.getByTestId('case-offer')).toHaveCount(1);
+	await expect(leader.page.locator(`[data-testid="case-offer"]${attr('data-name', 'Anna Andersson')}`)).toHaveCount(1);
+	await expect(bo.page.getByTestId('have-case')).toHaveCount(0);
+	await expect(anna.page.getByTestId('have-case')).toHaveAttribute('aria-pressed', 'true');
+	await leader.page.getByTestId('next-phase').click();
 	await expect(leader.page.getByTestId('case-offer')).toHaveCount(0);
-	await expect(anna.page.getByTestId('have-case')).toHaveAttribute('aria-pressed', 'false');
-	await expect(bo.page.getByTestId('have-case')).toHaveAttribute('aria-pressed', 'false');
+	await expect(anna.page.getByTestId('have-case')).toHaveCount(0);
 	for (const frame of cleo.frames) expect(frame).not.toMatch(/offer/i);
 
 	for (const p of [leader, anna, bo, cleo]) expect(p.errors, `errors on ${p.name}'s screen`).toEqual([]);

@@ -150,10 +150,18 @@ test('a leader steering eight people sees who waits, whose hand is up and "Next"
 	for (const page of [leader.page, co, nils.page]) await expect(participant(page, 'Mira Member')).toHaveAttribute('data-listening', 'true');
 	await expect(participant(leader.page, 'Mira Member')).toContainText('Listening');
 	await expect(participant(co, 'Mira Member')).toContainText('Hört zu');
+	// Mid-case, making someone else presenter takes the case from Mira: it asks first, and "cancel" changes nothing.
+	await participant(leader.page, 'Finn Gran').getByTestId('make-presenter').click();
+	await expect(participant(leader.page, 'Finn Gran')).toContainText('Mira Member is presenting this case');
+	await participant(leader.page, 'Finn Gran').getByRole('button', { name: 'Cancel' }).click();
+	await expect(participant(leader.page, 'Finn Gran').getByTestId('confirm-make-presenter')).toHaveCount(0);
+	await expect(participant(co, 'Mira Member')).toHaveAttribute('data-presenter', 'true');
 	await leader.page.evaluate(() => window.scrollTo(0, 0));
 	await leader.page.screenshot({ path: `${SHOTS}/leader-laptop-reflection.png` });
 	await mira.page.screenshot({ path: `${SHOTS}/presenter-laptop-reflection.png` });
 	await co.screenshot({ path: `${SHOTS}/coleader-phone-de-reflection.png` });
+	// Nothing widens a phone's page (a long name in the round's picker once did).
+	for (const page of [co, nils.page]) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	// At the closing the main action, where "Next" was, is ending the session.
 	await leader.page.locator('[data-testid="set-phase"][data-phase="closing"]').click();
 	await expect(leader.page.getByTestId('next-phase')).toHaveCount(0);

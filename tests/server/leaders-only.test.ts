@@ -62,11 +62,14 @@ describe('the case call', () => {
 		bo.send({ type: 'offer-case', on: true });
 		await leader.next('case-offers', (m) => m.offers.map((o) => o.name).join() === 'Member 1,Member 2');
 
-		// A presenter is chosen: the offers are gone, and each who offered hears their toggle is off.
+		// A presenter is chosen: their offer is taken up (they hear it is off), Anna's stands.
 		leader.send({ type: 'make-presenter', participantId: bo.participantId });
+		await co!.next('case-offers', (m) => m.offers.map((o) => o.name).join() === 'Member 1', co!.of('case-offers').length - 1);
+		await bo.next('my-case-offer', (m) => !m.on, bo.of('my-case-offer').length - 1);
+		// The case call ends: every offer goes, and Anna hears hers is off.
+		leader.send({ type: 'next-phase' });
 		await co!.next('case-offers', (m) => m.offers.length === 0, co!.of('case-offers').length - 1);
 		await anna.next('my-case-offer', (m) => !m.on);
-		await bo.next('my-case-offer', (m) => !m.on, bo.of('my-case-offer').length - 1);
 		await barrierAll(everyone);
 		for (const c of [cleo, observer!]) expect(c.of('case-offers').length + c.of('my-case-offer').length).toBe(0);
 	});

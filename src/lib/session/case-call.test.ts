@@ -47,13 +47,13 @@ describe('the case call', () => {
 		expect(list).toEqual([{ participantId: bob.id, name: 'Bob' }]);
 	});
 
-	it('offers are cleared when a presenter is chosen or the phase leaves the case call; whoever leaves drops out', () => {
+	it('the presenter chosen drops out of the offers (the others stand); the phase leaving the case call clears them; whoever leaves drops out', () => {
 		const s = caseCall();
 		const list = offers(s, offers(s, [], alice, true), bob, true);
 		// A change that concerns none of it keeps the very same list.
 		const handUp = act(s, alice, { type: 'raise-hand' });
 		expect(offersAfterChange(s, handUp, list)).toBe(list);
-		expect(offersAfterChange(s, act(s, leader, { type: 'make-presenter', participantId: bob.id }), list)).toEqual([]);
+		expect(offersAfterChange(s, act(s, leader, { type: 'make-presenter', participantId: bob.id }), list)).toEqual([{ participantId: alice.id, name: 'Alice' }]);
 		expect(offersAfterChange(s, act(s, leader, { type: 'next-phase' }), list)).toEqual([]);
 		expect(offersAfterChange(s, act(s, leader, { type: 'set-phase', phase: 'opening' }), list)).toEqual([]);
 		expect(offersAfterChange(s, removeParticipant(s, alice.id), list)).toEqual([{ participantId: bob.id, name: 'Bob' }]);

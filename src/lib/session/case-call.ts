@@ -40,13 +40,14 @@ export function offerCase(state: SessionState, offers: readonly CaseOffer[], act
 
 /**
  * What is left of the offers after any change of the state: nothing once the phase leaves the
- * case call or a presenter is chosen, and nobody who has left or was removed. The same array
+ * case call; not the one just made presenter, nor anyone who has left or was removed. The same array
  * when nothing changed, so the room tells nobody.
  */
 export function offersAfterChange(previous: SessionState, next: SessionState, offers: readonly CaseOffer[]): readonly CaseOffer[] {
 	if (offers.length === 0) return offers;
 	if (next.phase !== 'case-call') return [];
-	if (next.presenterId !== null && next.presenterId !== previous.presenterId) return [];
-	const kept = offers.filter((o) => Object.hasOwn(next.participants, o.participantId));
+	// The one made presenter has their case taken up; the others' offers stand (for a second case).
+	const chosen = next.presenterId !== null && next.presenterId !== previous.presenterId ? next.presenterId : null;
+	const kept = offers.filter((o) => Object.hasOwn(next.participants, o.participantId) && o.participantId !== chosen);
 	return kept.length === offers.length ? offers : kept;
 }
