@@ -613,8 +613,10 @@ describe('lobby', () => {
 		const after = await mia.waitState((st) => !st.participants[otto.participantId]);
 		expect(Object.keys(after.participants).sort()).toEqual([leader.participantId, mia.participantId].sort());
 		await leader.waitState((st) => !st.participants[otto.participantId]);
-		// A removed person must be admitted again to come back, even with their seat.
-		const ottoAgain = await s.connect(g.links.observer, 'Otto', { seat: otto.seat });
+		// A removed seat stays out of the session; the person may come back only as someone new, admitted again.
+		const ottoSeat = await s.connect(g.links.observer, 'Otto', { seat: otto.seat, settle: false });
+		expect((await ottoSeat.waitClosed()).code).toBe(CloseCode.removed);
+		const ottoAgain = await s.connect(g.links.observer, 'Otto');
 		expect(ottoAgain.messages[0]).toEqual({ type: 'waiting', leaderPresent: true, media: false });
 		// Leaders cannot be removed.
 		leader.send({ type: 'remove', participantId: leader.participantId });
