@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,17 @@ const clients = new Set<Client>();
 const sockets = new Set<WebSocket>();
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. Never measures time otherwise. */
+/**
+ * Lets the browser's own client code (RoomClient) run in Node against this server: `location`
+ * names its host and `fetch` resolves the page's relative paths against it. Undo with
+ * `vi.unstubAllGlobals()`.
+ */
+export function browserGlobalsFor(server: { host: string; base: string }): void {
+	const realFetch = globalThis.fetch;
+	vi.stubGlobal('location', { protocol: 'http:', host: server.host });
+	vi.stubGlobal('fetch', (input: string | URL, init?: RequestInit) => realFetch(new URL(String(input), server.base), init));
+}
+
 export async function waitFor(check: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { Role } from '../../src/lib/session/roles';
 import { RoomClient } from '../../src/lib/sync/room-client.svelte';
 import type { CreatedGroup } from '../../src/lib/sync/api-types';
-import { cleanup, fragmentOf, startServer, waitFor, type TestServer } from './harness';
+import { browserGlobalsFor, cleanup, fragmentOf, startServer, waitFor, type TestServer } from './harness';
 
 /**
  * The browser's end of the case call and the leaders' channel, in Node against the real
@@ -18,9 +18,7 @@ const clients: RoomClient[] = [];
 beforeEach(async () => {
 	s = await startServer();
 	created = await s.createGroup(GROUP_NAME);
-	const realFetch = globalThis.fetch;
-	vi.stubGlobal('location', { protocol: 'http:', host: s.host });
-	vi.stubGlobal('fetch', (input: string | URL, init?: RequestInit) => realFetch(new URL(String(input), s.base), init));
+	browserGlobalsFor(s);
 });
 
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { RoomClient } from '../../src/lib/sync/room-client.svelte';
 import type { HeldSeat, SeatKeeper } from '../../src/lib/sync/tab-seat';
 import type { CreatedGroup } from '../../src/lib/sync/api-types';
 import type { Role } from '../../src/lib/session/roles';
-import { cleanup, fragmentOf, startServer, waitFor, type TestServer } from './harness';
+import { browserGlobalsFor, cleanup, fragmentOf, startServer, waitFor, type TestServer } from './harness';
 
 /**
  * A reload keeps your place: the browser's room client hands its seat to a keeper while the
@@ -19,9 +19,7 @@ const clients: RoomClient[] = [];
 beforeEach(async () => {
 	s = await startServer();
 	created = await s.createGroup(GROUP_NAME);
-	const realFetch = globalThis.fetch;
-	vi.stubGlobal('location', { protocol: 'http:', host: s.host });
-	vi.stubGlobal('fetch', (input: string | URL, init?: RequestInit) => realFetch(new URL(String(input), s.base), init));
+	browserGlobalsFor(s);
 });
 
 afterEach(async () => {

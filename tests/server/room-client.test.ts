@@ -4,7 +4,7 @@ import type { Role } from '../../src/lib/session/roles';
 import { RoomClient } from '../../src/lib/sync/room-client.svelte';
 import { MAX_WAITING } from '../../src/lib/sync/protocol';
 import { startNetCut } from '../support/tcp-relay';
-import { cleanup, fragmentOf, startServer, waitFor, type Client, type TestServer } from './harness';
+import { browserGlobalsFor, cleanup, fragmentOf, startServer, waitFor, type Client, type TestServer } from './harness';
 import type { CreatedGroup } from '../../src/lib/sync/api-types';
 
 /**
@@ -25,9 +25,7 @@ const clients: RoomClient[] = [];
 beforeEach(async () => {
 	s = await startServer();
 	created = await s.createGroup(GROUP_NAME);
-	const realFetch = globalThis.fetch;
-	vi.stubGlobal('location', { protocol: 'http:', host: s.host });
-	vi.stubGlobal('fetch', (input: string | URL, init?: RequestInit) => realFetch(new URL(String(input), s.base), init));
+	browserGlobalsFor(s);
 });
 
 afterEach(async () => {
