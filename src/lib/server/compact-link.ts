@@ -6,7 +6,8 @@ import { ROLES, type Role } from '../session/roles';
  * chats and read by a phone's camera from its QR code, so every byte counts: a link of the
  * JSON form was about 300 characters, one of this form about 150.
  *
- *   tag (1) · header (1) · group · name · minutes · expiry · [conference] · [seats] · [generation]
+ *   tag (1) · header (1) · [extension (1)] · group · name · minutes · expiry · [conference] · [seats]
+ *   · [generation] · [series]
  *
  * The header holds the role (its index in ROLES, bits 0-2) and which optional facts follow
  * (bits 3-5), and whether each id is 16 raw bytes (bits 6, 7: the ids this server makes are
@@ -14,10 +15,18 @@ import { ROLES, type Role } from '../session/roles';
  * unsigned LEB128 varints; the name is UTF-8 behind its length in bytes. Nothing here is
  * secret or checked: the signature covers these bytes, and the facts read back are checked
  * by the same schema as the JSON form's.
+ *
+ * The header's eight bits are all taken, so facts added later sit behind a second tag
+ * (`COMPACT_LINK_TAG_EXTENDED`) whose extension byte says which follow: a demonstration group
+ * (bit 0, no bytes) and a meeting series (bit 1, written by `compact-series.ts`, issue 14). A
+ * link without them keeps the first tag and reads exactly as before; an extension bit this
+ * code does not know makes the link unreadable rather than half read.
  */
 
 /** The first byte of a compact link: no base64url character is 0x01, so no JSON-form body (ASCII) starts like this. */
 export const COMPACT_LINK_TAG = 0x01;
+/** The first byte of a compact link with an extension byte after its header. */
+export const COMPACT_LINK_TAG_EXTENDED = 0x02;
 
 const ROLE_MASK = 0b111;
 const HAS_CONFERENCE = 1 << 3;
@@ -28,6 +37,9 @@ const CONFERENCE_RAW = 1 << 7;
 /** A role this encoding does not know: it reads back as no role, which the schema refuses. */
 const NO_ROLE = ROLE_MASK;
 const RAW_ID_BYTES = 16;
+/** Extension bits: a demonstration (fishbowl) group. Bit 1 is kept for the meeting series. */
+const EXT_DEMO = 1 << 0;
+const EXT_KNOWN = EXT_DEMO;
 
 // Roles are written as their index: appending one to ROLES keeps old links reading the same,
 // reordering would not (links.test.ts pins the order).
@@ -42,6 +54,8 @@ export interface CompactLinkFacts {
 	c?: string;
 	s?: number;
 	v?: number;
+	/** A demonstration group (the workshop fishbowl): many observers, shown as a count. */
+	d?: true;
 }
 
 const utf8 = new TextEncoder();
@@ -151,9 +165,12 @@ export function encodeLinkFacts(facts: CompactLinkFacts): Buffer {
 	if (facts.v !== undefined) header |= HAS_GENERATION;
 	if (group) header |= GROUP_RAW;
 	if (conference) header |= CONFERENCE_RAW;
+	let extension = 0;
+	if (facts.d) extension |= EXT_DEMO;
 	const out = new Writer();
-	out.byte(COMPACT_LINK_TAG);
+	out.byte(extension ? COMPACT_LINK_TAG_EXTENDED : COMPACT_LINK_TAG);
 	out.byte(header);
+	if (extension) out.byte(extension);
 	out.id(facts.g, group);
 	out.text(facts.n);
 	out.varint(facts.m);
@@ -168,9 +185,14 @@ export function encodeLinkFacts(facts: CompactLinkFacts): Buffer {
 export function decodeLinkFacts(bytes: Uint8Array): Record<string, unknown> | null {
 	try {
 		const input = new Reader(bytes);
-		if (input.byte() !== COMPACT_LINK_TAG) return null;
+		const tag = input.byte();
+		if (tag !== COMPACT_LINK_TAG && tag !== COMPACT_LINK_TAG_EXTENDED) return null;
 		const header = input.byte();
+		// An extended link says it has something to add: an empty or unknown extension is not one we wrote.
+		const extension = tag === COMPACT_LINK_TAG_EXTENDED ? input.byte() : 0;
+		if (tag === COMPACT_LINK_TAG_EXTENDED && (extension === 0 || extension & ~EXT_KNOWN)) return null;
 		const facts: Record<string, unknown> = { k: 'link' };
+		if (extension & EXT_DEMO) facts.d = true;
 		facts.g = input.id((header & GROUP_RAW) !== 0);
 		facts.n = input.text();
 		facts.r = ROLES[header & ROLE_MASK];

@@ -47,6 +47,21 @@ describe('compact link tokens', () => {
 		expect(() => signer.signLink({ ...facts, n: 'broken \ud800 text' })).toThrow(RangeError);
 	});
 
+	it('carry later facts behind an extension byte, and leave links without them as they were', () => {
+		const plain = encodeLinkFacts(facts);
+		const demo = encodeLinkFacts({ ...facts, d: true });
+		expect(plain[0]).toBe(0x01);
+		expect(demo[0]).toBe(0x02);
+		expect(demo.length).toBe(plain.length + 1);
+		expect(signer.verifyLink(signer.signLink({ ...facts, d: true }))).toEqual({ ok: true, facts: { k: 'link', ...facts, d: true } });
+		// An empty extension, or a bit this code does not know, is not a link we wrote.
+		for (const extension of [0x00, 0x80, 0x04]) {
+			const odd = Buffer.from(demo);
+			odd[2] = extension;
+			expect(decodeLinkFacts(odd), `extension ${extension}`).toBeNull();
+		}
+	});
+
 	it('writes roles by their place in ROLES, which must not change', () => {
 		expect(ROLES.slice(0, 4)).toEqual(['leader', 'co-leader', 'member', 'observer']);
 		for (const r of ROLES) expect(decodeLinkFacts(encodeLinkFacts({ ...facts, r }))?.r).toBe(r);

@@ -35,7 +35,9 @@ const LinkPayload = v.object({
 	/** Seats in the group's media room (members, leaders, observers), when the group's size is known. */
 	s: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEDIA_SEATS))),
 	/** The link's generation: absent for the links a group is made with, then 1, 2… each time a leader replaces it (link-generations.ts). */
-	v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINK_GENERATION)))
+	v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINK_GENERATION))),
+	/** A demonstration group (the workshop fishbowl): observers are many and shown as a count. Compact links only. */
+	d: v.optional(v.literal(true))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 

@@ -12,6 +12,22 @@ export interface GroupInfo {
 	plannedMinutes: number;
 	/** Part of a conference: leaders can ask its organiser for help. */
 	inConference?: boolean;
+	/** A demonstration group (the workshop fishbowl): observers are many and shown as a count. */
+	demo?: boolean;
+	/** The group's meetings, when it was made with a series (issue 14). */
+	series?: MeetingSeries;
+}
+
+/** One meeting of a group's series: its start as a UTC ISO instant, and its planned length. */
+export interface Meeting {
+	start: string;
+	minutes: number;
+}
+
+/** A group's meeting series as the API gives it: every meeting in order, and the zone it was planned in. */
+export interface MeetingSeries {
+	timeZone: string;
+	meetings: Meeting[];
 }
 
 /** A group's links, one full URL per role, in the API's names (`links.ts` maps roles to them). */
