@@ -1,6 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
+import config from '../../playwright.config';
+import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { freePort, startLiveKit } from '../support/livekit';
+import { expectSeesAndHears, liveCaptures, participantId, recordPeerConnections } from '../support/media-probe';
+import { startServer } from '../support/server-process';
 import { socketPerson, type SocketPerson } from '../support/socket-person';
 import {
 	admit,
@@ -170,4 +177,94 @@ test('a plain group shows its observers as faces and no count', async ({ browser
 	}
 	await expect(lena.page.getByTestId('invite-observers')).toHaveCount(0);
 	await closeAll([lena, olga]);
+});
+
+/** What the page has sent so far, over every peer connection: outbound RTP bytes, audio and video. */
+function bytesSent(page: Page): Promise<number> {
+	return page.evaluate(async () => {
+		let sent = 0;
+		for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+			const stats = await pc.getStats();
+			stats.forEach((r: Record<string, unknown>) => {
+				if (r.type === 'outbound-rtp') sent += Number(r.bytesSent ?? 0);
+			});
+		}
+		return sent;
+	});
+}
+
+// Received audio has energy only while it is played; headless Chromium plays it without a click with this.
+const launch = config.use?.launchOptions ?? {};
+test.use({ launchOptions: { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] } });
+
+test('with the real LiveKit: observers of a fishbowl see and hear the working group, send nothing, open no device, and LiveKit lists them with no track', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const port = await freePort();
+	const livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
+	const dataDir = mkdtempSync(join(tmpdir(), 'balint-fishbowl-'));
+	const app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
+	const people: Person[] = [];
+	try {
+		const response = await fetch(`${app.url}/api/groups`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'Media Fishbowl', demo: true })
+		});
+		const { group, links } = (await response.json()) as { group: { id: string }; links: GroupLinks };
+		const enter = async (url: string, name: string) => {
+			const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
+			await recordPeerConnections(context);
+			const page = await context.newPage();
+			const person = { name, page, context, errors: watchErrors(page) };
+			people.push(person);
+			await joinOnPage(page, url, name);
+			return person;
+		};
+		const lea = await enter(links.leader, 'Lea Leader');
+		await expect(lea.page.getByTestId('phase')).toBeVisible();
+		const anna = await enter(links.member, 'Anna Member');
+		const bo = await enter(links.member, 'Bo Member');
+		const olle = await enter(links.observer, 'Olle Observer');
+		const oda = await enter(links.observer, 'Oda Observer');
+		for (const name of ['Anna Member', 'Bo Member']) await admit(lea.page, name);
+		await lea.page.getByTestId('admit-all-observers').click();
+		for (const person of people) {
+			await person.page.getByTestId('enter-room').click();
+			await expect(person.page.getByTestId('e2ee-status')).toHaveAttribute('data-encrypted', 'true', { timeout: 30_000 });
+		}
+		const ids = new Map<string, string>();
+		for (const person of [lea, anna, bo]) ids.set(person.name, await participantId(olle.page, person.name));
+		for (const observer of [olle, oda]) {
+			// The working group's faces, and theirs only.
+			await expect(observer.page.getByTestId('video-tile')).toHaveCount(3);
+			await expect(observer.page.getByTestId('watching-count')).toHaveAttribute('data-count', '2');
+			for (const id of ids.values()) await expectSeesAndHears(observer.page, id);
+		}
+		// The observers' pages send nothing and hold no microphone or camera open, measured over a while.
+		const before = await Promise.all([olle, oda].map((o) => bytesSent(o.page)));
+		await olle.page.waitForTimeout(2000);
+		const after = await Promise.all([olle, oda].map((o) => bytesSent(o.page)));
+		expect(after, 'RTP bytes the observers sent').toEqual([0, 0]);
+		expect(before).toEqual([0, 0]);
+		for (const observer of [olle, oda]) {
+			expect(await liveCaptures(observer.page, 'audio'), `${observer.name}'s microphone`).toBe(0);
+			expect(await liveCaptures(observer.page, 'video'), `${observer.name}'s camera`).toBe(0);
+		}
+		// The publishers do send: the measure can see sending at all.
+		expect(await bytesSent(anna.page)).toBeGreaterThan(0);
+		// LiveKit's own list: all five in the media room, the observers with no track.
+		const inRoom = await livekit.rooms.listParticipants(`balint-${group.id}`);
+		expect(inRoom).toHaveLength(5);
+		const watcherIds = new Set(inRoom.filter((p) => p.name.startsWith('O')).map((p) => p.identity));
+		expect(watcherIds.size).toBe(2);
+		for (const p of inRoom) if (watcherIds.has(p.identity)) expect(p.tracks, `${p.name}'s tracks at LiveKit`).toEqual([]);
+		for (const person of people) expect(person.errors, `${person.name}'s page errors`).toEqual([]);
+	} finally {
+		await closeAll(people);
+		await app.stop();
+		await livekit.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
 });
