@@ -27,6 +27,8 @@ export const ICONS = {
 	close: ['M6 6l12 12', 'M18 6L6 18'],
 	/** A clock: someone is waiting. */
 	clock: ['M12 3.5a8.5 8.5 0 1 1 0 17a8.5 8.5 0 0 1 0-17z', 'M12 7.5V12l3 2'],
+	/** An eye: the supervisor, who watches the session (and guides the leaders through their channel). */
+	eye: ['M2.5 12s3.5-6.5 9.5-6.5S21.5 12 21.5 12s-3.5 6.5-9.5 6.5S2.5 12 2.5 12z', 'M12 9.5a2.5 2.5 0 1 1 0 5a2.5 2.5 0 0 1 0-5z'],
 	/** A circular arrow: the connection is coming back. */
 	reconnect: ['M19.5 12a7.5 7.5 0 1 1-2.2-5.3', 'M19.5 4v4.5H15']
 } as const satisfies Record<string, readonly string[]>;
