@@ -47,7 +47,7 @@ export function waitingEntry(page: Page, name: string): Locator {
 
 /**
  * Creates a group through the landing page, in its own browser context (or the one given), and
- * reads the four links from the links page. The creator's page stays on the links page.
+ * reads the five links from the links page. The creator's page stays on the links page.
  */
 export async function createGroup(
 	browser: Browser,
