@@ -47,7 +47,7 @@ export function waitingEntry(page: Page, name: string): Locator {
 
 /**
  * Creates a group through the landing page, in its own browser context (or the one given), and
- * reads the four links from the links page. The creator's page stays on the links page.
+ * reads the five links from the links page. The creator's page stays on the links page.
  */
 export async function createGroup(
 	browser: Browser,
@@ -62,7 +62,7 @@ export async function createGroup(
 	await page.getByTestId('create-group').click();
 	await expect(page.getByTestId('group-links')).toBeVisible();
 	const links = {} as Links;
-	for (const key of ['leader', 'coLeader', 'member', 'observer'] as const) {
+	for (const key of ['leader', 'coLeader', 'member', 'observer', 'supervisor'] as const) {
 		const url = await page.getByTestId(`link-${key}`).getAttribute('data-url');
 		expect(url, `link-${key} has a data-url`).toMatch(/^https?:\/\/[^#]+\/room#t=/);
 		links[key] = url!;

@@ -8,7 +8,7 @@ import { expect, test, baseUrl, createGroup, watchErrors } from './fixtures';
  * codes but no buttons; and a language picked by the person changes every word.
  */
 const jsQR = readFileSync(createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), 'utf8');
-const KEYS = ['leader', 'coLeader', 'member', 'observer'] as const;
+const KEYS = ['leader', 'coLeader', 'member', 'observer', 'supervisor'] as const;
 
 test('each link has a QR code that reads as the link, a copy button and a print view', async ({ browser }) => {
 	// bypassCSP only so that the test can put the QR reader (jsQR) into the page.
@@ -18,8 +18,8 @@ test('each link has a QR code that reads as the link, a copy button and a print 
 	for (const key of KEYS) {
 		const card = page.getByTestId(`link-${key}`);
 		const url = (await card.getAttribute('data-url'))!;
-		// The leaders' key (l=) rides in the leader and co-leader links only.
-		const leaders = key === 'leader' || key === 'coLeader';
+		// The leaders' key (l=) rides in the leader, co-leader and supervisor links only.
+		const leaders = key !== 'member' && key !== 'observer';
 		expect(url).toMatch(leaders ? /#t=[A-Za-z0-9_-]+&k=[A-Za-z0-9_-]{22}&l=[A-Za-z0-9_-]{22}$/ : /#t=[A-Za-z0-9_-]+&k=[A-Za-z0-9_-]{22}$/);
 		expect(url.length, 'a link short enough for a QR code read at arm’s length').toBeLessThanOrEqual(leaders ? 184 : 160);
 		// Draw the code as a phone camera would see it and read it back.

@@ -8,7 +8,7 @@ import type { ApiErrorAnswer, CreatedGroup } from '../../src/lib/sync/api-types'
 /** The JSON API through a real HTTP server: groups, link inspection, tickets. */
 afterEach(cleanup);
 
-const ROLES = { leader: 'leader', coLeader: 'co-leader', member: 'member', observer: 'observer' } as const;
+const ROLES = { leader: 'leader', coLeader: 'co-leader', member: 'member', observer: 'observer', supervisor: 'supervisor' } as const;
 
 function expectError(res: { status: number; json: unknown; headers: Record<string, unknown> }, status: number, code: string) {
 	expect(res.status).toBe(status);
@@ -24,14 +24,14 @@ function alterPayload(token: string, change: (payload: Record<string, unknown>) 
 }
 
 describe('POST /api/groups', () => {
-	it('creates a group: 201, four full links with t= and k= in the fragment, a fresh media key each time', async () => {
+	it('creates a group: 201, five full links with t= and k= in the fragment, a fresh media key each time', async () => {
 		const s = await startServer();
 		const res = await s.post('/api/groups', { name: '  Thursday Balint group  ' });
 		expect(res.status).toBe(201);
 		expect(res.headers['cache-control']).toBe('no-store');
 		const body = res.json as CreatedGroup;
 		expect(body.group).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/), name: 'Thursday Balint group', plannedMinutes: 90 });
-		expect(Object.keys(body.links).sort()).toEqual(['coLeader', 'leader', 'member', 'observer']);
+		expect(Object.keys(body.links).sort()).toEqual(['coLeader', 'leader', 'member', 'observer', 'supervisor']);
 		expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now() + 100 * 86400_000);
 		const keys = new Set<string>();
 		for (const [key, link] of Object.entries(body.links)) {
@@ -50,7 +50,7 @@ describe('POST /api/groups', () => {
 			expect(inspected.json.role).toBe(ROLES[key as keyof typeof ROLES]);
 			expect(inspected.json.group).toMatchObject({ id: body.group.id, name: 'Thursday Balint group', plannedMinutes: 90 });
 		}
-		// One media key per answer, the same in all four links.
+		// One media key per answer, the same in all five links.
 		expect(keys.size).toBe(1);
 		const again = (await s.post('/api/groups', { name: 'Another' })).json as CreatedGroup;
 		expect(fragmentOf(again.links.member).k).not.toBe(fragmentOf(body.links.member).k);

@@ -43,7 +43,7 @@ describe('conferences', () => {
 		};
 	}
 
-	it('creates every group’s four links and one organiser link, and gives them again from the organiser token', async () => {
+	it('creates every group’s five links and one organiser link, and gives them again from the organiser token', async () => {
 		const created = await create();
 		expect(created.conference).toMatchObject({
 			name: 'Nordic Balint Days',
@@ -56,7 +56,7 @@ describe('conferences', () => {
 		expect(created.groups).toHaveLength(3);
 		expect(created.groups[0].leaders).toEqual(['Astrid']);
 		for (const g of created.groups) {
-			expect(Object.keys(g.links)).toEqual(['leader', 'coLeader', 'member', 'observer']);
+			expect(Object.keys(g.links)).toEqual(['leader', 'coLeader', 'member', 'observer', 'supervisor']);
 			const inspected = await h.post('/api/links/inspect', { token: tokenOf(g.links.member) });
 			expect(inspected.json).toMatchObject({ group: { id: g.id, name: g.name }, role: 'member' });
 		}

@@ -132,7 +132,7 @@ describe('MediaService against a fake of LiveKit’s Twirp API', () => {
 
 	describe('tokens', () => {
 		const verifier = new TokenVerifier(KEY, SECRET);
-		const roles: Role[] = ['leader', 'co-leader', 'member', 'observer'];
+		const roles: Role[] = ['leader', 'co-leader', 'member', 'observer', 'supervisor'];
 		it.each(roles)('a %s gets this room only, no right to publish, no admin, and a short life', async (role) => {
 			const jwt = await media.token(ROOM1, { participantId: 'person-0001', name: 'Ana', role });
 			const claims = await verifier.verify(jwt);

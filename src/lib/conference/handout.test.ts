@@ -8,7 +8,8 @@ const links = (g: string) => ({
 	leader: `https://x/room#t=${g}L`,
 	coLeader: `https://x/room#t=${g}C`,
 	member: `https://x/room#t=${g}M&k=key`,
-	observer: `https://x/room#t=${g}O`
+	observer: `https://x/room#t=${g}O`,
+	supervisor: `https://x/room#t=${g}S&l=leaders`
 });
 const d: ConferenceDescription = {
 	conference: {
@@ -41,7 +42,13 @@ describe('hand-outs', () => {
 			role: 'leader',
 			link: 'https://x/room#t=aL'
 		});
-		expect(parsed.data.map((r) => r.link)).toEqual(d.groups.flatMap((g) => Object.values(g.links)));
+		expect(parsed.data.map((r) => r.link)).toEqual(d.groups.flatMap((g) => [g.links.leader, g.links.coLeader, g.links.member, g.links.observer]));
+	});
+
+	it("leaves out the supervisor link: it carries the leaders' key and is handed to one person, not listed for a conference", () => {
+		const csv = linksCsv(d);
+		expect(csv).not.toContain('supervisor');
+		expect(csv).not.toContain('l=leaders');
 	});
 
 	it('the calendar file parses back with every session at the right instant and length', () => {

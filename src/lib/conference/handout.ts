@@ -6,6 +6,11 @@ import type { ConferenceDescription } from './types';
  * The organiser's hand-outs, made in the browser from the links the server gave: nothing
  * is stored anywhere. CSV by papaparse, calendar files by ics.
  */
+/*
+ * Not the supervisor link: a conference's groups are led by authorised leaders, and a link that
+ * carries the leaders' key belongs to one person, given by hand, not in a sheet for a whole
+ * conference's helpers. The organiser's API answer still holds it (docs/api.md).
+ */
 const ROLE_KEYS = ['leader', 'coLeader', 'member', 'observer'] as const;
 
 export function linksCsv(d: ConferenceDescription): string {

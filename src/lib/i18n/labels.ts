@@ -34,7 +34,8 @@ const ROLE_NAMES: Record<Role, () => string> = {
 	leader: m.role_leader,
 	'co-leader': m['role_co-leader'],
 	member: m.role_member,
-	observer: m.role_observer
+	observer: m.role_observer,
+	supervisor: m.role_supervisor
 };
 /**
  * A refusal shown on screen: the server's codes, and the client's own `not-connected` (an

@@ -74,7 +74,7 @@ function demoInfo(demo: boolean | undefined): { demo?: true } {
 	return demo ? { demo: true } : {};
 }
 
-/** Creates a group's four links (`POST /api/groups`, which the start page calls too). */
+/** Creates a group's five links (`POST /api/groups`, which the start page calls too). */
 function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
 	// Keys made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces them with ones made in the browser (CreateGroupForm).

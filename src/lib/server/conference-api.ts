@@ -106,7 +106,7 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 						name,
 						plannedMinutes,
 						mediaKey: mediaSecret ? await groupMediaKey(mediaSecret, id) : null,
-						// Derived the same way, under another label: in the leader and co-leader links only.
+						// Derived the same way, under another label: in the leader, co-leader and supervisor links only.
 						leadersKey: mediaSecret ? await groupLeadersKey(mediaSecret, id) : null,
 						conferenceId: facts.c,
 						seats: seatsForMembers(facts.p)

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
-import { isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
+import { inLeadersChannel, isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
 import type { GroupLinks, RoleLink } from '../sync/api-types';
 import { linkFragment } from '../sync/link-fragment';
 import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
@@ -34,8 +34,8 @@ function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFac
 }
 
 /**
- * A group's four links, signed, each of its current generation; the same facts always give the
- * same links. The leaders' key, when given, goes into the leader and co-leader links only.
+ * A group's five links, signed, each of its current generation; the same facts always give the
+ * same links. The leaders' key, when given, goes into the leader, co-leader and supervisor links only.
  */
 export function signGroupLinks(
 	deps: Pick<ApiDeps, 'signer' | 'generations'>,
@@ -63,7 +63,7 @@ export function signGroupLinks(
 		d: group.demo || undefined
 	};
 	for (const role of ROLES) {
-		const leadersKey = isLeader(role) ? (group.leadersKey ?? null) : null;
+		const leadersKey = inLeadersChannel(role) ? (group.leadersKey ?? null) : null;
 		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey)}`;
 	}
 	return links;

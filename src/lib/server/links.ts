@@ -191,7 +191,8 @@ export const LINK_KEYS: Record<Role, keyof GroupLinks> = {
 	leader: 'leader',
 	'co-leader': 'coLeader',
 	member: 'member',
-	observer: 'observer'
+	observer: 'observer',
+	supervisor: 'supervisor'
 };
 
 /** A media key or a conference's media secret as a caller may send one (media-key.ts makes 43 characters). */

@@ -1,5 +1,5 @@
 import { AccessToken, EgressClient, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantPermission, type VideoGrant } from 'livekit-server-sdk';
-import type { Role } from '../session/roles';
+import { watchesOnly, type Role } from '../session/roles';
 import type { Logger } from './log';
 
 /**
@@ -32,7 +32,7 @@ export interface Publishing {
 }
 
 export function mayPublishAtAll(role: Role): boolean {
-	return role !== 'observer';
+	return !watchesOnly(role);
 }
 
 /** The permission LiveKit should hold for a person, every field explicit. */

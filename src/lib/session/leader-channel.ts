@@ -1,8 +1,8 @@
 import type { RefusalCode } from './action-schema';
-import { isLeader, type Role } from './roles';
+import { inLeadersChannel, type Role } from './roles';
 
 /*
- * The leaders' channel: short messages between a group's leaders, encrypted in their browsers
+ * The leaders' channel: short messages between a group's leaders (and their supervisor), encrypted in their browsers
  * (sync/leaders-key.ts). The server sees only ciphertext; these are the few rules it can still
  * hold to: who may send, and how much.
  */
@@ -21,7 +21,7 @@ const MIN_LEADER_CIPHERTEXT = 38;
 
 /** Why the server will not relay this message, or null when it will. */
 export function leaderMessageProblem(role: Role, ciphertext: string): RefusalCode | null {
-	if (!isLeader(role)) return 'not-allowed';
+	if (!inLeadersChannel(role)) return 'not-allowed';
 	if (ciphertext.length > MAX_LEADER_CIPHERTEXT) return 'leader-message-too-long';
 	if (ciphertext.length < MIN_LEADER_CIPHERTEXT || !/^[A-Za-z0-9_-]+$/.test(ciphertext)) return 'leader-message-malformed';
 	return null;

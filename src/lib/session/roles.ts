@@ -1,4 +1,5 @@
-export const ROLES = ['leader', 'co-leader', 'member', 'observer'] as const;
+// Appended, never reordered: a role's index is written into compact links (`compact-link.ts`).
+export const ROLES = ['leader', 'co-leader', 'member', 'observer', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {
@@ -8,6 +9,23 @@ export function isRole(value: unknown): value is Role {
 /** Leaders and co-leaders have the same powers. */
 export function isLeader(role: Role): boolean {
 	return role === 'leader' || role === 'co-leader';
+}
+
+/**
+ * Watches and listens, and nothing more: publishes no sound or video, raises no hand, speaks in
+ * no round, offers no case and is never the presenter. An observer; and a supervisor, who guides
+ * the leader in training through the leaders' channel and not in front of the group.
+ */
+export function watchesOnly(role: Role): boolean {
+	return role === 'observer' || role === 'supervisor';
+}
+
+/**
+ * Reads and writes the leaders' channel, and so has the leaders' key in their link: the leaders,
+ * and the supervisor who guides them. Steering stays with `isLeader`.
+ */
+export function inLeadersChannel(role: Role): boolean {
+	return isLeader(role) || role === 'supervisor';
 }
 
 /** The links a leader may replace from the room when one leaks (leader links: issue 15). */

@@ -3,7 +3,7 @@ import type { Effect } from './effects';
 import { isFull, QUIET_LOBBY, waits, type LobbyView } from './lobby';
 import { removeParticipant, withParticipant } from './participants';
 import { isPhase, nextPhase, type Phase } from './phases';
-import { isLeader, type Role } from './roles';
+import { isLeader, watchesOnly, type Role } from './roles';
 import { formerEntry } from './entry';
 import { currentSpeaker, dropFromRound, moveOn, reorderRound, roundRunning, speaksInRounds, startRound } from './rounds';
 import { MAX_CASES, type SessionState } from './state';
@@ -48,9 +48,10 @@ const LEADER_ONLY: ReadonlySet<ActionType> = new Set([
 export function mayAct(role: Role, type: ActionType): boolean {
 	if (LEADER_ONLY.has(type)) return isLeader(role);
 	if (type === 'raise-hand') return role === 'member';
-	// Everyone but observers may lower their own hand; leaders may lower anyone's.
-	if (type === 'lower-hand') return role !== 'observer';
-	// Audio only is each person's own choice, observers included (they receive video too).
+	// Everyone who may have a hand may lower their own (not observers or a supervisor, who have
+	// none); leaders may lower anyone's.
+	if (type === 'lower-hand') return !watchesOnly(role);
+	// Audio only is each person's own choice, observers and a supervisor included (they receive video too).
 	if (type === 'set-audio-only') return true;
 	// Whoever speaks in rounds; only on their own turn, unless a leader (see `decide`).
 	if (type === 'round-next' || type === 'round-pass') return speaksInRounds(role);

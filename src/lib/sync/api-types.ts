@@ -31,7 +31,7 @@ export interface MeetingSeries {
 }
 
 /** A group's links, one full URL per role, in the API's names (`links.ts` maps roles to them). */
-export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string };
+export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string; supervisor: string };
 
 /** `POST /api/groups`. */
 export interface CreatedGroup {

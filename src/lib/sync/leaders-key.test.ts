@@ -49,13 +49,20 @@ describe('the leaders channel crypto', () => {
 		await expect(openMessage(key, GROUP, sealed.slice(0, 10))).rejects.toThrow();
 	});
 
-	it('goes only into the leader and co-leader links', () => {
+	it('goes only into the leader, co-leader and supervisor links', () => {
 		const base = 'https://balint.example/room#t=tok';
-		const links = { leader: `${base}1&k=media`, coLeader: `${base}2&k=media`, member: `${base}3&k=media`, observer: `${base}4&k=media` };
+		const links = {
+			leader: `${base}1&k=media`,
+			coLeader: `${base}2&k=media`,
+			member: `${base}3&k=media`,
+			observer: `${base}4&k=media`,
+			supervisor: `${base}5&k=media`
+		};
 		const key = newLeadersKey();
 		const keyed = leaderLinksWithKey(links, key);
 		expect(readFragment(new URL(keyed.leader).hash)).toEqual({ token: 'tok1', mediaKey: 'media', leadersKey: key });
 		expect(readFragment(new URL(keyed.coLeader).hash).leadersKey).toBe(key);
+		expect(readFragment(new URL(keyed.supervisor).hash)).toEqual({ token: 'tok5', mediaKey: 'media', leadersKey: key });
 		expect(keyed.member).toBe(links.member);
 		expect(keyed.observer).toBe(links.observer);
 	});

@@ -3,7 +3,7 @@ import type { GroupLinks } from './api-types';
 
 /*
  * The leaders' key: the secret of the leaders' channel. It travels only in the fragment of the
- * leader and co-leader links (`#…&l=`), which browsers never send to a server, so the server
+ * leader, co-leader and supervisor links (`#…&l=`), which browsers never send to a server, so the server
  * relays ciphertext it cannot read. Made in the browser that creates the group (or, in a
  * conference, derived from the organiser's secret like the media keys). Each message is sealed
  * with AES-GCM under a key derived from it by HKDF and bound to the group: a fresh random IV
@@ -37,9 +37,14 @@ export function withLeadersKey(link: string, key: string): string {
 	return url.toString();
 }
 
-/** A group's links with the leaders' key in the leader and co-leader links, and in no other. */
+/** A group's links with the leaders' key in the leader, co-leader and supervisor links, and in no other. */
 export function leaderLinksWithKey<L extends GroupLinks>(links: L, key: string): L {
-	return { ...links, leader: withLeadersKey(links.leader, key), coLeader: withLeadersKey(links.coLeader, key) };
+	return {
+		...links,
+		leader: withLeadersKey(links.leader, key),
+		coLeader: withLeadersKey(links.coLeader, key),
+		supervisor: withLeadersKey(links.supervisor, key)
+	};
 }
 
 /** The channel's AES-GCM key for one group, from the leaders' key in the fragment. Not extractable. */

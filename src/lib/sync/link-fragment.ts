@@ -2,7 +2,7 @@
  * A link's fragment, `#t=<token>&k=<mediaKey>&l=<leadersKey>`: the only part of a link the
  * server never sees. Written by the server (the links it signs) and by a leader's browser (a
  * link it has just replaced, with the media key only that browser knows); read by the pages a
- * link opens. The leaders' key (`l`, sync/leaders-key.ts) is in the leader and co-leader links only.
+ * link opens. The leaders' key (`l`, sync/leaders-key.ts) is in the leader, co-leader and supervisor links only.
  */
 
 /** The fragment of a link: the signed token and, when known here, the media key and the leaders' key. */

@@ -1,6 +1,6 @@
 import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
-import { isLeader, type ReplaceableRole, type Role } from '../session/roles';
+import { inLeadersChannel, isLeader, type ReplaceableRole, type Role } from '../session/roles';
 import type { SessionState } from '../session/state';
 import type { CaseOffer } from '../session/case-call';
 import { api, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
@@ -81,7 +81,7 @@ export class RoomClient {
 		this.#token = token;
 		this.#group = group;
 		this.role = role;
-		this.#leaders = new LeaderChannelDoor(isLeader(role) ? leadersKey : null, group.id);
+		this.#leaders = new LeaderChannelDoor(inLeadersChannel(role) ? leadersKey : null, group.id);
 		this.#seat = new SeatHolding(keeper);
 	}
 
@@ -147,7 +147,7 @@ export class RoomClient {
 	get myCaseOffer(): boolean {
 		return this.#facts.myCaseOffer;
 	}
-	/** The leaders' channel (leaders with the leaders' key in their link only). */
+	/** The leaders' channel (leaders and a supervisor, with the leaders' key in their link, only). */
 	get leaderChannel(): LeaderChannelView {
 		return this.#leaders;
 	}

@@ -27,10 +27,10 @@ export const ICONS = {
 	close: ['M6 6l12 12', 'M18 6L6 18'],
 	/** A clock: someone is waiting. */
 	clock: ['M12 3.5a8.5 8.5 0 1 1 0 17a8.5 8.5 0 0 1 0-17z', 'M12 7.5V12l3 2'],
+	/** An eye: those who watch: the supervisor (who guides the leaders through their channel), and a demonstration group's observers. */
+	eye: ['M2.5 12s3.5-6.5 9.5-6.5S21.5 12 21.5 12s-3.5 6.5-9.5 6.5S2.5 12 2.5 12z', 'M12 9.5a2.5 2.5 0 1 1 0 5a2.5 2.5 0 0 1 0-5z'],
 	/** A circular arrow: the connection is coming back. */
-	reconnect: ['M19.5 12a7.5 7.5 0 1 1-2.2-5.3', 'M19.5 4v4.5H15'],
-	/** An open eye: observers watching a demonstration group. */
-	eye: ['M2.5 12S6 5.5 12 5.5 21.5 12 21.5 12 18 18.5 12 18.5 2.5 12 2.5 12z', 'M12 9a3 3 0 1 1 0 6a3 3 0 0 1 0-6z']
+	reconnect: ['M19.5 12a7.5 7.5 0 1 1-2.2-5.3', 'M19.5 4v4.5H15']
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof ICONS;
