@@ -9,6 +9,7 @@ import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGro
 import { HttpError, readJson, readText, sendError, sendJson } from './http';
 import { MAX_TOKEN_LENGTH, mediaKeyField, randomId } from './links';
 import { parseMediaRoomName } from './media';
+import { linkPlan, linkSeries, seriesLinkExpiry, seriesOfRequest, SeriesRequestSchema } from './series-api';
 import type { AppConfigAnswer, CreatedGroup, LinkInfo, TicketAnswer } from '../sync/api-types';
 
 /** A display name: trimmed, printable, short. */
@@ -32,7 +33,9 @@ const CreateGroupSchema = v.object({
 	mediaKey: v.optional(mediaKeyField('mediaKey')),
 	leadersKey: v.optional(mediaKeyField('leadersKey')),
 	/** A demonstration group (the workshop fishbowl): its links carry `d`, its room takes 40 observers more. */
-	demo: v.optional(v.boolean('"demo" is true or false.'), false)
+	demo: v.optional(v.boolean('"demo" is true or false.'), false),
+	/** The group's meetings (series-api.ts); its `minutes`, else `plannedMinutes`, is each meeting's length. */
+	series: v.optional(SeriesRequestSchema)
 });
 
 const InspectSchema = v.object({ token: LinkTokenSchema });
@@ -78,17 +81,26 @@ function demoInfo(demo: boolean | undefined): { demo?: true } {
 function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
 	// Keys made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces them with ones made in the browser (CreateGroupForm).
+	// A series sets the planned length, and its links expire a while after its last meeting.
+	const series = input.series ? seriesOfRequest(input.series, input.plannedMinutes, now) : null;
 	const group = {
 		id: randomId(),
 		name: input.name,
-		plannedMinutes: input.plannedMinutes,
+		plannedMinutes: series?.spec.minutes ?? input.plannedMinutes,
 		mediaKey: input.mediaKey ?? newMediaKey(),
 		leadersKey: input.leadersKey ?? newLeadersKey(),
-		demo: input.demo
+		demo: input.demo,
+		series: series ? linkPlan(series.spec) : undefined
 	};
-	const expiresAt = linkExpiry(deps.config, now);
+	const expiresAt = series ? seriesLinkExpiry(deps.config, series.meetings) : linkExpiry(deps.config, now);
 	return {
-		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes, ...demoInfo(group.demo) },
+		group: {
+			id: group.id,
+			name: group.name,
+			plannedMinutes: group.plannedMinutes,
+			...demoInfo(group.demo),
+			...(series && { series: { timeZone: series.spec.timeZone, meetings: series.meetings } })
+		},
 		links: signGroupLinks(deps, group, expiresAt, base),
 		expiresAt: new Date(expiresAt * 1000).toISOString()
 	};
@@ -116,7 +128,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const { token: t } = parse(InspectSchema, await readJson(req));
 			const f = openLink(deps, t);
 			sendJson(res, 200, {
-				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c, ...demoInfo(f.d) },
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c, ...demoInfo(f.d), series: linkSeries(f) },
 				role: f.r,
 				expiresAt: new Date(f.x * 1000).toISOString()
 			} satisfies LinkInfo);
@@ -145,7 +157,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				name,
 				role: f.r,
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
-				group: { id: f.g, name: f.n, plannedMinutes: f.m, ...demoInfo(f.d) }
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, ...demoInfo(f.d), series: linkSeries(f) }
 			} satisfies TicketAnswer);
 		} else if (path === '/api/links/current' && req.method === 'POST') {
 			sendJson(res, 200, await currentLink(deps, req));

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { inLeadersChannel, isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
+import type { SeriesPlan } from '../schedule/series';
 import type { GroupLinks, RoleLink } from '../sync/api-types';
 import { linkFragment } from '../sync/link-fragment';
 import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
@@ -48,6 +49,7 @@ export function signGroupLinks(
 		conferenceId?: string;
 		seats?: number;
 		demo?: boolean;
+		series?: SeriesPlan;
 	},
 	expiresAt: number,
 	base: string
@@ -60,7 +62,8 @@ export function signGroupLinks(
 		x: expiresAt,
 		c: group.conferenceId,
 		s: group.seats,
-		d: group.demo || undefined
+		d: group.demo || undefined,
+		e: group.series
 	};
 	for (const role of ROLES) {
 		const leadersKey = inLeadersChannel(role) ? (group.leadersKey ?? null) : null;
@@ -101,9 +104,10 @@ async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ lea
 }
 
 function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: ReplaceableRole, saved: boolean): RoleLink {
-	// Every fact of the group but the role and generation: a demonstration group's member link stays one.
-	const { g, n, m, x, c, s, d } = leader;
-	const token = signLink(deps, { g, n, m, x, c, s, d }, role);
+	// Every fact of the group but the role and generation: a demonstration group's member link
+	// stays one, and a member link shown again or replaced keeps the group's meetings.
+	const { g, n, m, x, c, s, d, e } = leader;
+	const token = signLink(deps, { g, n, m, x, c, s, d, e }, role);
 	return { role, token, link: `${origin(deps.config, req)}/room#${linkFragment(token, null)}`, expiresAt: new Date(x * 1000).toISOString(), saved };
 }
 
