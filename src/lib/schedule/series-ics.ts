@@ -23,6 +23,9 @@ export interface SeriesIcsTexts {
  * No link, token or key in it: calendars sync to outside services and are shared with
  * assistants, and one file serves every role. CONFIDENTIAL, so shared calendars hide the details.
  */
+/** `ics` reads these two (its schema has them) but its types leave them out. */
+type SeriesEvent = EventAttributes & { timestamp?: number; recurrenceId?: number };
+
 export function seriesIcs(groupId: string, series: MeetingSeries, texts: SeriesIcsTexts, now: number = Date.now()): string {
 	const [first, ...rest] = series.meetings;
 	if (!first) throw new Error('a series has at least one meeting');
@@ -39,9 +42,9 @@ export function seriesIcs(groupId: string, series: MeetingSeries, texts: SeriesI
 		// Bumped by nothing yet: the series in a link never changes. A calendar that re-imports the
 		// file sees the same UID and SEQUENCE and keeps one copy.
 		sequence: 0
-	} satisfies Partial<EventAttributes>;
-	const master: EventAttributes = { ...common, start: Date.parse(first.start), duration: { minutes: first.minutes } };
-	const overrides: EventAttributes[] = rest
+	} as const;
+	const master: SeriesEvent = { ...common, start: Date.parse(first.start), duration: { minutes: first.minutes } };
+	const overrides: SeriesEvent[] = rest
 		.filter((meeting) => meeting.minutes !== first.minutes)
 		.map((meeting) => ({ ...common, start: Date.parse(meeting.start), duration: { minutes: meeting.minutes }, recurrenceId: Date.parse(meeting.start) }));
 	const { error, value } = createEvents([master, ...overrides]);
