@@ -25,7 +25,7 @@ describe('what the join screen and the lobby say', () => {
 		expect(outlook(series, at('2027-03-29T14:00'), CPH)).toEqual({ kind: 'today', meeting: second, underWay: true });
 	});
 
-	it('after the day\'s meeting: the next, saying today\'s is over', () => {
+	it("after the day's meeting: the next, saying today's is over", () => {
 		expect(outlook(series, at('2027-03-29T15:30'), CPH)).toEqual({ kind: 'next', meeting: third, earlierToday: true });
 	});
 

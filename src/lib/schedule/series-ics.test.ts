@@ -43,9 +43,15 @@ function occurrences(ics: string): { uids: string[]; list: Occurrence[]; master:
 
 /** "Mon 15 Mar, 13:30" in a zone, the way a reader there sees it. */
 function wall(date: Date, timeZone: string): string {
-	return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-		date
-	);
+	return new Intl.DateTimeFormat('en-GB', {
+		timeZone,
+		weekday: 'short',
+		day: 'numeric',
+		month: 'short',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).format(date);
 }
 
 describe('the series calendar file', () => {
@@ -81,7 +87,10 @@ describe('the series calendar file', () => {
 	it('a long series folds its RDATE line and still parses every meeting', () => {
 		const many: MeetingSeries = {
 			timeZone: ZONE,
-			meetings: Array.from({ length: 20 }, (_, i) => ({ start: wallTimeToIso(`2027-${String(1 + Math.floor(i / 2)).padStart(2, '0')}-${i % 2 ? 20 : '06'}T09:00`, ZONE), minutes: 90 }))
+			meetings: Array.from({ length: 20 }, (_, i) => ({
+				start: wallTimeToIso(`2027-${String(1 + Math.floor(i / 2)).padStart(2, '0')}-${i % 2 ? 20 : '06'}T09:00`, ZONE),
+				minutes: 90
+			}))
 		};
 		const ics = seriesIcs('g', many, texts);
 		expect(ics).toMatch(/\r\n /);

@@ -57,7 +57,10 @@ export function seriesIcs(groupId: string, series: MeetingSeries, texts: SeriesI
 
 /** "20270310T123000Z" from an ISO instant. */
 function icsUtc(iso: string): string {
-	return new Date(Date.parse(iso)).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	return new Date(Date.parse(iso))
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d{3}/, '');
 }
 
 /** RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and one space (the text is ASCII). */
