@@ -132,29 +132,43 @@ function meetingDays(plan: { dates?: unknown; rule?: unknown }): number[] | Seri
 	return days.length > MAX_MEETINGS ? 'too-many-meetings' : days;
 }
 
-/**
- * Checks a series as anyone may send it and gives it in its one spelling (canonical zone, dates
- * in order) with its meetings; or the first thing wrong with it.
- */
-export function checkSeries(input: unknown): CheckedSeries {
+/** A plan in its one spelling (canonical zone, dates in order) with the days it meets on; or the first thing wrong with it. */
+function checkPlan(input: unknown): { ok: true; plan: SeriesPlan; days: number[] } | { ok: false; problem: SeriesProblem } {
 	if (typeof input !== 'object' || input === null) return { ok: false, problem: 'bad-rule' };
 	const raw = input as Record<string, unknown>;
 	const timeZone = canonicalZone(raw.timeZone);
 	if (!timeZone) return { ok: false, problem: 'unknown-zone' };
 	const minute = minuteOfDay(raw.start);
 	if (minute === null) return { ok: false, problem: 'bad-start' };
-	const minutes = raw.minutes;
-	if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < MIN_PLANNED_MINUTES || minutes > MAX_PLANNED_MINUTES)
-		return { ok: false, problem: 'bad-minutes' };
 	const days = meetingDays(raw);
 	if (typeof days === 'string') return { ok: false, problem: days };
 	const start = startText(minute);
 	const rule = raw.rule as SeriesRule | undefined;
-	const spec: SeriesSpec = rule
-		? { timeZone, start, minutes, rule: { everyWeeks: rule.everyWeeks, weekday: rule.weekday, from: rule.from, until: rule.until } }
-		: { timeZone, start, minutes, dates: days.map(dayText) };
-	const meetings = days.map((day) => ({ start: wallTimeToIso(`${dayText(day)}T${start}`, timeZone), minutes }));
-	return { ok: true, spec, meetings };
+	const plan: SeriesPlan = rule
+		? { timeZone, start, rule: { everyWeeks: rule.everyWeeks, weekday: rule.weekday, from: rule.from, until: rule.until } }
+		: { timeZone, start, dates: days.map(dayText) };
+	return { ok: true, plan, days };
+}
+
+/** What is wrong with a plan (a series without its length, as a link carries it), or null. */
+export function planProblem(input: unknown): SeriesProblem | null {
+	const checked = checkPlan(input);
+	return checked.ok ? null : checked.problem;
+}
+
+/**
+ * Checks a series as anyone may send it and gives it in its one spelling (canonical zone, dates
+ * in order) with its meetings; or the first thing wrong with it.
+ */
+export function checkSeries(input: unknown): CheckedSeries {
+	const checked = checkPlan(input);
+	if (!checked.ok) return checked;
+	const minutes = (input as Record<string, unknown>).minutes;
+	if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < MIN_PLANNED_MINUTES || minutes > MAX_PLANNED_MINUTES)
+		return { ok: false, problem: 'bad-minutes' };
+	const { plan, days } = checked;
+	const meetings = days.map((day) => ({ start: wallTimeToIso(`${dayText(day)}T${plan.start}`, plan.timeZone), minutes }));
+	return { ok: true, spec: { ...plan, minutes }, meetings };
 }
 
 /** What is wrong with a series, or null when nothing is. */

@@ -9,6 +9,7 @@ import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGro
 import { HttpError, readJson, readText, sendError, sendJson } from './http';
 import { MAX_TOKEN_LENGTH, mediaKeyField, randomId } from './links';
 import { parseMediaRoomName } from './media';
+import { linkPlan, linkSeries, seriesLinkExpiry, seriesOfRequest, SeriesRequestSchema } from './series-api';
 import type { AppConfigAnswer, CreatedGroup, LinkInfo, TicketAnswer } from '../sync/api-types';
 
 /** A display name: trimmed, printable, short. */
@@ -30,7 +31,9 @@ const CreateGroupSchema = v.object({
 	),
 	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
 	mediaKey: v.optional(mediaKeyField('mediaKey')),
-	leadersKey: v.optional(mediaKeyField('leadersKey'))
+	leadersKey: v.optional(mediaKeyField('leadersKey')),
+	/** The group's meetings (series-api.ts); its `minutes`, else `plannedMinutes`, is each meeting's length. */
+	series: v.optional(SeriesRequestSchema)
 });
 
 const InspectSchema = v.object({ token: LinkTokenSchema });
@@ -71,16 +74,24 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
 	// Keys made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces them with ones made in the browser (CreateGroupForm).
+	// A series sets the planned length, and its links expire a while after its last meeting.
+	const series = input.series ? seriesOfRequest(input.series, input.plannedMinutes, now) : null;
 	const group = {
 		id: randomId(),
 		name: input.name,
-		plannedMinutes: input.plannedMinutes,
+		plannedMinutes: series?.spec.minutes ?? input.plannedMinutes,
 		mediaKey: input.mediaKey ?? newMediaKey(),
-		leadersKey: input.leadersKey ?? newLeadersKey()
+		leadersKey: input.leadersKey ?? newLeadersKey(),
+		series: series ? linkPlan(series.spec) : undefined
 	};
-	const expiresAt = linkExpiry(deps.config, now);
+	const expiresAt = series ? seriesLinkExpiry(deps.config, series.meetings) : linkExpiry(deps.config, now);
 	return {
-		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes },
+		group: {
+			id: group.id,
+			name: group.name,
+			plannedMinutes: group.plannedMinutes,
+			...(series && { series: { timeZone: series.spec.timeZone, meetings: series.meetings } })
+		},
 		links: signGroupLinks(deps, group, expiresAt, base),
 		expiresAt: new Date(expiresAt * 1000).toISOString()
 	};
@@ -108,7 +119,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const { token: t } = parse(InspectSchema, await readJson(req));
 			const f = openLink(deps, t);
 			sendJson(res, 200, {
-				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c },
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c, series: linkSeries(f) },
 				role: f.r,
 				expiresAt: new Date(f.x * 1000).toISOString()
 			} satisfies LinkInfo);
@@ -137,7 +148,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				name,
 				role: f.r,
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
-				group: { id: f.g, name: f.n, plannedMinutes: f.m }
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, series: linkSeries(f) }
 			} satisfies TicketAnswer);
 		} else if (path === '/api/links/current' && req.method === 'POST') {
 			sendJson(res, 200, await currentLink(deps, req));

@@ -1,4 +1,6 @@
+import type { SeriesPlan } from '../schedule/series';
 import { ROLES, type Role } from '../session/roles';
+import { readSeries, writeSeries } from './compact-series';
 
 /**
  * The bytes of a link token in its compact form (links.ts signs and checks them): the facts
@@ -37,9 +39,10 @@ const CONFERENCE_RAW = 1 << 7;
 /** A role this encoding does not know: it reads back as no role, which the schema refuses. */
 const NO_ROLE = ROLE_MASK;
 const RAW_ID_BYTES = 16;
-/** Extension bits: a demonstration (fishbowl) group. Bit 1 is kept for the meeting series. */
+/** Extension bits: a demonstration (fishbowl) group, a meeting series. */
 const EXT_DEMO = 1 << 0;
-const EXT_KNOWN = EXT_DEMO;
+const EXT_SERIES = 1 << 1;
+const EXT_KNOWN = EXT_DEMO | EXT_SERIES;
 
 // Roles are written as their index: appending one to ROLES keeps old links reading the same,
 // reordering would not (links.test.ts pins the order).
@@ -56,6 +59,8 @@ export interface CompactLinkFacts {
 	v?: number;
 	/** A demonstration group (the workshop fishbowl): many observers, shown as a count. */
 	d?: true;
+	/** The group's meeting series (compact-series.ts); its length is `m`. */
+	e?: SeriesPlan;
 }
 
 const utf8 = new TextEncoder();
@@ -167,6 +172,7 @@ export function encodeLinkFacts(facts: CompactLinkFacts): Buffer {
 	if (conference) header |= CONFERENCE_RAW;
 	let extension = 0;
 	if (facts.d) extension |= EXT_DEMO;
+	if (facts.e) extension |= EXT_SERIES;
 	const out = new Writer();
 	out.byte(extension ? COMPACT_LINK_TAG_EXTENDED : COMPACT_LINK_TAG);
 	out.byte(header);
@@ -178,6 +184,7 @@ export function encodeLinkFacts(facts: CompactLinkFacts): Buffer {
 	if (facts.c !== undefined) out.id(facts.c, conference);
 	if (facts.s !== undefined) out.varint(facts.s);
 	if (facts.v !== undefined) out.varint(facts.v);
+	if (facts.e) writeSeries(out, facts.e);
 	return out.done();
 }
 
@@ -202,6 +209,7 @@ export function decodeLinkFacts(bytes: Uint8Array): Record<string, unknown> | nu
 		else if (header & CONFERENCE_RAW) return null;
 		if (header & HAS_SEATS) facts.s = input.varint();
 		if (header & HAS_GENERATION) facts.v = input.varint();
+		if (extension & EXT_SERIES) facts.e = readSeries(input);
 		input.end();
 		return facts;
 	} catch {

@@ -23,6 +23,8 @@ export interface Config {
 	/** Where the server keeps its own files: the signing key (unless LINK_SECRET) and which links were replaced. */
 	dataDir: string;
 	linkTtlDays: number;
+	/** A group with a meeting series: its links expire this many days after its last meeting ends, instead of `linkTtlDays`. */
+	linkDaysAfterLastMeeting: number;
 	ticketTtlSeconds: number;
 	emptyRoomGraceSeconds: number;
 	heartbeatSeconds: number;
@@ -69,6 +71,7 @@ const EnvSchema = v.object({
 	LINK_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'must be at least 32 characters'))),
 	DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
 	LINK_TTL_DAYS: v.optional(intIn(1, 3650), '180'),
+	LINK_DAYS_AFTER_LAST_MEETING: v.optional(intIn(0, 3650), '30'),
 	TICKET_TTL_SECONDS: v.optional(intIn(5, 600), '30'),
 	EMPTY_ROOM_GRACE_SECONDS: v.optional(intIn(0, 86400), '60'),
 	HEARTBEAT_SECONDS: v.optional(intIn(1, 300), '15'),
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		linkSecretFile,
 		dataDir: resolve(e.DATA_DIR),
 		linkTtlDays: e.LINK_TTL_DAYS,
+		linkDaysAfterLastMeeting: e.LINK_DAYS_AFTER_LAST_MEETING,
 		ticketTtlSeconds: e.TICKET_TTL_SECONDS,
 		emptyRoomGraceSeconds: e.EMPTY_ROOM_GRACE_SECONDS,
 		heartbeatSeconds: e.HEARTBEAT_SECONDS,

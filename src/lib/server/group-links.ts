@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
 import { isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
+import type { SeriesPlan } from '../schedule/series';
 import type { GroupLinks, RoleLink } from '../sync/api-types';
 import { linkFragment } from '../sync/link-fragment';
 import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
@@ -39,12 +40,21 @@ function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFac
  */
 export function signGroupLinks(
 	deps: Pick<ApiDeps, 'signer' | 'generations'>,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; leadersKey?: string | null; conferenceId?: string; seats?: number },
+	group: {
+		id: string;
+		name: string;
+		plannedMinutes: number;
+		mediaKey: string | null;
+		leadersKey?: string | null;
+		conferenceId?: string;
+		seats?: number;
+		series?: SeriesPlan;
+	},
 	expiresAt: number,
 	base: string
 ): GroupLinks {
 	const links = {} as GroupLinks;
-	const facts: GroupFacts = { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats };
+	const facts: GroupFacts = { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats, e: group.series };
 	for (const role of ROLES) {
 		const leadersKey = isLeader(role) ? (group.leadersKey ?? null) : null;
 		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey)}`;
@@ -84,8 +94,9 @@ async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ lea
 }
 
 function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: ReplaceableRole, saved: boolean): RoleLink {
-	const { g, n, m, x, c, s } = leader;
-	const token = signLink(deps, { g, n, m, x, c, s }, role);
+	// The series too: a member link shown again or replaced keeps the group's meetings.
+	const { g, n, m, x, c, s, e } = leader;
+	const token = signLink(deps, { g, n, m, x, c, s, e }, role);
 	return { role, token, link: `${origin(deps.config, req)}/room#${linkFragment(token, null)}`, expiresAt: new Date(x * 1000).toISOString(), saved };
 }
 

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
+import { planProblem, type SeriesPlan } from '../schedule/series';
 import { ROLES, type Role } from '../session/roles';
 import { MAX_MEDIA_SEATS, MAX_PLANNED_MINUTES } from '../session/state';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
@@ -37,7 +38,9 @@ const LinkPayload = v.object({
 	/** The link's generation: absent for the links a group is made with, then 1, 2… each time a leader replaces it (link-generations.ts). */
 	v: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINK_GENERATION))),
 	/** A demonstration group (the workshop fishbowl): observers are many and shown as a count. Compact links only. */
-	d: v.optional(v.literal(true))
+	d: v.optional(v.literal(true)),
+	/** The group's meeting series, each meeting `m` minutes long (schedule/series.ts). Compact links only. */
+	e: v.optional(v.custom<SeriesPlan>((plan) => planProblem(plan) === null))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 
