@@ -10,6 +10,15 @@ import type {
 	TicketAnswer
 } from './api-types';
 
+/** `POST /api/groups`'s `series` (docs/api.md; the create form's SeriesDraft makes it). */
+export interface GroupSeriesRequest {
+	timeZone: string;
+	start: string;
+	minutes: number;
+	dates?: string[];
+	rule?: { everyWeeks: number; weekday: number; from: string; until: string };
+}
+
 export type { GroupInfo, GroupLinks, CreatedGroup, LinkInfo, TicketAnswer, RoleLink } from './api-types';
 
 export class ApiError extends Error {
@@ -48,7 +57,7 @@ export const api = {
 	currentLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/current', { token, role }),
 	/** A leader's link replaces the group's member or observer link: the old one opens nothing from then on. */
 	replaceLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/replace', { token, role }),
-	createGroup: (input: { name: string; plannedMinutes: number }, organiserKey?: string) =>
+	createGroup: (input: { name: string; plannedMinutes: number; series?: GroupSeriesRequest }, organiserKey?: string) =>
 		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	createConference: (input: unknown, organiserKey?: string) =>
 		post<ConferenceDescription>('/api/conferences', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
