@@ -27,7 +27,7 @@ describe('the next-meeting sentences', () => {
 			/^Today's meeting: 13[.:]30\s?–\s?15[.:]00, your time\.$/
 		);
 		expect(text(outlookSentence({ kind: 'next', meeting: monday, earlierToday: true }, { language: 'sv', timeZone: CPH, preferred: ['sv-SE'] }))).toBe(
-			'Dagens möte är över; nästa är måndag 29 mars 2027 kl. 13:30, din tid.'
+			'Dagens träff är över; nästa är måndag 29 mars 2027 kl. 13:30, din tid.'
 		);
 		expect(text(outlookSentence({ kind: 'over', meeting: monday }, { language: 'da', timeZone: CPH, preferred: ['da-DK'] }))).toBe(
 			'Gruppens møder er slut; det sidste var mandag den 29. marts 2027.'
