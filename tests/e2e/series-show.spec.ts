@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext } from '@playwright/test';
+import ICAL from 'ical.js';
 import type { CreatedGroup, MeetingSeries } from '../../src/lib/sync/api-types';
 import { admit, baseUrl, expect, joinAs, test } from './fixtures';
 
@@ -120,4 +123,75 @@ test("the ended page names the next meeting, and after the series' last one says
 		await leader.context.close();
 		await member.context.close();
 	}
+});
+
+test("the links page lists the meetings in the reader's zone and the planned one, and its calendar file holds them all and no link", async ({ browser }) => {
+	const context = await browser.newContext({ timezoneId: 'America/New_York', acceptDownloads: true });
+	const page = await context.newPage();
+	await page.goto(baseUrl() + '/');
+	await page.getByTestId('group-name').fill('Hospital Balint');
+	await page.getByTestId('series-toggle').click();
+	await page.locator('[data-testid="series-mode"][value="dates"]').check();
+	const now = Date.now();
+	const dates = [dayIn(now + 3 * DAY_MS, 'Europe/Copenhagen'), dayIn(now + 17 * DAY_MS, 'Europe/Copenhagen')];
+	await page.getByTestId('series-date').first().fill(dates[0]!);
+	await page.getByTestId('series-date-add').click();
+	await page.getByTestId('series-date').nth(1).fill(dates[1]!);
+	await page.getByTestId('series-start').fill('13:30');
+	await page.getByTestId('series-minutes').fill('120');
+	await page.getByTestId('series-zone').selectOption('Europe/Copenhagen');
+	await page.getByTestId('create-group').click();
+	await expect(page.getByTestId('group-links')).toBeVisible();
+
+	const meetings = page.getByTestId('meetings').getByTestId('meeting');
+	await expect(meetings).toHaveCount(2);
+	const starts: string[] = [];
+	for (const [i, date] of dates.entries()) {
+		const meeting = meetings.nth(i);
+		const start = (await meeting.getAttribute('data-start'))!;
+		starts.push(start);
+		// 13:30 in Copenhagen that day, shown at New York's hour, with the planned time beside it.
+		expect(dayIn(Date.parse(start), 'Europe/Copenhagen')).toBe(date);
+		expect(clockIn(start, 'Europe/Copenhagen')).toBe('13:30');
+		await expect(meeting.locator('time')).toHaveAttribute('datetime', start);
+		await expect(meeting.locator('time')).toContainText(clockIn(start, 'America/New_York'));
+		await expect(meeting).toContainText('(120 minutes)');
+		await expect(meeting).toContainText(/planned: 13:30\s?–\s?15:30 Central European/);
+	}
+	await expect(page.getByTestId('meetings')).toContainText('Times in your time zone (Eastern');
+	expect(
+		await new AxeBuilder({ page })
+			.include('[data-testid="meetings"]')
+			.analyze()
+			.then((r) => r.violations.map((v) => v.id))
+	).toEqual([]);
+	await page.screenshot({ path: `${SHOTS}/links-meetings-new-york.png`, fullPage: true });
+
+	const download = page.waitForEvent('download');
+	await page.getByTestId('series-ics').click();
+	const file = await download;
+	expect(file.suggestedFilename()).toBe('Hospital Balint.ics');
+	const text = readFileSync((await file.path())!, 'utf8');
+	const vevents = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent');
+	expect(vevents).toHaveLength(1);
+	const event = new ICAL.Event(vevents[0]);
+	const parsed: string[] = [];
+	const it = event.iterator();
+	for (let next = it.next(); next; next = it.next()) parsed.push(next.toJSDate().toISOString());
+	expect(parsed).toEqual(starts);
+	expect(event.duration.toSeconds()).toBe(120 * 60);
+	expect(event.summary).toBe('Hospital Balint');
+	// No link, token or key of any role: a calendar travels to outside services.
+	for (const key of ['leader', 'coLeader', 'member', 'observer']) {
+		const url = (await page.getByTestId(`link-${key}`).getAttribute('data-url'))!;
+		expect(text).not.toContain(new URL(url).hash.slice(1, 20));
+	}
+	expect(text).not.toMatch(/https?:|#t=|&k=/);
+
+	// The printed sheet lists the meetings, without the download button.
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.getByTestId('meetings')).toBeVisible();
+	await expect(page.getByTestId('series-ics')).toBeHidden();
+	await page.screenshot({ path: `${SHOTS}/links-print.png`, fullPage: true });
+	await context.close();
 });
