@@ -86,6 +86,8 @@ export class RoomFacts {
 			case 'waiting':
 				this.#leaderPresent = message.leaderPresent;
 				this.#media = message.media;
+				// An open plenary is told right after this (and after `admitted`): one that ended while away, or with a server restart, is not.
+				this.#plenary = { open: false, title: null };
 				break;
 			case 'admitted':
 				// "Not sent" described the outage, which is over: it would only confuse now.
@@ -97,6 +99,7 @@ export class RoomFacts {
 				// Offers may have been cleared while the connection was down: the server sends what stands.
 				this.#caseOffers = [];
 				this.#myCaseOffer = false;
+				this.#plenary = { open: false, title: null };
 				break;
 			case 'lobby':
 				this.#waiting = message.waiting;
