@@ -36,7 +36,8 @@ function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFac
 
 /**
  * A group's five links, signed, each of its current generation; the same facts always give the
- * same links. The leaders' key, when given, goes into the leader, co-leader and supervisor links only.
+ * same links. The leaders' key, when given, goes into the leader, co-leader and supervisor links
+ * only; the plenary key into every one.
  */
 export function signGroupLinks(
 	deps: Pick<ApiDeps, 'signer' | 'generations'>,
@@ -50,6 +51,8 @@ export function signGroupLinks(
 		seats?: number;
 		demo?: boolean;
 		series?: SeriesPlan;
+		/** The conference plenary's media key, in every link of a conference group. */
+		plenaryKey?: string | null;
 	},
 	expiresAt: number,
 	base: string
@@ -67,7 +70,7 @@ export function signGroupLinks(
 	};
 	for (const role of ROLES) {
 		const leadersKey = inLeadersChannel(role) ? (group.leadersKey ?? null) : null;
-		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey)}`;
+		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey, group.plenaryKey ?? null)}`;
 	}
 	return links;
 }
