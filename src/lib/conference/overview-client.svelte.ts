@@ -77,7 +77,7 @@ export class OverviewClient {
 			this.#groups = Object.fromEntries(message.groups.map((g) => [g.groupId, g]));
 		} else if (message.type === 'group') this.#groups = { ...this.#groups, [message.group.groupId]: message.group };
 		else if (message.type === 'notice-sent') this.#lastNotice = message.groups;
-		else this.#lastEndAll = message.groups;
+		else if (message.type === 'ended-all') this.#lastEndAll = message.groups;
 	}
 
 	/** Sends a notice to every live group's leaders; false (nothing sent) while not connected. */

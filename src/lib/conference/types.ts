@@ -30,4 +30,16 @@ export type OverviewMessage =
 	| { type: 'overview'; groups: GroupSummary[]; now: number }
 	| { type: 'group'; group: GroupSummary; now: number }
 	| { type: 'notice-sent'; groups: number }
-	| { type: 'ended-all'; groups: number };
+	| { type: 'ended-all'; groups: number }
+	/** The conference's plenary: on connect and on every change (opened, ended, someone in or out). */
+	| { type: 'plenary'; open: boolean; title: string | null; headcount: number }
+	/** The server did not do what the organiser asked (e.g. `rate-limited` for opening and ending too often). */
+	| { type: 'refused'; action: string; code: string };
+
+/** What the organiser's page may send on the overview socket. */
+export type OrganiserMessage =
+	| { type: 'notice'; text: string }
+	| { type: 'end-all' }
+	/** Opens the conference's plenary (or, when open, renames it); the title is 1-120 characters. */
+	| { type: 'open-plenary'; title: string }
+	| { type: 'end-plenary' };

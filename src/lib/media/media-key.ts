@@ -42,13 +42,35 @@ export async function groupMediaKey(conferenceSecret: string, groupId: string): 
 	return base64url(mac.subarray(0, Math.min(32, Math.max(16, secret.length))));
 }
 
-/** The link with `k` in its fragment set to this key (any key the server put there replaced). */
-export function withMediaKey(link: string, key: string): string {
+/**
+ * The conference plenary's media key: HMAC-SHA-256 of the conference's id under its secret, under
+ * its own label (so it is no group's key), cut like `groupMediaKey`. In every group link of the
+ * conference (`p=`) and derived by the organiser from the secret they hold.
+ */
+export async function plenaryMediaKey(conferenceSecret: string, conferenceId: string): Promise<string> {
+	const secret = fromBase64url(conferenceSecret);
+	const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room plenary key ${conferenceId}`)));
+	return base64url(mac.subarray(0, Math.min(32, Math.max(16, secret.length))));
+}
+
+/** The link with `name` in its fragment set to `value` (whatever was there replaced). */
+function withFragmentParam(link: string, name: string, value: string): string {
 	const url = new URL(link);
 	const params = new URLSearchParams(url.hash.slice(1));
-	params.set('k', key);
+	params.set(name, value);
 	url.hash = params.toString();
 	return url.toString();
+}
+
+/** The link with `k` in its fragment set to this key (any key the server put there replaced). */
+export function withMediaKey(link: string, key: string): string {
+	return withFragmentParam(link, 'k', key);
+}
+
+/** A conference group's links (one per role), each with the plenary key as `p` in its fragment. */
+export function linksWithPlenaryKey<L extends Record<string, string>>(links: L, key: string): L {
+	return Object.fromEntries(Object.entries(links).map(([role, link]) => [role, withFragmentParam(link, 'p', key)])) as L;
 }
 
 /** A group's links (one per role), each with this media key in its fragment. */

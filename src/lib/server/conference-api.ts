@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, seatsForMembers } from '../session/state';
-import { groupMediaKey, newMediaKey } from '../media/media-key';
+import { groupMediaKey, newMediaKey, plenaryMediaKey } from '../media/media-key';
 import { groupLeadersKey } from '../sync/leaders-key';
 import { limit, origin, parse, PROBLEM_STATUS, requireOrganiser, type ApiDeps } from './api-deps';
 import { linkExpiry, signGroupLinks } from './group-links';
@@ -90,6 +90,8 @@ const TokenSchema = v.object({
 async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, base: string, mediaSecret: string | null): Promise<ConferenceDescription> {
 	const sessions = facts.s.map(([start, minutes]) => ({ start: new Date(start * 1000).toISOString(), minutes }));
 	const plannedMinutes = Math.max(...facts.s.map(([, minutes]) => minutes));
+	// One key for the whole conference's plenary, in every group link: derived like the groups' keys.
+	const plenaryKey = mediaSecret ? await plenaryMediaKey(mediaSecret, facts.c) : null;
 	return {
 		conference: { id: facts.c, name: facts.n, timeZone: facts.z, membersPerGroup: facts.p, sessions },
 		organiserLink: `${base}/organiser#${linkFragment(token, mediaSecret)}`,
@@ -109,7 +111,8 @@ async function describe(deps: ApiDeps, facts: ConferenceFacts, token: string, ba
 						// Derived the same way, under another label: in the leader and co-leader links only.
 						leadersKey: mediaSecret ? await groupLeadersKey(mediaSecret, id) : null,
 						conferenceId: facts.c,
-						seats: seatsForMembers(facts.p)
+						seats: seatsForMembers(facts.p),
+						plenaryKey
 					},
 					facts.x,
 					base

@@ -35,11 +35,22 @@ function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFac
 
 /**
  * A group's four links, signed, each of its current generation; the same facts always give the
- * same links. The leaders' key, when given, goes into the leader and co-leader links only.
+ * same links. The leaders' key, when given, goes into the leader and co-leader links only; the
+ * plenary key into every one.
  */
 export function signGroupLinks(
 	deps: Pick<ApiDeps, 'signer' | 'generations'>,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; leadersKey?: string | null; conferenceId?: string; seats?: number },
+	group: {
+		id: string;
+		name: string;
+		plannedMinutes: number;
+		mediaKey: string | null;
+		leadersKey?: string | null;
+		conferenceId?: string;
+		seats?: number;
+		/** The conference plenary's media key, in every link of a conference group. */
+		plenaryKey?: string | null;
+	},
 	expiresAt: number,
 	base: string
 ): GroupLinks {
@@ -47,7 +58,7 @@ export function signGroupLinks(
 	const facts: GroupFacts = { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats };
 	for (const role of ROLES) {
 		const leadersKey = isLeader(role) ? (group.leadersKey ?? null) : null;
-		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey)}`;
+		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey, group.plenaryKey ?? null)}`;
 	}
 	return links;
 }

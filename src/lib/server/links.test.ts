@@ -179,6 +179,6 @@ describe('media keys in the fragment', () => {
 		const full = createHmac('sha256', Buffer.alloc(32, 7)).update('balint-room media key group-0001').digest('base64url');
 		expect(await groupMediaKey(older, 'group-0001')).toBe(full);
 		// The fragment still reads both.
-		expect(readFragment(`#${linkFragment('abc', full)}`)).toEqual({ token: 'abc', mediaKey: full, leadersKey: null });
+		expect(readFragment(`#${linkFragment('abc', full)}`)).toEqual({ token: 'abc', mediaKey: full, leadersKey: null, plenaryKey: null });
 	});
 });

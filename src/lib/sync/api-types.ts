@@ -1,3 +1,4 @@
+import type { PlenaryRole } from '../plenary/protocol';
 import type { ReplaceableRole, Role } from '../session/roles';
 
 /**
@@ -80,6 +81,27 @@ export interface ConferenceDescription {
 export interface OrganiserTicketAnswer {
 	ticket: string;
 	conferenceId: string;
+}
+
+/** `POST /api/plenary/status {token}` (a group link of the conference, or the organiser token). */
+export interface PlenaryStatus {
+	open: boolean;
+	/** The organiser's title while it is open, else null. */
+	title: string | null;
+	/** People connected to it now. */
+	headcount: number;
+}
+
+/** `POST /api/plenary/ticket {token, name?, seat?}`: a single-use ticket for `/plenary/<conferenceId>`. */
+export interface PlenaryTicketAnswer {
+	ticket: string;
+	participantId: string;
+	name: string;
+	role: PlenaryRole;
+	/** Signed: sent back with the next ticket request, it resumes the same person. Page memory only. */
+	seat: string;
+	conferenceId: string;
+	title: string;
 }
 
 /** `GET /api/config`. */

@@ -54,7 +54,7 @@ describe('the leaders channel crypto', () => {
 		const links = { leader: `${base}1&k=media`, coLeader: `${base}2&k=media`, member: `${base}3&k=media`, observer: `${base}4&k=media` };
 		const key = newLeadersKey();
 		const keyed = leaderLinksWithKey(links, key);
-		expect(readFragment(new URL(keyed.leader).hash)).toEqual({ token: 'tok1', mediaKey: 'media', leadersKey: key });
+		expect(readFragment(new URL(keyed.leader).hash)).toEqual({ token: 'tok1', mediaKey: 'media', leadersKey: key, plenaryKey: null });
 		expect(readFragment(new URL(keyed.coLeader).hash).leadersKey).toBe(key);
 		expect(keyed.member).toBe(links.member);
 		expect(keyed.observer).toBe(links.observer);

@@ -8,23 +8,30 @@ describe('readFragment', () => {
 	const leaders = 'Lq9-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_ab';
 
 	it('reads the token, the media key and the leaders key', () => {
-		expect(readFragment(`#t=${token}&k=${key}`)).toEqual({ token, mediaKey: key, leadersKey: null });
-		expect(readFragment(`#t=${token}&k=${key}&l=${leaders}`)).toEqual({ token, mediaKey: key, leadersKey: leaders });
-		expect(readFragment(`#t=${token}`)).toEqual({ token, mediaKey: null, leadersKey: null });
-		expect(readFragment('')).toEqual({ token: null, mediaKey: null, leadersKey: null });
+		expect(readFragment(`#t=${token}&k=${key}`)).toEqual({ token, mediaKey: key, leadersKey: null, plenaryKey: null });
+		expect(readFragment(`#t=${token}&k=${key}&l=${leaders}`)).toEqual({ token, mediaKey: key, leadersKey: leaders, plenaryKey: null });
+		expect(readFragment(`#t=${token}`)).toEqual({ token, mediaKey: null, leadersKey: null, plenaryKey: null });
+		expect(readFragment('')).toEqual({ token: null, mediaKey: null, leadersKey: null, plenaryKey: null });
 	});
 
 	it.each(['.', ').', '>', '"', "'", ',', ' ', '\n', '%20', '!'])('ignores %j glued to the end of a pasted link', (tail) => {
-		expect(readFragment(`#t=${token}&k=${key}${tail}`)).toEqual({ token, mediaKey: key, leadersKey: null });
-		expect(readFragment(`#t=${token}&k=${key}&l=${leaders}${tail}`)).toEqual({ token, mediaKey: key, leadersKey: leaders });
-		expect(readFragment(`#t=${token}${tail}`)).toEqual({ token, mediaKey: null, leadersKey: null });
+		expect(readFragment(`#t=${token}&k=${key}${tail}`)).toEqual({ token, mediaKey: key, leadersKey: null, plenaryKey: null });
+		expect(readFragment(`#t=${token}&k=${key}&l=${leaders}${tail}`)).toEqual({ token, mediaKey: key, leadersKey: leaders, plenaryKey: null });
+		expect(readFragment(`#t=${token}${tail}`)).toEqual({ token, mediaKey: null, leadersKey: null, plenaryKey: null });
 	});
 
 	it('is what linkFragment writes', () => {
-		expect(readFragment(`#${linkFragment(token, key)}`)).toEqual({ token, mediaKey: key, leadersKey: null });
-		expect(readFragment(`#${linkFragment(token, key, leaders)}`)).toEqual({ token, mediaKey: key, leadersKey: leaders });
-		expect(readFragment(`#${linkFragment(token, null)}`)).toEqual({ token, mediaKey: null, leadersKey: null });
+		expect(readFragment(`#${linkFragment(token, key)}`)).toEqual({ token, mediaKey: key, leadersKey: null, plenaryKey: null });
+		expect(readFragment(`#${linkFragment(token, key, leaders)}`)).toEqual({ token, mediaKey: key, leadersKey: leaders, plenaryKey: null });
+		expect(readFragment(`#${linkFragment(token, null)}`)).toEqual({ token, mediaKey: null, leadersKey: null, plenaryKey: null });
 		// The links made before the leaders key, unchanged.
 		expect(linkFragment(token, key)).toBe(`t=${token}&k=${key}`);
+	});
+
+	it('reads and writes the plenary key of a conference link', () => {
+		const plenary = 'Pq1-zYxWvUtSrQpOnMlKjI';
+		expect(readFragment(`#${linkFragment(token, key, null, plenary)}`)).toEqual({ token, mediaKey: key, leadersKey: null, plenaryKey: plenary });
+		expect(readFragment(`#${linkFragment(token, key, leaders, plenary)}.`)).toEqual({ token, mediaKey: key, leadersKey: leaders, plenaryKey: plenary });
+		expect(linkFragment(token, key, null, plenary)).toBe(`t=${token}&k=${key}&p=${plenary}`);
 	});
 });

@@ -103,6 +103,8 @@ export const ServerMessageSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('my-case-offer'), on: v.boolean() }),
 	// To the other leaders: a leaders' channel message, with who sent it and the server's time. Ciphertext only; kept nowhere.
 	v.strictObject({ type: v.literal('leader-message'), from: v.string(), at: v.number(), ciphertext: v.string() }),
-	v.strictObject({ type: v.literal('ended') })
+	v.strictObject({ type: v.literal('ended') }),
+	// Every socket of a conference group (lobby and room): its plenary is open (on connect, and when the organiser opens it) or ended.
+	v.strictObject({ type: v.literal('plenary'), open: v.boolean(), title: v.nullable(v.string()) })
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;

@@ -1,6 +1,7 @@
 import type { ShownRefusal } from '../i18n/labels';
 import type { Role } from '../session/roles';
 import type { CaseOffer } from '../session/case-call';
+import type { PlenaryNews } from '../plenary/protocol';
 import type { ServerMessage, WaitingPerson } from './protocol';
 
 export interface OrganiserNotice {
@@ -31,6 +32,7 @@ export class RoomFacts {
 	#clockOffset = $state(0);
 	#caseOffers = $state.raw<CaseOffer[]>([]);
 	#myCaseOffer = $state(false);
+	#plenary = $state.raw<PlenaryNews>({ open: false, title: null });
 
 	/** People waiting in the lobby (leaders only). */
 	get waiting(): WaitingPerson[] {
@@ -74,6 +76,11 @@ export class RoomFacts {
 		return this.#myCaseOffer;
 	}
 
+	/** The conference's plenary, as the server last said (closed until told otherwise). */
+	get plenary(): PlenaryNews {
+		return this.#plenary;
+	}
+
 	receive(message: ServerMessage): void {
 		switch (message.type) {
 			case 'waiting':
@@ -115,6 +122,9 @@ export class RoomFacts {
 			case 'my-case-offer':
 				this.#myCaseOffer = message.on;
 				break;
+			case 'plenary':
+				this.#plenary = { open: message.open, title: message.title };
+				break;
 		}
 	}
 
@@ -144,5 +154,6 @@ export class RoomFacts {
 		this.#mediaRoom = null;
 		this.#caseOffers = [];
 		this.#myCaseOffer = false;
+		this.#plenary = { open: false, title: null };
 	}
 }
