@@ -50,9 +50,7 @@ export function galleryOrder<P extends GalleryPerson>(people: readonly P[], me: 
 
 /** The raised hands in the order they went up (earliest first); ties by id, so every screen agrees. */
 export function handQueue<P extends GalleryPerson>(people: readonly P[]): P[] {
-	return people
-		.filter((p) => p.handRaisedAt !== null)
-		.sort((a, b) => a.handRaisedAt! - b.handRaisedAt! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	return people.filter((p) => p.handRaisedAt !== null).sort((a, b) => a.handRaisedAt! - b.handRaisedAt! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** What the gallery shows now. */
@@ -71,12 +69,7 @@ export interface GalleryLayout {
  * The layout for these people (in gallery order), the page asked for and the screen's sizes.
  * A pin on someone who is not here (they left) is no pin: the equal gallery stays.
  */
-export function galleryLayout(
-	order: readonly string[],
-	pinned: string | null,
-	page: number,
-	sizes: { perPage: number; strip: number }
-): GalleryLayout {
+export function galleryLayout(order: readonly string[], pinned: string | null, page: number, sizes: { perPage: number; strip: number }): GalleryLayout {
 	if (pinned !== null && order.includes(pinned)) {
 		const rest = order.filter((id) => id !== pinned);
 		const pages = pageCount(rest.length, sizes.strip);
