@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,16 @@ async function expectNothingStored(context: BrowserContext, page: Page, who: str
 		appSession: Object.keys(sessionStorage).filter((key) => !key.startsWith('sveltekit:'))
 	}));
 	expect(inPage, `${who}: storage seen from the page`).toEqual({ indexedDB: [], localStorage: 0, cookie: '', appSession: [] });
+}
+
+/** No serious or critical axe violation on this screen (as a11y.spec.ts holds every other screen to). */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+	const { violations } = await new AxeBuilder({ page }).analyze();
+	const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	expect(
+		bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+		`serious/critical axe violations on ${screen}`
+	).toEqual([]);
 }
 
 /** The organiser's overview, open in its own context, with the plenary opened under this title. */
@@ -102,6 +113,8 @@ test('members of three groups join the plenary from their own links, a leader mo
 	await sara.goto(south.links.member);
 	await expect(sara.getByTestId('display-name')).toBeVisible();
 	await expect(sara.getByTestId('join-plenary')).toBeVisible();
+	await expectAccessible(nils.page, 'the lobby with the door to the plenary');
+	await expectAccessible(organiser, 'the overview with the plenary open');
 
 	// In from their own links: no admission, no lobby.
 	await intoPlenary(nils.page, 'Nils');
@@ -134,6 +147,8 @@ test('members of three groups join the plenary from their own links, a leader mo
 	await wim.page.getByTestId('raise-hand').click();
 	await nils.page.getByTestId('raise-hand').click();
 	for (const page of everyone) await expect(page.getByTestId('plenary-hand')).toHaveText([/Wim/, /Nils/]);
+	await expectAccessible(astrid.page, "a moderator's plenary, two hands up");
+	await expectAccessible(sara, "a participant's plenary");
 	// The moderator gives Wim the floor: the speaker view on every screen, then lowers his hand.
 	await astrid.page.getByTestId('plenary-hand-queue').getByRole('button', { name: 'Pin (Wim)' }).click();
 	for (const page of everyone) {
@@ -162,6 +177,7 @@ test('members of three groups join the plenary from their own links, a leader mo
 		await expect(page.getByTestId('plenary-tile')).toHaveCount(0);
 	}
 	await expect(organiser.getByTestId('plenary-control')).toHaveAttribute('data-open', 'false');
+	await expectAccessible(wim.page, 'the plenary ended');
 
 	// Back to the group with the same link: the door is gone, the group is there.
 	await nils.page.getByTestId('back-to-group').click();
