@@ -8,6 +8,8 @@ import { MAX_TOKEN_LENGTH, type Signer, type TokenProblem } from './links';
 import type { Logger } from './log';
 import type { MediaService } from './media';
 import type { RateLimiter } from './rate-limit';
+import type { PlenaryIdentity } from './plenary/plenary-room';
+import type { PlenaryRegistry } from './plenary/registry';
 import type { RoomRegistry } from './rooms';
 import type { OrganiserIdentity, TicketStore } from './tickets';
 
@@ -26,6 +28,9 @@ export interface ApiDeps {
 	generations: LinkGenerationStore;
 	rooms: RoomRegistry;
 	organiserTickets: TicketStore<OrganiserIdentity>;
+	/** The conferences' open plenaries, and the tickets for their sockets. */
+	plenaries: PlenaryRegistry;
+	plenaryTickets: TicketStore<PlenaryIdentity>;
 	media: MediaService | null;
 	logger: Logger;
 }

@@ -9,6 +9,8 @@ import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGro
 import { HttpError, readJson, readText, sendError, sendJson } from './http';
 import { MAX_TOKEN_LENGTH, mediaKeyField, randomId } from './links';
 import { parseMediaRoomName } from './media';
+import { handlePlenaryApi } from './plenary-api';
+import { plenaryWebhook } from './plenary/webhook';
 import type { AppConfigAnswer, CreatedGroup, LinkInfo, TicketAnswer } from '../sync/api-types';
 
 /** A display name: trimmed, printable, short. */
@@ -52,6 +54,7 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 		throw new HttpError(401, 'bad-signature', 'The webhook signature does not match.');
 	}
 	const roomName = event.room?.name || event.egressInfo?.roomName || '';
+	plenaryWebhook(deps.plenaries, roomName, event);
 	// Only the session's media room now: a room it has moved out of (a removal) is being deleted.
 	const named = parseMediaRoomName(roomName);
 	const group = named ? deps.rooms.get(named.groupId) : undefined;
@@ -144,6 +147,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 		} else if (path === '/api/links/replace' && req.method === 'POST') {
 			sendJson(res, 200, await replaceLink(deps, req));
 		} else if (path.startsWith('/api/conferences') && (await handleConferenceApi(deps, deps.organiserTickets, path, req, res))) {
+			// answered
+		} else if (path.startsWith('/api/plenary/') && (await handlePlenaryApi(deps, path, req, res))) {
 			// answered
 		} else {
 			throw new HttpError(404, 'not-found', 'No such API endpoint.');

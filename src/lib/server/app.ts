@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
+import { PLENARY_PATH } from '../plenary/protocol';
 import { handleApi } from './api';
 import type { ApiDeps } from './api-deps';
 import type { Config } from './config';
@@ -17,6 +18,8 @@ import { RoomRegistry } from './rooms';
 import { MemoryTicketStore, type OrganiserIdentity, type TicketStore } from './tickets';
 import { ConferenceHub } from './conference';
 import { LocalConferenceBus } from './conference-bus';
+import type { PlenaryIdentity } from './plenary/plenary-room';
+import { PlenaryRegistry } from './plenary/registry';
 
 /**
  * The server core, shared by `npm start` (server/index.ts) and `npm run dev` (the Vite
@@ -37,6 +40,8 @@ export interface BalintApp {
 	/** The sync tickets, in this process (tests count them). */
 	readonly tickets: MemoryTicketStore;
 	readonly conferences: ConferenceHub;
+	/** The conferences' open plenaries (tests look in). */
+	readonly plenaries: PlenaryRegistry;
 	close(): void;
 }
 
@@ -62,13 +67,22 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media, config.socketLimits);
 	config.media?.whenGone?.(() => rooms.mediaGone());
 	const conferenceBus = new LocalConferenceBus(rooms);
-	const conferences = new ConferenceHub(conferenceBus);
+	const plenaries = new PlenaryRegistry({
+		media,
+		socketLimits: config.socketLimits,
+		onStatus: (conferenceId, status) => void conferenceBus.tellPlenary(conferenceId, status),
+		onCutOff: (why) => void rooms.cutOffs[why]++
+	});
+	const conferences = new ConferenceHub(conferenceBus, plenaries);
 	const organiserTickets = new MemoryTicketStore<OrganiserIdentity>(config.ticketTtlSeconds);
+	const plenaryTickets = new MemoryTicketStore<PlenaryIdentity>(config.ticketTtlSeconds);
 	const generations = new LinkGenerations({ file: join(config.dataDir, 'replaced-links.json'), secret: config.linkSecret });
 	const deps: ApiDeps = {
 		config,
 		rooms,
 		organiserTickets,
+		plenaries,
+		plenaryTickets,
 		media,
 		logger,
 		signer,
@@ -98,6 +112,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		}
 		tickets.sweep();
 		organiserTickets.sweep();
+		plenaryTickets.sweep();
 	}, config.heartbeatSeconds * 1000);
 	heartbeat.unref();
 
@@ -154,6 +169,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		rooms,
 		tickets,
 		conferences,
+		plenaries,
 		async handleRequest(req, res) {
 			securityHeaders(res, connectSources);
 			try {
@@ -188,6 +204,25 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 				);
 				return true;
 			}
+			if (url.pathname.startsWith(PLENARY_PATH + '/')) {
+				void accept(
+					req,
+					socket,
+					head,
+					url,
+					PLENARY_PATH,
+					plenaryTickets,
+					(id, conferenceId) => id.conferenceId === conferenceId,
+					(ws, id) => {
+						const plenary = plenaries.get(id.conferenceId);
+						if (plenary) return plenary.attach(ws, id);
+						// Ended between the ticket and the socket.
+						ws.send(JSON.stringify({ type: 'ended' }));
+						ws.close(CloseCode.ended, 'plenary ended');
+					}
+				);
+				return true;
+			}
 			if (url.pathname.startsWith(SYNC_PATH + '/')) {
 				void accept(
 					req,
@@ -211,8 +246,10 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		close() {
 			clearInterval(heartbeat);
 			conferences.close();
+			plenaries.closeAll();
 			conferenceBus.close();
 			organiserTickets.clear();
+			plenaryTickets.clear();
 			rooms.closeAll();
 			tickets.clear();
 			for (const ws of wss.clients) ws.terminate();

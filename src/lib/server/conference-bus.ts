@@ -1,4 +1,5 @@
 import type { GroupSummary } from '../conference/types';
+import type { PlenaryStatus } from '../sync/api-types';
 import type { Awaitable } from './awaitable';
 import type { Room } from './room';
 import type { RoomRegistry } from './rooms';
@@ -19,8 +20,19 @@ export interface ConferenceBus {
 	subscribe(listener: (conferenceId: string, summary: GroupSummary) => void): () => void;
 	/** Carries a command to the live rooms of these groups of this conference: how many it reached. */
 	send(conferenceId: string, groupIds: string[], command: ConferenceCommand): Awaitable<number>;
+	/**
+	 * The conference's plenary opened, ended, was renamed or its headcount changed: its group
+	 * rooms tell their sockets (open and title only), the organisers' overviews hear all of it.
+	 */
+	tellPlenary(conferenceId: string, status: PlenaryStatus): Awaitable<void>;
+	/** The plenary's status as last told; closed when never told. */
+	plenary(conferenceId: string): Awaitable<PlenaryStatus>;
+	/** Tells `listener` of every plenary status told; the returned function stops it. */
+	subscribePlenary(listener: (conferenceId: string, status: PlenaryStatus) => void): () => void;
 	close(): void;
 }
+
+const CLOSED: PlenaryStatus = { open: false, title: null, headcount: 0 };
 
 export function idleSummary(groupId: string): GroupSummary {
 	return {
@@ -43,10 +55,41 @@ export class LocalConferenceBus implements ConferenceBus {
 	readonly #listeners = new Set<(conferenceId: string, summary: GroupSummary) => void>();
 	/** The last summary told per group, so unchanged rooms tell nothing. */
 	readonly #last = new Map<string, string>();
+	/** Each open plenary's status, by conference: what a group room tells a socket that connects. */
+	readonly #plenaries = new Map<string, PlenaryStatus>();
+	readonly #plenaryListeners = new Set<(conferenceId: string, status: PlenaryStatus) => void>();
 
 	constructor(rooms: RoomRegistry) {
 		this.#rooms = rooms;
 		rooms.onChange = (room) => this.#roomChanged(room);
+		rooms.plenaryOf = (conferenceId) => this.#plenaries.get(conferenceId) ?? null;
+	}
+
+	tellPlenary(conferenceId: string, status: PlenaryStatus): void {
+		const before = this.#plenaries.get(conferenceId) ?? CLOSED;
+		if (status.open) this.#plenaries.set(conferenceId, status);
+		else this.#plenaries.delete(conferenceId);
+		if (before.open !== status.open || before.title !== status.title) {
+			for (const room of this.#rooms.all()) {
+				if (room.conferenceId !== conferenceId) continue;
+				// One group's trouble must not keep the news from the others.
+				try {
+					room.plenary({ open: status.open, title: status.title });
+				} catch {
+					// That room's sockets hear of it when they connect again.
+				}
+			}
+		}
+		for (const listener of this.#plenaryListeners) listener(conferenceId, status);
+	}
+
+	plenary(conferenceId: string): PlenaryStatus {
+		return this.#plenaries.get(conferenceId) ?? CLOSED;
+	}
+
+	subscribePlenary(listener: (conferenceId: string, status: PlenaryStatus) => void): () => void {
+		this.#plenaryListeners.add(listener);
+		return () => this.#plenaryListeners.delete(listener);
 	}
 
 	summaries(groupIds: string[]): GroupSummary[] {
@@ -88,5 +131,7 @@ export class LocalConferenceBus implements ConferenceBus {
 	close(): void {
 		this.#listeners.clear();
 		this.#last.clear();
+		this.#plenaries.clear();
+		this.#plenaryListeners.clear();
 	}
 }

@@ -2,7 +2,11 @@ import type { WebSocket } from 'ws';
 import * as v from 'valibot';
 import { CloseCode } from '../sync/protocol';
 import type { GroupSummary, OverviewMessage } from '../conference/types';
+import { MAX_PLENARY_TITLE } from '../plenary/protocol';
+import type { PlenaryStatus } from '../sync/api-types';
 import type { ConferenceBus } from './conference-bus';
+import type { PlenaryControl } from './plenary/registry';
+import { MemoryRateLimiter, type RateLimiter } from './rate-limit';
 import { cutOff, metered, ORGANISER_SOCKET_LIMITS, sendWithin, SocketBudget } from './socket-budget';
 import type { OrganiserIdentity } from './tickets';
 
@@ -14,8 +18,16 @@ import type { OrganiserIdentity } from './tickets';
  */
 const OrganiserMessageSchema = v.variant('type', [
 	v.object({ type: v.literal('notice'), text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(280)) }),
-	v.object({ type: v.literal('end-all') })
+	v.object({ type: v.literal('end-all') }),
+	v.object({
+		type: v.literal('open-plenary'),
+		title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(MAX_PLENARY_TITLE), v.regex(/^[^\p{Cc}\p{Cf}]+$/u))
+	}),
+	v.object({ type: v.literal('end-plenary') })
 ]);
+
+/** Opening and ending a conference's plenary reaches everyone in it: a few times a minute is plenty. */
+const PLENARY_COMMANDS_PER_MINUTE = 6;
 
 /** WebSocket's own code for a server that cannot go on: here, a bus that does not answer. */
 const UNAVAILABLE = 1011;
@@ -31,10 +43,18 @@ export class ConferenceHub {
 	readonly #bus: ConferenceBus;
 	readonly #watchers = new Map<string, Set<Watcher>>();
 	readonly #unsubscribe: () => void;
+	readonly #unsubscribePlenary: () => void;
+	/** The conferences' plenaries (opened and ended from here), when this server holds them. */
+	readonly #plenaries: PlenaryControl | null;
+	/** Per conference: how often its organisers open or end the plenary. */
+	readonly #plenaryLimit: RateLimiter;
 
-	constructor(bus: ConferenceBus) {
+	constructor(bus: ConferenceBus, plenaries: PlenaryControl | null = null, plenaryLimit: RateLimiter = new MemoryRateLimiter(PLENARY_COMMANDS_PER_MINUTE)) {
 		this.#bus = bus;
+		this.#plenaries = plenaries;
+		this.#plenaryLimit = plenaryLimit;
 		this.#unsubscribe = bus.subscribe((conferenceId, summary) => this.#groupChanged(conferenceId, summary));
+		this.#unsubscribePlenary = bus.subscribePlenary((conferenceId, status) => this.#plenaryChanged(conferenceId, status));
 	}
 
 	get watcherCount(): number {
@@ -51,8 +71,9 @@ export class ConferenceHub {
 		// The first overview is what the page starts from: fetched before this socket hears of any
 		// change, so that no newer update can reach it first and then be overwritten by it.
 		let groups: GroupSummary[];
+		let plenary: PlenaryStatus;
 		try {
-			groups = await this.#bus.summaries(identity.groupIds);
+			[groups, plenary] = await Promise.all([this.#bus.summaries(identity.groupIds), this.#bus.plenary(identity.conferenceId)]);
 		} catch {
 			return this.#unavailable(watcher);
 		}
@@ -68,6 +89,21 @@ export class ConferenceHub {
 			(data, isBinary) => this.#onMessage(watcher, isBinary ? null : data.toString())
 		);
 		this.#send(watcher, { type: 'overview', groups, now: Date.now() });
+		this.#send(watcher, { type: 'plenary', ...plenary });
+	}
+
+	#plenaryChanged(conferenceId: string, status: PlenaryStatus): void {
+		for (const watcher of this.#watchers.get(conferenceId) ?? []) this.#send(watcher, { type: 'plenary', ...status });
+	}
+
+	/** Opens or ends the plenary; its new status reaches every overview of the conference through the bus. */
+	async #plenaryCommand(watcher: Watcher, message: { type: 'open-plenary'; title: string } | { type: 'end-plenary' }): Promise<void> {
+		const { conferenceId } = watcher.identity;
+		const refuse = (code: string) => this.#send(watcher, { type: 'refused', action: message.type, code });
+		if (!this.#plenaries) return refuse('not-available');
+		if (!(await this.#plenaryLimit.take(conferenceId))) return refuse('rate-limited');
+		if (message.type === 'end-plenary') return this.#plenaries.end(conferenceId);
+		if (!this.#plenaries.open(conferenceId, message.title)) refuse('busy');
 	}
 
 	#groupChanged(conferenceId: string, summary: GroupSummary): void {
@@ -87,6 +123,7 @@ export class ConferenceHub {
 		} catch {
 			return watcher.ws.close(CloseCode.malformed, 'malformed message');
 		}
+		if (message.type === 'open-plenary' || message.type === 'end-plenary') return this.#plenaryCommand(watcher, message);
 		// Only to the live rooms of this organiser's own conference.
 		let reached: number;
 		try {
@@ -120,6 +157,7 @@ export class ConferenceHub {
 
 	close(): void {
 		this.#unsubscribe();
+		this.#unsubscribePlenary();
 		for (const set of this.#watchers.values()) for (const w of set) w.ws.terminate();
 		this.#watchers.clear();
 	}

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
+import { PLENARY_ROLES } from '../plenary/protocol';
 import { ROLES, type Role } from '../session/roles';
 import { MAX_MEDIA_SEATS, MAX_PLANNED_MINUTES } from '../session/state';
 import { MAX_MEMBERS_PER_GROUP } from '../conference/types';
@@ -49,6 +50,20 @@ const SeatPayload = v.object({
 	r: v.picklist(ROLES)
 });
 export type SeatFacts = v.InferOutput<typeof SeatPayload>;
+
+/**
+ * A seat in a conference's plenary: its id bound to a name and a plenary role (and whether it is
+ * the organiser's), so that a reconnect resumes the same person. Its own kind: no group seat opens it.
+ */
+const PlenarySeatPayload = v.object({
+	k: v.literal('plenary-seat'),
+	c: v.pipe(v.string(), v.regex(idPattern)),
+	p: v.pipe(v.string(), v.regex(idPattern)),
+	n: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+	r: v.picklist(PLENARY_ROLES),
+	o: v.boolean()
+});
+export type PlenarySeatFacts = v.InferOutput<typeof PlenarySeatPayload>;
 
 /**
  * An organiser's capability for one conference: its groups (id, name, leaders), session times
@@ -183,6 +198,14 @@ export class Signer {
 
 	verifySeat(token: unknown): Verified<SeatFacts> {
 		return this.#open(token, SeatPayload);
+	}
+
+	signPlenarySeat(facts: Omit<PlenarySeatFacts, 'k'>): string {
+		return this.#sign({ k: 'plenary-seat', ...facts });
+	}
+
+	verifyPlenarySeat(token: unknown): Verified<PlenarySeatFacts> {
+		return this.#open(token, PlenarySeatPayload);
 	}
 }
 

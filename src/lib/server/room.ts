@@ -12,6 +12,7 @@ import { initialState, leaderPresent, type SessionState } from '../session/state
 import { CloseCode } from '../sync/protocol';
 import { parseClientMessage } from '../sync/protocol-schema';
 import type { GroupSummary } from '../conference/types';
+import type { PlenaryNews } from '../plenary/protocol';
 import type { MediaTrackInfo } from './media-reconcile';
 import { Connections, type Connection } from './room/connections';
 import { CaseOffers } from './room/case-offers';
@@ -125,6 +126,11 @@ export class Room {
 		this.#connections.toLeaders({ type: 'notice', text });
 	}
 
+	/** The conference's plenary opened or ended: every socket hears of it, in the lobby and in the room. */
+	plenary(news: PlenaryNews): void {
+		this.#connections.toAll({ type: 'plenary', ...news });
+	}
+
 	/** Whether this person has been let into this session (and was not removed, and did not leave). */
 	admits(participantId: string): boolean {
 		return !this.#destroyed && this.#lobby.admits(participantId);
@@ -149,6 +155,7 @@ export class Room {
 		const conn = this.#connections.add(ws, identity);
 		if (where === 'enter') return this.#admit(conn);
 		this.#connections.send(conn, this.#lobby.waitingMessage());
+		this.#tellPlenary(conn);
 		this.#lobby.tellLeaders();
 		this.#options.onChange?.(this);
 	}
@@ -211,6 +218,14 @@ export class Room {
 		for (const effect of entered.effects) carryOut(effect, this.#targets);
 		if (isLeader(role)) this.#connections.send(conn, this.#lobby.lobbyMessage());
 		this.#offers.greet(conn);
+		this.#tellPlenary(conn);
+	}
+
+	/** A socket that connects (or is let in) while the conference's plenary is open hears of it. */
+	#tellPlenary(conn: Connection): void {
+		const conferenceId = this.#options.conferenceId;
+		const news = conferenceId ? this.#options.plenaryOf?.(conferenceId) : null;
+		if (news?.open) this.#connections.send(conn, { type: 'plenary', open: true, title: news.title });
 	}
 
 	#onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {

@@ -1,3 +1,4 @@
+import type { PlenaryNews } from '../plenary/protocol';
 import type { MediaService } from './media';
 import { Room } from './room';
 import { SOCKET_LIMITS, type SocketLimits } from './socket-budget';
@@ -20,6 +21,8 @@ export class RoomRegistry {
 	readonly #media: MediaService | null;
 	/** Told of every change in every room (the conference overview listens here). */
 	onChange: ((room: Room) => void) | null = null;
+	/** A conference's plenary while it is open (the conference bus answers), for a group room's sockets as they connect. */
+	plenaryOf: ((conferenceId: string) => PlenaryNews | null) | null = null;
 	/** Sockets closed for taking more than their share, by why (counts only: no group, no person). */
 	readonly cutOffs = { flooding: 0, notReading: 0 };
 
@@ -74,6 +77,7 @@ export class RoomRegistry {
 			endedSessionId: this.#recentlyEnded(groupId),
 			onEnded: (r) => this.#rememberEnded(r),
 			onChange: (r) => this.onChange?.(r),
+			plenaryOf: (id) => this.plenaryOf?.(id) ?? null,
 			onCutOff: (why) => void this.cutOffs[why]++,
 			onDestroyed: (r) => {
 				if (this.#rooms.get(r.groupId) === r) this.#rooms.delete(r.groupId);
@@ -81,6 +85,11 @@ export class RoomRegistry {
 		});
 		this.#rooms.set(groupId, room);
 		return room;
+	}
+
+	/** Every live room. */
+	all(): IterableIterator<Room> {
+		return this.#rooms.values();
 	}
 
 	/** The media server is gone: everyone in every room is told that there is no video now. */

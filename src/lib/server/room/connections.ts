@@ -4,10 +4,10 @@ import { CloseCode, type ServerMessage } from '../../sync/protocol';
 import { cutOff, metered, sendWithin, SocketBudget, type SocketLimits } from '../socket-budget';
 import type { Identity } from '../tickets';
 
-/** One person's socket in a room. */
-export interface Connection {
+/** One person's socket in a room (a group's, or with another identity the conference plenary's). */
+export interface Connection<I extends { participantId: string } = Identity> {
 	ws: WebSocket;
-	identity: Identity;
+	identity: I;
 	admitted: boolean;
 	/** Closed because the same person connected again: they are not away, so nobody is told so. */
 	replaced?: boolean;
@@ -15,23 +15,27 @@ export interface Connection {
 	budget: SocketBudget;
 }
 
-export interface ConnectionsOptions {
+export interface ConnectionsOptions<I extends { participantId: string } = Identity> {
 	now: () => number;
 	socketLimits?: SocketLimits;
 	/** Each message within the socket's share. */
-	onMessage: (conn: Connection, data: Buffer, isBinary: boolean) => void;
+	onMessage: (conn: Connection<I>, data: Buffer, isBinary: boolean) => void;
 	/** A socket is gone: closed by its side, or dropped or cut off by ours (then at once). */
-	onGone: (conn: Connection) => void;
+	onGone: (conn: Connection<I>) => void;
 	/** Told each time a socket is closed for taking more than its share. */
 	onCutOff?: (why: 'flooding' | 'notReading') => void;
 }
 
-/** A room's sockets: the one owner of each, from `add` until it is gone or `closeAll`. */
-export class Connections {
-	readonly #all = new Set<Connection>();
-	readonly #options: ConnectionsOptions;
+/**
+ * A room's sockets: the one owner of each, from `add` until it is gone or `closeAll`. Generic over
+ * who a socket is and what it is sent, so that the conference plenary (server/plenary/) holds its
+ * sockets to the same budgets and send bound; the defaults are a group room's.
+ */
+export class Connections<I extends { participantId: string } = Identity, M = ServerMessage> {
+	readonly #all = new Set<Connection<I>>();
+	readonly #options: ConnectionsOptions<I>;
 
-	constructor(options: ConnectionsOptions) {
+	constructor(options: ConnectionsOptions<I>) {
 		this.#options = options;
 	}
 
@@ -39,17 +43,17 @@ export class Connections {
 		return this.#all.size;
 	}
 
-	has(conn: Connection): boolean {
+	has(conn: Connection<I>): boolean {
 		return this.#all.has(conn);
 	}
 
 	/** Live, in order of arrival: what is dropped meanwhile is skipped. */
-	[Symbol.iterator](): IterableIterator<Connection> {
+	[Symbol.iterator](): IterableIterator<Connection<I>> {
 		return this.#all.values();
 	}
 
-	add(ws: WebSocket, identity: Identity): Connection {
-		const conn: Connection = { ws, identity, admitted: false, budget: new SocketBudget(this.#options.socketLimits, this.#options.now) };
+	add(ws: WebSocket, identity: I): Connection<I> {
+		const conn: Connection<I> = { ws, identity, admitted: false, budget: new SocketBudget(this.#options.socketLimits, this.#options.now) };
 		this.#all.add(conn);
 		metered(
 			ws,
@@ -74,20 +78,20 @@ export class Connections {
 	}
 
 	/** Forgets a socket; false if it was already gone. */
-	forget(conn: Connection): boolean {
+	forget(conn: Connection<I>): boolean {
 		return this.#all.delete(conn);
 	}
 
 	/** This person's sockets, waiting or not. */
-	of(participantId: string): Connection[] {
+	of(participantId: string): Connection<I>[] {
 		return [...this.#all].filter((c) => c.identity.participantId === participantId);
 	}
 
-	waitingOf(participantId: string): Connection | undefined {
+	waitingOf(participantId: string): Connection<I> | undefined {
 		return [...this.#all].find((c) => !c.admitted && c.identity.participantId === participantId);
 	}
 
-	waiting(): Connection[] {
+	waiting(): Connection<I>[] {
 		return [...this.#all].filter((c) => !c.admitted);
 	}
 
@@ -97,35 +101,35 @@ export class Connections {
 		return count;
 	}
 
-	send(conn: Connection, message: ServerMessage): void {
+	send(conn: Connection<I>, message: M): void {
 		this.#sendRaw(conn, JSON.stringify(message));
 	}
 
-	sendBinary(conn: Connection, frame: Uint8Array): void {
+	sendBinary(conn: Connection<I>, frame: Uint8Array): void {
 		this.#sendRaw(conn, frame);
 	}
 
 	/** To everyone in the room. */
-	toAdmitted(message: ServerMessage): void {
+	toAdmitted(message: M): void {
 		for (const conn of this.#all) if (conn.admitted) this.send(conn, message);
 	}
 
 	/** To the leaders in the room: the lobby, the links and the organiser's notices are their business. */
-	toLeaders(message: ServerMessage): void {
+	toLeaders(this: Connections, message: ServerMessage): void {
 		for (const conn of this.#all) if (conn.admitted && isLeader(conn.identity.role)) this.send(conn, message);
 	}
 
 	/** To every socket, in the room or waiting. */
-	toAll(message: ServerMessage): void {
+	toAll(message: M): void {
 		for (const conn of this.#all) this.send(conn, message);
 	}
 
 	/** To everyone in the lobby. */
-	toWaiting(message: ServerMessage): void {
+	toWaiting(message: M): void {
 		for (const conn of this.#all) if (!conn.admitted) this.send(conn, message);
 	}
 
-	drop(conn: Connection, code: number, reason: string): void {
+	drop(conn: Connection<I>, code: number, reason: string): void {
 		conn.ws.close(code, reason);
 		// Treat it as gone now; the close event may come later.
 		this.#options.onGone(conn);
@@ -135,7 +139,7 @@ export class Connections {
 	 * Drops a socket that took more than its share, and does not wait for its side of the
 	 * closing handshake: whatever else it sends is never read.
 	 */
-	cutOff(conn: Connection, code: typeof CloseCode.flooding | typeof CloseCode.notReading, reason: string): void {
+	cutOff(conn: Connection<I>, code: typeof CloseCode.flooding | typeof CloseCode.notReading, reason: string): void {
 		if (!this.#all.has(conn)) return;
 		this.#options.onCutOff?.(code === CloseCode.flooding ? 'flooding' : 'notReading');
 		cutOff(conn.ws, code, reason);
@@ -149,7 +153,7 @@ export class Connections {
 		this.#all.clear();
 	}
 
-	#sendRaw(conn: Connection, data: string | Uint8Array): void {
+	#sendRaw(conn: Connection<I>, data: string | Uint8Array): void {
 		sendWithin(conn.ws, conn.budget, data, () => this.cutOff(conn, CloseCode.notReading, 'not reading'));
 	}
 }

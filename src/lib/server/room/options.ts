@@ -1,3 +1,4 @@
+import type { PlenaryNews } from '../../plenary/protocol';
 import type { MediaService } from '../media';
 import type { SocketLimits } from '../socket-budget';
 
@@ -21,6 +22,8 @@ export interface RoomOptionsOf<R> {
 	onEnded?: (room: R) => void;
 	/** Called after every change of state and once when the room is destroyed. */
 	onChange?: (room: R) => void;
+	/** The conference's plenary while it is open: told to each socket as it connects. */
+	plenaryOf?: (conferenceId: string) => PlenaryNews | null;
 	/** Called once, after the room has destroyed its document and closed its sockets. */
 	onDestroyed: (room: R) => void;
 }
