@@ -178,8 +178,8 @@ export class PlenaryClient {
 			this.#finish('removed');
 			return 'final';
 		}
-		if (code === CloseCode.malformed) {
-			this.#problem = 'malformed';
+		if (code === CloseCode.malformed || code === CloseCode.roomFull) {
+			this.#problem = code === CloseCode.roomFull ? 'plenary-full' : 'malformed';
 			this.#finish('failed');
 			return 'final';
 		}
