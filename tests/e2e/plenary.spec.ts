@@ -274,7 +274,10 @@ test.describe('with the stand-in media server', () => {
 		]);
 		fake.join(room, identity);
 		await expect(mona.getByTestId('plenary-actions')).toHaveCount(0);
-		await tile(lena, 'Mona Member').locator('..').getByTestId('plenary-mute').click();
+		// The moderator's menu under Mona's face: mute.
+		const cell = tile(lena, 'Mona Member').locator('..');
+		await cell.getByTestId('plenary-person-menu').click();
+		await cell.getByTestId('plenary-mute').click();
 		const calls = (method: string) => fake.calls.filter((c) => c.method === method && c.body.room === room).map((c) => c.body);
 		await expect.poll(() => calls('MutePublishedTrack')).toEqual([{ room, identity, trackSid: 'TR_mona_mic', muted: true }]);
 		await expect(lena.getByTestId('refusal')).toHaveCount(0);
