@@ -204,6 +204,8 @@ function body(tokens: string[]): fc.Arbitrary<{ path: string; type: string | nul
 			'/api/conferences',
 			'/api/conferences/links',
 			'/api/conferences/ticket',
+			'/api/plenary/status',
+			'/api/plenary/ticket',
 			'/api/media/webhook',
 			'/api/nowhere'
 		),
