@@ -1,9 +1,16 @@
 import { api } from '../sync/api-client';
 import { CloseCode, OVERVIEW_PATH } from '../sync/protocol';
 import { refusedForGood, TicketedSocket } from '../sync/ticketed-socket.svelte';
-import type { GroupSummary, OverviewMessage } from './types';
+import type { GroupSummary, OrganiserMessage, OverviewMessage } from './types';
 
 type OrganiserTicket = Awaited<ReturnType<typeof api.organiserTicket>>;
+
+/** What the overview shows of the plenary: never who is in it, only how many. */
+export interface PlenaryOverview {
+	open: boolean;
+	title: string | null;
+	headcount: number;
+}
 
 /**
  * The organiser's live, read-only view of a conference: the one owner of its socket, which
@@ -16,6 +23,8 @@ export class OverviewClient {
 	#lastEndAll = $state<number | null>(null);
 	#clockOffset = $state(0);
 	#problem = $state<string | null>(null);
+	#plenary = $state.raw<PlenaryOverview>({ open: false, title: null, headcount: 0 });
+	#plenaryRefusal = $state<string | null>(null);
 
 	readonly #token: string;
 	readonly #socket = new TicketedSocket<OrganiserTicket>({
@@ -65,6 +74,16 @@ export class OverviewClient {
 		return this.#problem;
 	}
 
+	/** The conference's plenary: open or not, its title and how many are in it. */
+	get plenary(): PlenaryOverview {
+		return this.#plenary;
+	}
+
+	/** Why the server did not open or end the plenary as asked (a code, e.g. `rate-limited`); null otherwise. */
+	get plenaryRefusal(): string | null {
+		return this.#plenaryRefusal;
+	}
+
 	start(): Promise<void> {
 		return this.#socket.open();
 	}
@@ -78,6 +97,10 @@ export class OverviewClient {
 		} else if (message.type === 'group') this.#groups = { ...this.#groups, [message.group.groupId]: message.group };
 		else if (message.type === 'notice-sent') this.#lastNotice = message.groups;
 		else if (message.type === 'ended-all') this.#lastEndAll = message.groups;
+		else if (message.type === 'plenary') {
+			this.#plenary = { open: message.open, title: message.title, headcount: message.headcount };
+			this.#plenaryRefusal = null;
+		} else if (message.type === 'refused' && message.action.endsWith('-plenary')) this.#plenaryRefusal = message.code;
 	}
 
 	/** Sends a notice to every live group's leaders; false (nothing sent) while not connected. */
@@ -92,7 +115,17 @@ export class OverviewClient {
 		return this.#send({ type: 'end-all' });
 	}
 
-	#send(message: { type: 'notice'; text: string } | { type: 'end-all' }): boolean {
+	/** Opens the conference's plenary with this title; false (nothing sent) while not connected. */
+	openPlenary(title: string): boolean {
+		return this.#send({ type: 'open-plenary', title });
+	}
+
+	/** Ends the plenary for everyone in it; false (nothing sent) while not connected. */
+	endPlenary(): boolean {
+		return this.#send({ type: 'end-plenary' });
+	}
+
+	#send(message: OrganiserMessage): boolean {
 		return this.#socket.send(JSON.stringify(message));
 	}
 

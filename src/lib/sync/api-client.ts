@@ -6,6 +6,8 @@ import type {
 	CreatedGroup,
 	LinkInfo,
 	OrganiserTicketAnswer,
+	PlenaryStatus,
+	PlenaryTicketAnswer,
 	RoleLink,
 	TicketAnswer
 } from './api-types';
@@ -63,6 +65,10 @@ export const api = {
 		post<ConferenceDescription>('/api/conferences', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	conferenceLinks: (token: string) => post<ConferenceDescription>('/api/conferences/links', { token }),
 	organiserTicket: (token: string) => post<OrganiserTicketAnswer>('/api/conferences/ticket', { token }),
+	/** Whether the conference's plenary is open: a group link of the conference, or the organiser's. */
+	plenaryStatus: (token: string) => post<PlenaryStatus>('/api/plenary/status', { token }),
+	/** A ticket for the plenary's socket; `seat` (from the last answer) resumes the same person. */
+	plenaryTicket: (token: string, name: string, seat?: string) => post<PlenaryTicketAnswer>('/api/plenary/ticket', { token, name, seat }),
 	async config(): Promise<AppConfigAnswer> {
 		const response = await fetch('/api/config', { cache: 'no-store', credentials: 'omit' });
 		return response.json();

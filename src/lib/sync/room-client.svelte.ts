@@ -9,6 +9,7 @@ import { LeaderChannelDoor } from './leader-channel-door.svelte';
 import { LastSession } from './last-session';
 import { MediaTokens } from './media-tokens';
 import type { MediaGrant } from '../media/media-types';
+import type { PlenaryNews } from '../plenary/protocol';
 import { SYNC_PATH, type ClientMessage, type ServerMessage, type WaitingPerson } from './protocol';
 import { Replica } from './replica';
 import { SeatHolding } from './seat-holding';
@@ -146,6 +147,10 @@ export class RoomClient {
 	/** Whether this member's offer of a case stands. */
 	get myCaseOffer(): boolean {
 		return this.#facts.myCaseOffer;
+	}
+	/** The conference's plenary, open or not, as this group's socket heard it. */
+	get plenary(): PlenaryNews {
+		return this.#facts.plenary;
 	}
 	/** The leaders' channel (leaders and a supervisor, with the leaders' key in their link, only). */
 	get leaderChannel(): LeaderChannelView {
