@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import config from '../../playwright.config';
+import { DEMO_OBSERVERS } from '../../src/lib/session/fishbowl';
 import type { GroupLinks } from '../../src/lib/sync/api-types';
 import { freePort, startLiveKit } from '../support/livekit';
 import { expectSeesAndHears, liveCaptures, participantId, recordPeerConnections } from '../support/media-probe';
@@ -33,6 +34,7 @@ import {
  * invitation to try, a member link as a QR code that opens the join form.
  */
 const SHOTS = '/tmp/shots-fishbowl';
+const SHOTS_2 = '/tmp/shots-fishbowl-2';
 
 async function createDemoGroup(browser: Browser, name: string): Promise<{ links: Links; creator: Person }> {
 	const context = await browser.newContext();
@@ -177,6 +179,86 @@ test('a plain group shows its observers as faces and no count', async ({ browser
 	}
 	await expect(lena.page.getByTestId('invite-observers')).toHaveCount(0);
 	await closeAll([lena, olga]);
+});
+
+async function createDemoByApi(name: string): Promise<Links> {
+	const response = await fetch(`${baseUrl()}/api/groups`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ name, demo: true })
+	});
+	return ((await response.json()) as { links: Links }).links;
+}
+
+test('a leader removes a watcher from "Who is watching" (40 names, at 1366x768 and on a phone); the count drops on every screen; the 41st watcher is told the places are taken', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	mkdirSync(SHOTS_2, { recursive: true });
+	const links = await createDemoByApi('Workshop Remove');
+	const lena = await joinAs(browser, links.leader, 'Lena Leader', { viewport: { width: 1366, height: 768 } });
+	await expect(lena.page.getByTestId('phase')).toBeVisible();
+	const carl = await joinAs(browser, links.coLeader, 'Carl Co', { viewport: { width: 390, height: 844 } });
+	await expect(carl.page.getByTestId('phase')).toBeVisible();
+	const anna = await joinAs(browser, links.member, 'Anna Berg');
+	const olga = await joinAs(browser, links.observer, 'Olga Observer');
+	const otto = await joinAs(browser, links.observer, 'Otto Observer');
+	const sockets: SocketPerson[] = [];
+	for (let i = 1; i <= DEMO_OBSERVERS - 2; i++) sockets.push(await socketPerson(baseUrl(), links.observer, `Watcher ${String(i).padStart(2, '0')}`));
+	for (const person of [anna, olga, otto]) await expect(person.page.getByTestId('lobby-waiting')).toBeVisible();
+	await admit(lena.page, 'Anna Berg');
+	await expect(lena.page.getByTestId('waiting-observers')).toHaveAttribute('data-count', String(DEMO_OBSERVERS));
+	await lena.page.getByTestId('admit-all-observers').click();
+	const everyone = [lena, carl, anna, olga, otto];
+	for (const person of everyone) await expect(person.page.getByTestId('watching-count')).toHaveAttribute('data-count', String(DEMO_OBSERVERS));
+
+	// The 41st: the page says the watchers' places are taken, in words, not a lobby that never opens.
+	const late = await joinAs(browser, links.observer, 'Lars Late');
+	await expect(late.page.getByTestId('failed')).toContainText('All the places for watchers in this workshop are taken');
+	await late.page.screenshot({ path: `${SHOTS_2}/watcher-41st.png` });
+
+	// 40 names, folded by default; open, they scroll inside the list and "Next" stays where it was.
+	for (const [leader, screen] of [
+		[lena, 'laptop'],
+		[carl, 'phone']
+	] as const) {
+		const list = leader.page.getByTestId('watchers');
+		const next = leader.page.getByTestId('next-phase');
+		await expect(list).toHaveAttribute('data-count', String(DEMO_OBSERVERS));
+		await expect(list.getByTestId('watcher').first()).toBeHidden();
+		const before = await next.boundingBox();
+		await list.locator('summary').click();
+		await expect(list.getByTestId('watcher')).toHaveCount(DEMO_OBSERVERS);
+		await expect(next).toBeInViewport();
+		expect(await next.boundingBox(), `${screen}: "Next" did not move`).toEqual(before);
+		const scroller = list.locator('ul');
+		const { scrollHeight, clientHeight } = await scroller.evaluate((el) => ({ scrollHeight: el.scrollHeight, clientHeight: el.clientHeight }));
+		expect(scrollHeight, `${screen}: the names scroll inside the list`).toBeGreaterThan(clientHeight);
+		expect(clientHeight).toBeLessThan(leader.page.viewportSize()!.height / 2);
+		await list.getByTestId('watcher').nth(20).scrollIntoViewIfNeeded();
+		await leader.page.screenshot({ path: `${SHOTS_2}/watchers-${screen}.png` });
+	}
+	await expectAccessible(lena.page, 'the open list of watchers');
+	await expectAccessible(carl.page, 'the open list of watchers on a phone');
+
+	// Remove asks first, then Otto is out: his page says so, every count drops to 39.
+	const ottoRow = lena.page.locator(`[data-testid="watcher"]${attr('data-name', 'Otto Observer')}`);
+	await ottoRow.getByTestId('remove').click();
+	await expect(ottoRow.getByRole('alertdialog')).toContainText('Otto Observer');
+	await lena.page.screenshot({ path: `${SHOTS_2}/watchers-remove-confirm-laptop.png` });
+	await ottoRow.getByTestId('confirm-remove').click();
+	await expect(otto.page.getByTestId('removed')).toContainText('You are no longer in the room');
+	await otto.page.screenshot({ path: `${SHOTS_2}/watcher-removed.png` });
+	for (const person of [lena, carl, anna, olga])
+		await expect(person.page.getByTestId('watching-count')).toHaveAttribute('data-count', String(DEMO_OBSERVERS - 1));
+	await expect(lena.page.getByTestId('watchers').getByTestId('watcher')).toHaveCount(DEMO_OBSERVERS - 1);
+	await expect(carl.page.getByTestId('watchers').getByTestId('watcher')).toHaveCount(DEMO_OBSERVERS - 1);
+	await expect(ottoRow).toHaveCount(0);
+	await carl.page.screenshot({ path: `${SHOTS_2}/watchers-after-remove-phone.png` });
+
+	for (const s of sockets) s.close();
+	for (const person of [...everyone, late]) expect(person.errors, `${person.name}'s page errors`).toEqual([]);
+	await closeAll([...everyone, late]);
 });
 
 /** What the page has sent so far, over every peer connection: outbound RTP bytes, audio and video. */

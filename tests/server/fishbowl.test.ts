@@ -1,15 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenVerifier } from 'livekit-server-sdk';
+import { Signer } from '../../src/lib/server/links';
 import { DEMO_OBSERVERS } from '../../src/lib/session/fishbowl';
-import { MAX_WAITING } from '../../src/lib/sync/protocol';
+import type { Role } from '../../src/lib/session/roles';
+import { CloseCode, MAX_WAITING, roomCapacity } from '../../src/lib/sync/protocol';
 import type { LinkInfo, RoleLink } from '../../src/lib/sync/api-types';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
-import { cleanup, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
+import { cleanup, LINK_SECRET, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
 
 /**
  * The workshop fishbowl through the real server: a demonstration group's links, its room and
- * lobby that hold 40 observers beyond the working group (a plain group's stay as they were),
- * and its media room, where observers have seats and no right to publish.
+ * lobby, where the working group keeps a plain group's bounds and up to 40 observers have
+ * places of their own (a plain group's stay as they were), and its media room, where observers
+ * have seats and no right to publish.
  */
 
 afterEach(cleanup);
@@ -44,7 +47,7 @@ describe('a demonstration group', () => {
 		expect(res.json).toMatchObject({ error: { code: 'invalid-request', message: '"demo" is true or false.' } });
 	});
 
-	it('its lobby takes the working group and 40 observers at once, "admit all observers" lets in the observers only, and the room holds them all beyond a plain room', async () => {
+	it('its lobby takes the working group and 40 observers at once, "admit all observers" lets in the observers only, and the room holds them all beside the working group', async () => {
 		const s = await startServer();
 		const created = await s.createGroup('Workshop', { demo: true });
 		const leader = await s.connect(created.links.leader, 'Lena Leader');
@@ -80,6 +83,54 @@ describe('a demonstration group', () => {
 		leader.send({ type: 'admit-all', role: 'observer' });
 		await waitFor(() => observers.filter((c) => c.admitted).length === 39, '39 observers beside the leader');
 		await waitFor(() => leader.last('lobby')?.waiting.length === 1, 'one still waiting');
+	});
+});
+
+describe('a demonstration group’s two bounds: 40 watchers, and a working group held as in a plain group', () => {
+	/** A group of 8 seats (a room of 12), signed as a conference's groups are: its bound is small enough to reach. */
+	async function groupOfEight(s: TestServer, demo: boolean): Promise<Record<Role, string>> {
+		const created = await s.createGroup(demo ? 'Workshop' : 'Thursday group', demo ? { demo: true } : {});
+		const signer = new Signer(Buffer.from(LINK_SECRET, 'utf8'));
+		const facts = { g: created.group.id, n: created.group.name, m: 90, x: Math.floor(Date.now() / 1000) + 3600, s: 8, d: demo || undefined };
+		const link = (r: Role) => `${s.base}/room#t=${signer.signLink({ ...facts, r })}`;
+		return { leader: link('leader'), 'co-leader': link('co-leader'), member: link('member'), observer: link('observer') };
+	}
+
+	it('the 41st observer is told the watchers are full, waiting or in the room; a 12th member is refused as in a plain group, however few watch', async () => {
+		const s = await startServer();
+		expect(roomCapacity(8)).toBe(12);
+		for (const demo of [true, false]) {
+			const links = await groupOfEight(s, demo);
+			const leader = await s.connect(links.leader, 'Lena Leader');
+			const members: Client[] = [];
+			for (let i = 1; i <= 12; i++) members.push(await s.connect(links.member, `Member ${i}`));
+			leader.send({ type: 'admit-all' });
+			await waitFor(() => members.filter((c) => c.admitted).length === 11, `${demo ? 'demo' : 'plain'}: 11 members beside the leader`);
+			await waitFor(() => leader.last('lobby')?.waiting.length === 1, 'the 12th still waiting');
+			leader.send({ type: 'admit', participantId: members[11]!.participantId });
+			expect((await leader.next('refused')).code).toBe('room-full');
+			expect(members[11]!.admitted).toBe(false);
+			if (!demo) continue;
+
+			// The working group is full; its watchers have their own 40 places, waiting…
+			const observers: Client[] = [];
+			for (let i = 1; i <= DEMO_OBSERVERS; i++) observers.push(await s.connect(links.observer, `Watcher ${i}`));
+			const early = await s.connect(links.observer, 'Watcher 41', { settle: false });
+			expect(await early.waitClosed()).toEqual({ code: CloseCode.watchersFull, reason: 'watchers full' });
+			leader.send({ type: 'admit-all', role: 'observer' });
+			await waitFor(() => observers.every((c) => c.admitted), 'the 40 observers admitted into a full working group');
+			// …and in the room: nobody waiting, the 41st still has no place.
+			const late = await s.connect(links.observer, 'Watcher 42', { settle: false });
+			expect((await late.waitClosed()).code).toBe(CloseCode.watchersFull);
+			const state = await leader.waitState((st) => Object.keys(st.participants).length === 12 + DEMO_OBSERVERS, 'everyone in the roster');
+			expect(Object.values(state.participants).filter((p) => p.role === 'observer')).toHaveLength(DEMO_OBSERVERS);
+			// One leaves: a place is free again.
+			observers[0]!.ws.close();
+			await leader.waitState((st) => st.participants[observers[0]!.participantId]?.connected === false, 'the first watcher gone');
+			const next = await s.connect(links.observer, 'Watcher 43');
+			expect(next.closed).toBeNull();
+			expect(next.messages[0]?.type).toBe('waiting');
+		}
 	});
 });
 

@@ -63,7 +63,8 @@ const REFUSALS: Record<ShownRefusal, () => string> = {
 	'not-your-turn': m['refused_not-your-turn'],
 	'no-round': m['refused_no-round'],
 	'not-a-speaker': m['refused_not-a-speaker'],
-	'bad-round-order': m['refused_bad-round-order']
+	'bad-round-order': m['refused_bad-round-order'],
+	'watchers-full': m['refused_watchers-full']
 };
 
 export const phaseName = (phase: Phase): string => PHASE_NAMES[phase]();

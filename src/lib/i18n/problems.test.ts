@@ -7,6 +7,8 @@ import { refusalText } from './labels';
 import { linkProblemText } from './link-problems';
 import { loadRareProblems, problemText } from './problems';
 import * as rare from './rare-problems';
+import { CloseCode } from '../sync/protocol';
+import { endingFor } from '../sync/room-status';
 
 /**
  * The server's refusals reach the screen only as codes, translated here. The server's own
@@ -95,6 +97,14 @@ describe('room problems', () => {
 		expect(problemText('network', null)).toBe(m.network_problem({}, { locale: 'de' }));
 		expect(problemText('busy', null)).toBe(m.network_problem({}, { locale: 'de' }));
 		expect(problemText('busy', await loadRareProblems())).toBe(m.problem_busy({}, { locale: 'de' }));
+	});
+
+	it('tells a 41st watcher of a demonstration group that its places are taken, in their language, and a leader who admits one why not', () => {
+		expect(endingFor(CloseCode.watchersFull)).toEqual({ status: 'failed', problem: 'watchers-full' });
+		overwriteGetLocale(() => 'de');
+		expect(apiProblemText('watchers-full')).toBe(m.problem_watchers_full({}, { locale: 'de' }));
+		expect(refusalText('watchers-full')).toBe(m['refused_watchers-full']({}, { locale: 'de' }));
+		expect(refusalText('watchers-full')).not.toBe(m['refused_room-full']({}, { locale: 'de' }));
 	});
 
 	it('says a click made while the connection was down was not sent', () => {

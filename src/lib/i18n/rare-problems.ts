@@ -30,7 +30,8 @@ export type RareProblemCode =
 	| 'unknown'
 	| 'malformed'
 	| 'lobby-full'
-	| 'room-full';
+	| 'room-full'
+	| 'watchers-full';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -50,7 +51,8 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	unknown: m.problem_unknown,
 	malformed: m.problem_malformed,
 	'lobby-full': m.problem_lobby_full,
-	'room-full': m.problem_room_full
+	'room-full': m.problem_room_full,
+	'watchers-full': m.problem_watchers_full
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */

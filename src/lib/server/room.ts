@@ -156,6 +156,7 @@ export class Room {
 		if (where === 'removed') return ws.close(CloseCode.removed, 'removed by a leader');
 		if (where === 'lobby-full') return ws.close(CloseCode.lobbyFull, 'waiting room full');
 		if (where === 'room-full') return ws.close(CloseCode.roomFull, 'room full');
+		if (where === 'watchers-full') return ws.close(CloseCode.watchersFull, 'watchers full');
 		// After the replacement: dropping the stale socket of the last person in the room
 		// starts the empty-room timer, which must not destroy the room under this socket.
 		this.#grace.cancel();

@@ -73,6 +73,8 @@ export const RefusalCodeSchema = v.picklist([
 	'not-your-turn',
 	'no-round',
 	'not-a-speaker',
-	'bad-round-order'
+	'bad-round-order',
+	// A demonstration group's watchers have their own places (`DEMO_OBSERVERS`), and all are taken.
+	'watchers-full'
 ]);
 export type RefusalCode = v.InferOutput<typeof RefusalCodeSchema>;

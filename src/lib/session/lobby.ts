@@ -1,5 +1,5 @@
 import type { Effect } from './effects';
-import { DEMO_OBSERVERS } from './fishbowl';
+import { watches } from './fishbowl';
 import { entersDirectly, type Role } from './roles';
 
 /**
@@ -12,15 +12,11 @@ export const MAX_WAITING = 40;
 /**
  * How many people may be in one room at once: a conference group's seats with a little
  * headroom, otherwise 40 (a Balint group is 5 to 10, with leaders and observers). What a
- * leaked leader link can fill is one room, never the server.
+ * leaked leader link can fill is one room, never the server. A demonstration group's working
+ * group keeps this bound; its watchers have their own (`LobbyView.watchers`).
  */
-export function roomCapacity(seats?: number, demo = false): number {
-	return (seats ? seats + 4 : 40) + (demo ? DEMO_OBSERVERS : 0);
-}
-
-/** How many may wait at once: a demonstration group's observers arrive together, beside its members. */
-export function waitingCapacity(demo = false): number {
-	return MAX_WAITING + (demo ? DEMO_OBSERVERS : 0);
+export function roomCapacity(seats?: number): number {
+	return seats ? seats + 4 : 40;
 }
 
 /** One person in the lobby, as the rules see them. */
@@ -39,12 +35,18 @@ export interface Waiting {
 export interface LobbyView {
 	/** Who waits, in order of arrival. */
 	waiting: readonly Waiting[];
-	/** People in the room now… */
+	/** People in the room now (in a demonstration group, its working group: the watchers are counted apart)… */
 	inRoom: number;
 	/** …and how many it may hold (`roomCapacity`). */
 	capacity: number;
-	/** How many may wait at once (`waitingCapacity`); `MAX_WAITING` when not given. */
+	/** How many may wait at once (beside a demonstration group's watchers); `MAX_WAITING` when not given. */
 	maxWaiting?: number;
+	/**
+	 * A demonstration group's watchers (`watches`), a pool of their own: how many are in the
+	 * room and how many it may hold (`DEMO_OBSERVERS`), waiting and in the room together. Absent
+	 * in a plain group, whose observers share the room with everyone else.
+	 */
+	watchers?: { inRoom: number; capacity: number };
 }
 
 /** Nobody waiting and room to spare: what rules that concern only the room see. (A literal: the page bundle keeps no call.) */
@@ -52,6 +54,26 @@ export const QUIET_LOBBY: LobbyView = { waiting: [], inRoom: 0, capacity: Infini
 
 export function isFull(lobby: LobbyView): boolean {
 	return lobby.inRoom >= lobby.capacity;
+}
+
+/** The watchers' own pool when this person takes a watcher's place (a demonstration group's observer), else null: the working group's. */
+export function watcherPool(lobby: LobbyView, role: Role | undefined): LobbyView['watchers'] | null {
+	return lobby.watchers && role && watches(role) ? lobby.watchers : null;
+}
+
+const takesWatcherPlace = (lobby: LobbyView, role: Role | undefined): boolean => watcherPool(lobby, role) !== null;
+
+/** Why someone of this role cannot be let in now, or null when their part of the room has space. */
+export function fullFor(lobby: LobbyView, role: Role | undefined): 'room-full' | 'watchers-full' | null {
+	const pool = watcherPool(lobby, role);
+	if (pool) return pool.inRoom >= pool.capacity ? 'watchers-full' : null;
+	return isFull(lobby) ? 'room-full' : null;
+}
+
+/** Who waits in the same part of the room as someone of this role: the watchers apart, everyone else together. */
+function waitingBeside(lobby: LobbyView, role: Role): number {
+	const watcher = takesWatcherPlace(lobby, role);
+	return lobby.waiting.filter((w) => takesWatcherPlace(lobby, w.role) === watcher).length;
 }
 
 export function waits(lobby: LobbyView, participantId: string): boolean {
@@ -65,16 +87,22 @@ export function linkReplacedEffects(lobby: LobbyView, role: Role, generation: nu
 }
 
 /** Where a person's new socket goes: into the room, into the lobby, or away with a reason. */
-export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full' | 'removed';
+export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full' | 'watchers-full' | 'removed';
 
 /**
  * Leaders enter directly, and so does anyone let in before (they keep their place even in a
- * full room); everyone else waits, unless the lobby is already flooded.
+ * full room); everyone else waits, unless the lobby is already flooded. A demonstration
+ * group's watchers are turned away once as many watch and wait as it may hold: no more could
+ * ever be let in.
  */
 export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView, removedBefore = false): Arrival {
 	// A seat a leader removed from this session stays out (a tab that reloaded as it happened
 	// never heard so); the person may come back only as someone new, through the lobby.
 	if (removedBefore) return 'removed';
-	if (!entersDirectly(role) && !admittedBefore) return lobby.waiting.length >= (lobby.maxWaiting ?? MAX_WAITING) ? 'lobby-full' : 'wait';
-	return !admittedBefore && isFull(lobby) ? 'room-full' : 'enter';
+	if (!entersDirectly(role) && !admittedBefore) {
+		const pool = watcherPool(lobby, role);
+		if (pool) return waitingBeside(lobby, role) + pool.inRoom >= pool.capacity ? 'watchers-full' : 'wait';
+		return waitingBeside(lobby, role) >= (lobby.maxWaiting ?? MAX_WAITING) ? 'lobby-full' : 'wait';
+	}
+	return (!admittedBefore && fullFor(lobby, role)) || 'enter';
 }

@@ -1,6 +1,6 @@
 import type { Action, ActionType, RefusalCode } from './action-schema';
 import type { Effect } from './effects';
-import { isFull, QUIET_LOBBY, waits, type LobbyView } from './lobby';
+import { fullFor, QUIET_LOBBY, watcherPool, waits, type LobbyView } from './lobby';
 import { removeParticipant, withParticipant } from './participants';
 import { isPhase, nextPhase, type Phase } from './phases';
 import { isLeader, watchesOnly, type Role } from './roles';
@@ -215,8 +215,10 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			return state.round ? done({ ...state, round: null }) : refuse('no-round');
 		// Admission concerns people not yet in the state: only the lobby changes.
 		case 'admit': {
-			if (!waits(lobby, action.participantId)) return refuse('unknown-participant');
-			if (isFull(lobby)) return refuse('room-full');
+			const person = lobby.waiting.find((w) => w.participantId === action.participantId);
+			if (!person) return refuse('unknown-participant');
+			const full = fullFor(lobby, person.role);
+			if (full) return refuse(full);
 			return done(state, { type: 'admit', participantId: action.participantId }, { type: 'tell-lobby' });
 		}
 		case 'decline': {
@@ -235,11 +237,20 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			const takesOver = (w: (typeof lobby.waiting)[number]) =>
 				!!w.name && !!w.role && formerEntry(state, { id: w.participantId, name: w.name, role: w.role }) !== null;
 			const chosen = (w: (typeof lobby.waiting)[number]) => !action.role || w.role === action.role;
-			const waiting = [...new Set(lobby.waiting.filter((w) => chosen(w) && !takesOver(w)).map((w) => w.participantId))];
-			if (waiting.length === 0) return done(state);
-			const space = lobby.capacity - lobby.inRoom;
-			if (space <= 0) return refuse('room-full');
-			const admits = waiting.slice(0, space).map((participantId): Effect => ({ type: 'admit', participantId }));
+			const waiting = [...new Map(lobby.waiting.filter((w) => chosen(w) && !takesOver(w)).map((w) => [w.participantId, w.role])).entries()];
+			const [first] = waiting;
+			if (!first) return done(state);
+			// A demonstration group's watchers fill their own places, the working group its own:
+			// a full part of the room holds back only those who would go there.
+			const space = { working: lobby.capacity - lobby.inRoom, watchers: lobby.watchers ? lobby.watchers.capacity - lobby.watchers.inRoom : 0 };
+			const admits: Effect[] = [];
+			for (const [participantId, role] of waiting) {
+				const part = watcherPool(lobby, role) ? 'watchers' : 'working';
+				if (space[part] <= 0) continue;
+				space[part]--;
+				admits.push({ type: 'admit', participantId });
+			}
+			if (admits.length === 0) return refuse(fullFor(lobby, first[1]) ?? 'room-full');
 			return done(state, ...admits, { type: 'tell-lobby' });
 		}
 	}

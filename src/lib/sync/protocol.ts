@@ -31,5 +31,7 @@ export const CloseCode = {
 	roomFull: 4413,
 	/** The socket sent more than its share (messages per second, or document requests per connection). */
 	flooding: 4420,
-	serverShutdown: 4503
+	serverShutdown: 4503,
+	/** A demonstration group's watchers fill their places (`DEMO_OBSERVERS`), in the room and waiting. */
+	watchersFull: 4430
 } as const;

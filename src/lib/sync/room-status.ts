@@ -33,6 +33,7 @@ const ENDINGS: Readonly<Record<number, Ending>> = {
 	[CloseCode.replaced]: { status: 'replaced' },
 	[CloseCode.lobbyFull]: { status: 'failed', problem: 'lobby-full' },
 	[CloseCode.roomFull]: { status: 'failed', problem: 'room-full' },
+	[CloseCode.watchersFull]: { status: 'failed', problem: 'watchers-full' },
 	[CloseCode.linkReplaced]: { status: 'failed', problem: 'link-replaced' },
 	// The close reason is the server's English ("malformed message"): only the code reaches
 	// the screen, translated there.

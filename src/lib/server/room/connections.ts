@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { isLeader } from '../../session/roles';
+import { isLeader, type Role } from '../../session/roles';
 import { CloseCode, type ServerMessage } from '../../sync/protocol';
 import { cutOff, metered, sendWithin, SocketBudget, type SocketLimits } from '../socket-budget';
 import type { Identity } from '../tickets';
@@ -95,9 +95,10 @@ export class Connections<I extends { participantId: string } = Identity, M = Ser
 		return [...this.#all].filter((c) => !c.admitted);
 	}
 
-	inRoom(): number {
+	/** How many are in the room (those of the roles `counts` takes, when given: a demonstration group's two parts). */
+	inRoom(counts?: (role: Role) => boolean): number {
 		let count = 0;
-		for (const conn of this.#all) if (conn.admitted) count++;
+		for (const conn of this.#all) if (conn.admitted && (!counts || counts(conn.identity.role))) count++;
 		return count;
 	}
 

@@ -1,11 +1,12 @@
-import { roomCapacity, waitingCapacity, type LobbyView } from '../../session/lobby';
+import { DEMO_OBSERVERS, watches } from '../../session/fishbowl';
+import { roomCapacity, type LobbyView } from '../../session/lobby';
 import type { ServerMessage, WaitingPerson } from '../../sync/protocol';
 import type { Connections } from './connections';
 
 export interface LobbyOptions {
 	/** Seats in the media room, when the group's size is known (`roomCapacity`). */
 	seats?: number;
-	/** A demonstration group: room and lobby take its observers too. */
+	/** A demonstration group: its watchers have places of their own in the room and the lobby (`LobbyView.watchers`). */
 	demo?: boolean;
 	/** This group's session that ended a few minutes ago, for those who were away then. */
 	endedSessionId?: string;
@@ -87,7 +88,10 @@ export class Lobby {
 			name: identity.name
 		}));
 		const { seats, demo } = this.#options;
-		return { waiting, inRoom: this.#connections.inRoom(), capacity: roomCapacity(seats, demo), maxWaiting: waitingCapacity(demo) };
+		const capacity = roomCapacity(seats);
+		if (!demo) return { waiting, inRoom: this.#connections.inRoom(), capacity };
+		const watchers = { inRoom: this.#connections.inRoom((role) => watches(role)), capacity: DEMO_OBSERVERS };
+		return { waiting, inRoom: this.#connections.inRoom((role) => !watches(role)), capacity, watchers };
 	}
 
 	waitingMessage(): ServerMessage {
