@@ -93,7 +93,7 @@ describe('a demonstration group’s two bounds: 40 watchers, and a working group
 		const signer = new Signer(Buffer.from(LINK_SECRET, 'utf8'));
 		const facts = { g: created.group.id, n: created.group.name, m: 90, x: Math.floor(Date.now() / 1000) + 3600, s: 8, d: demo || undefined };
 		const link = (r: Role) => `${s.base}/room#t=${signer.signLink({ ...facts, r })}`;
-		return { leader: link('leader'), 'co-leader': link('co-leader'), member: link('member'), observer: link('observer') };
+		return { leader: link('leader'), 'co-leader': link('co-leader'), member: link('member'), observer: link('observer'), supervisor: link('supervisor') };
 	}
 
 	it('the 41st observer is told the watchers are full, waiting or in the room; a 12th member is refused as in a plain group, however few watch', async () => {

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { isLeader, type Role } from '../../session/roles';
+import { isLeader } from '../../session/roles';
 import { CloseCode, type ServerMessage } from '../../sync/protocol';
 import { cutOff, metered, sendWithin, SocketBudget, type SocketLimits } from '../socket-budget';
 import type { Identity } from '../tickets';
@@ -95,10 +95,10 @@ export class Connections<I extends { participantId: string } = Identity, M = Ser
 		return [...this.#all].filter((c) => !c.admitted);
 	}
 
-	/** How many are in the room (those of the roles `counts` takes, when given: a demonstration group's two parts). */
-	inRoom(counts?: (role: Role) => boolean): number {
+	/** How many are in the room (those `counts` takes, when given: a demonstration group's two parts). */
+	inRoom(counts?: (identity: I) => boolean): number {
 		let count = 0;
-		for (const conn of this.#all) if (conn.admitted && (!counts || counts(conn.identity.role))) count++;
+		for (const conn of this.#all) if (conn.admitted && (!counts || counts(conn.identity))) count++;
 		return count;
 	}
 

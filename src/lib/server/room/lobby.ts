@@ -90,8 +90,8 @@ export class Lobby {
 		const { seats, demo } = this.#options;
 		const capacity = roomCapacity(seats);
 		if (!demo) return { waiting, inRoom: this.#connections.inRoom(), capacity };
-		const watchers = { inRoom: this.#connections.inRoom((role) => watches(role)), capacity: DEMO_OBSERVERS };
-		return { waiting, inRoom: this.#connections.inRoom((role) => !watches(role)), capacity, watchers };
+		const watchers = { inRoom: this.#connections.inRoom((identity) => watches(identity.role)), capacity: DEMO_OBSERVERS };
+		return { waiting, inRoom: this.#connections.inRoom((identity) => !watches(identity.role)), capacity, watchers };
 	}
 
 	waitingMessage(): ServerMessage {
