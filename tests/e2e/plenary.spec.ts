@@ -212,6 +212,8 @@ test('the organiser joins from the overview, as organiser, and ends it from insi
 	await expect(organiser.getByTestId('plenary-headcount')).toHaveAttribute('data-count', '1');
 
 	const member = await joinAs(browser, conference.groups[0]!.links.member, 'Mia');
+	// In the lobby: the page knows the name Mia gave (a click before that carries none).
+	await expect(member.page.getByTestId('lobby-waiting')).toBeVisible();
 	await expect(member.page.getByTestId('join-plenary')).toBeVisible();
 	await intoPlenary(member.page, 'Mia');
 	// Only the organiser may end it: a leader's panel has no such button, the organiser's has.
