@@ -1,0 +1,91 @@
+import {
+	AudioFrame,
+	AudioSource,
+	LocalAudioTrack,
+	LocalVideoTrack,
+	Room,
+	TrackPublishOptions,
+	TrackSource,
+	VideoBufferType,
+	VideoFrame,
+	VideoSource
+} from '@livekit/rtc-node';
+import { mediaEncryption } from './rtc-subscriber';
+
+/**
+ * A synthetic camera and microphone through `@livekit/rtc-node`: a moving test picture and a
+ * 440 Hz tone, encoded by libwebrtc and, with the group's key, encrypted as the app's browsers
+ * encrypt. For benches that need more publishers than this machine's two cores can run as
+ * Chromium pages with fake cameras.
+ */
+export interface RtcPublisher {
+	identity: string;
+	room: Room;
+	stop(): Promise<void>;
+}
+
+export interface PublisherOptions {
+	mediaKey?: string;
+	width?: number;
+	height?: number;
+	fps?: number;
+	audio?: boolean;
+}
+
+const SAMPLE_RATE = 48_000;
+const AUDIO_FRAME_MS = 10;
+
+export async function rtcPublisher(url: string, token: string, options: PublisherOptions = {}): Promise<RtcPublisher> {
+	const { width = 320, height = 240, fps = 15, audio = true } = options;
+	const room = new Room();
+	await room.connect(url, token, { autoSubscribe: false, dynacast: true, ...(options.mediaKey ? { encryption: mediaEncryption(options.mediaKey) } : {}) });
+	if (options.mediaKey) room.e2eeManager?.setEnabled(true);
+	const participant = room.localParticipant!;
+
+	const video = new VideoSource(width, height);
+	await participant.publishTrack(
+		LocalVideoTrack.createVideoTrack('camera', video),
+		new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false })
+	);
+	// A bar that moves across a grey picture: every frame differs, as a face on a camera does.
+	const rgba = new Uint8Array(width * height * 4);
+	let tick = 0;
+	const timers: ReturnType<typeof setInterval>[] = [];
+	timers.push(
+		setInterval(() => {
+			rgba.fill(96);
+			const bar = (tick * 4) % width;
+			for (let y = 0; y < height; y++) rgba.fill(255, (y * width + bar) * 4, (y * width + Math.min(width, bar + 16)) * 4);
+			video.captureFrame(new VideoFrame(rgba, width, height, VideoBufferType.RGBA), BigInt(Math.round(performance.now() * 1000)));
+			tick++;
+		}, 1000 / fps)
+	);
+
+	let tone: AudioSource | null = null;
+	if (audio) {
+		tone = new AudioSource(SAMPLE_RATE, 1);
+		await participant.publishTrack(LocalAudioTrack.createAudioTrack('microphone', tone), new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+		const samplesPerFrame = (SAMPLE_RATE * AUDIO_FRAME_MS) / 1000;
+		let phase = 0;
+		const source = tone;
+		timers.push(
+			setInterval(() => {
+				const samples = new Int16Array(samplesPerFrame);
+				for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase++) / SAMPLE_RATE));
+				// The source queues what comes faster than real time; a late tick is simply a little more queued.
+				void source.captureFrame(new AudioFrame(samples, SAMPLE_RATE, 1, samplesPerFrame)).catch(() => undefined);
+			}, AUDIO_FRAME_MS)
+		);
+	}
+
+	return {
+		identity: participant.identity,
+		room,
+		async stop() {
+			timers.forEach(clearInterval);
+			await room.disconnect();
+			await video.close();
+			await tone?.close();
+		}
+	};
+}
