@@ -30,6 +30,11 @@ export interface PublisherOptions {
 	height?: number;
 	fps?: number;
 	audio?: boolean;
+	/**
+	 * Runs once in the room, before anything is published: through the app a token carries no
+	 * right to publish, so the caller tells the app it is in (`media-joined`) and waits for the grant.
+	 */
+	beforePublish?: (room: Room) => Promise<void>;
 }
 
 const SAMPLE_RATE = 48_000;
@@ -40,6 +45,7 @@ export async function rtcPublisher(url: string, token: string, options: Publishe
 	const room = new Room();
 	await room.connect(url, token, { autoSubscribe: false, dynacast: true, ...(options.mediaKey ? { encryption: mediaEncryption(options.mediaKey) } : {}) });
 	if (options.mediaKey) room.e2eeManager?.setEnabled(true);
+	await options.beforePublish?.(room);
 	const participant = room.localParticipant!;
 
 	const video = new VideoSource(width, height);
