@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { AudioStream, Room, RoomEvent, TrackKind, VideoStream, type E2EEOptions, type RemoteTrack } from '@livekit/rtc-node';
 
 /**
@@ -83,6 +84,8 @@ export function toneShare(samples: Int16Array, hz: number, sampleRate: number): 
 
 export async function rtcSubscriber(url: string, token: string, options: SubscriberOptions = {}): Promise<RtcSubscriber> {
 	const room = new Room();
+	// rtc-node adds one listener per remote track: a fishbowl's 16 are no leak.
+	(room as unknown as EventEmitter).setMaxListeners(0);
 	const tracks: ReceivedTrack[] = [];
 	const waiters = new Set<() => void>();
 	const readers: ReadableStreamDefaultReader<unknown>[] = [];

@@ -1,0 +1,144 @@
+/**
+ * `npm run bench:media`'s workshop and plenary sizes (BENCH_MEDIA_SCENARIOS=fishbowl,plenary):
+ * one encrypted media room on the real LiveKit server, a few publishers and dozens of
+ * subscribers, all `@livekit/rtc-node` participants in this process (a browser each would
+ * need several times this machine). Subscribers arrive one after another, as people do; each
+ * is timed from its join to the first decoded frame of every publisher's picture and tone.
+ * Then everyone stays for a while and livekit-server's CPU and memory are read from /proc.
+ */
+import { randomBytes } from 'node:crypto';
+import { TrackSource } from 'livekit-server-sdk';
+import { freePort, startLiveKit } from '../../tests/support/livekit';
+import { rtcPublisher, type RtcPublisher } from '../../tests/support/rtc-publisher';
+import { rtcSubscriber, type RtcSubscriber } from '../../tests/support/rtc-subscriber';
+import { machine, percentile, usage } from './proc-usage';
+
+export interface ScaleScenario {
+	name: string;
+	/** What the room stands for, printed with the figures. */
+	shape: string;
+	publishers: number;
+	subscribers: number;
+}
+
+/** `8+40`: publishers + subscribers. */
+function size(spec: string | undefined, fallback: [number, number]): [number, number] {
+	const match = /^(\d+)\+(\d+)$/.exec(spec ?? '');
+	return match ? [Number(match[1]), Number(match[2])] : fallback;
+}
+
+export function scaleScenarios(): Record<string, ScaleScenario> {
+	const [fp, fs] = size(process.env.BENCH_MEDIA_FISHBOWL, [8, 40]);
+	const [pp, ps] = size(process.env.BENCH_MEDIA_PLENARY, [4, 46]);
+	return {
+		fishbowl: { name: 'fishbowl', shape: 'a demonstration group: the working group publishes, observers watch', publishers: fp, subscribers: fs },
+		plenary: { name: 'plenary', shape: 'a conference plenary: a few speakers publish, everyone else is subscribed', publishers: pp, subscribers: ps }
+	};
+}
+
+const HOLD_MS = Number(process.env.BENCH_MEDIA_HOLD_MS ?? 15_000);
+const [WIDTH, HEIGHT, FPS] = (/^(\d+)x(\d+)@(\d+)$/.exec(process.env.BENCH_MEDIA_VIDEO ?? '') ?? [0, 320, 180, 15]).slice(1).map(Number) as [
+	number,
+	number,
+	number
+];
+const TONE_HZ = 440;
+const JOIN_LIMIT_MS = 30_000;
+const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
+
+function line(label: string, values: number[], last: number | undefined, targetMs?: number): void {
+	const p95 = percentile(values, 0.95);
+	const verdict = targetMs === undefined ? '' : `  target p95 <= ${ms(targetMs)} ${p95 <= targetMs ? '✓' : '✗ MISSED'}`;
+	console.log(
+		`  ${label.padEnd(44)} p50 ${ms(percentile(values, 0.5)).padStart(8)}  p95 ${ms(p95).padStart(8)}  last to join ${ms(last ?? NaN).padStart(8)}  (n=${values.length})${verdict}`
+	);
+}
+
+export async function runScale(scenario: ScaleScenario, cleanups: (() => Promise<unknown>)[]): Promise<void> {
+	const { publishers: P, subscribers: S } = scenario;
+	// No app here: nothing listens at the webhook's address, and the tokens are minted below.
+	const livekit = await startLiveKit(`http://127.0.0.1:${await freePort()}/api/media/webhook`);
+	cleanups.push(() => livekit.stop());
+	const pid = livekit.server.pid!;
+	const room = `bench-${scenario.name}`;
+	// The shape of the app's media room: its timeouts, seats for everyone.
+	await livekit.rooms.createRoom({ name: room, emptyTimeout: 300, departureTimeout: 60, maxParticipants: P + S });
+	const mediaKey = randomBytes(32).toString('base64url');
+	console.log(
+		`${scenario.name}: ${P} publishers + ${S} subscribers in one encrypted room, ${scenario.shape}.\n` +
+			`  Every participant is @livekit/rtc-node in this process; publishers send a synthetic ${WIDTH}x${HEIGHT} picture at ${FPS} fps and a ${TONE_HZ} Hz tone.\n` +
+			`  Tokens minted with livekit-server-sdk for a room of the same shape (timeouts, seats, publish rights): the app's own ${scenario.name} is not on this branch.`
+	);
+	const before = usage(pid);
+	const publishers: RtcPublisher[] = [];
+	const subscribers: RtcSubscriber[] = [];
+	cleanups.push(async () => {
+		for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
+		for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
+	});
+	for (let i = 0; i < P; i++) {
+		const token = await livekit.token(room, `publisher-${i + 1}`, { canPublish: true, canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE] });
+		publishers.push(await rtcPublisher(livekit.url, token, { mediaKey, width: WIDTH, height: HEIGHT, fps: FPS }));
+	}
+
+	const connected: number[] = [];
+	const firstPicture: number[] = [];
+	const allPictures: number[] = [];
+	const allVoices: number[] = [];
+	let missed = 0;
+	for (let i = 0; i < S; i++) {
+		const last = i === S - 1;
+		const token = await livekit.token(room, `subscriber-${i + 1}`, { canPublish: false });
+		// The last to join keeps reading every frame: proof that media still flows to all at the end.
+		const subscriber = await rtcSubscriber(livekit.url, token, { mediaKey, toneHz: TONE_HZ, keepReading: last });
+		subscribers.push(subscriber);
+		const since = (at: number | null) => (at ?? NaN) - subscriber.joinStartedAt;
+		connected.push(subscriber.connectedAt - subscriber.joinStartedAt);
+		try {
+			const [pictures, voices] = await Promise.all([subscriber.firstFrames('video', P, JOIN_LIMIT_MS), subscriber.firstFrames('audio', P, JOIN_LIMIT_MS)]);
+			const pictureTimes = pictures.map((t) => since(t.firstFrameAt));
+			firstPicture.push(Math.min(...pictureTimes));
+			allPictures.push(Math.max(...pictureTimes));
+			allVoices.push(Math.max(...voices.map((t) => since(t.firstFrameAt))));
+		} catch (error) {
+			missed++;
+			console.log(`  ✗ ${(error as Error).message}`);
+		}
+	}
+	const lastOf = (values: number[]) => (missed ? undefined : values.at(-1));
+	line('join → connected to the room', connected, connected.at(-1));
+	line('join → first decoded picture', firstPicture, lastOf(firstPicture), 2000);
+	line(`join → every publisher's picture decoded (${P})`, allPictures, lastOf(allPictures), 2000);
+	line(`join → every publisher's tone decoded (${P})`, allVoices, lastOf(allVoices));
+	if (missed) console.log(`  ✗ ${missed} of ${S} subscribers did not decode every publisher within ${JOIN_LIMIT_MS / 1000} s`);
+
+	// Everyone in: what livekit-server costs while it forwards P pictures and tones to P + S - 1 people each.
+	const watcher = subscribers.at(-1)!;
+	const frames = () => watcher.tracks.filter((t) => t.kind === 'video').reduce((sum, t) => sum + t.frames, 0);
+	const captured = () => publishers.reduce((sum, p) => sum + p.frames, 0);
+	const start = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(), frames: frames(), captured: captured(), at: performance.now() };
+	let peakRss = start.lk.rssMb;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, usage(pid).rssMb)), 1000);
+	await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+	clearInterval(sampler);
+	const seconds = (performance.now() - start.at) / 1000;
+	const end = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(start.bench) };
+	peakRss = Math.max(peakRss, end.lk.rssMb);
+	const core = (cpuSeconds: number) => `${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core`;
+	console.log(
+		`  livekit-server, all ${P + S} in, over ${seconds.toFixed(0)} s: ${core(end.lk.cpu - start.lk.cpu)}, ${peakRss.toFixed(0)} MB resident at peak (${before.rssMb.toFixed(0)} MB before anyone joined)`
+	);
+	const busy = (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total);
+	console.log(
+		`  meanwhile: the whole machine ${(busy * 100).toFixed(0)}% busy (both cores), this bench process (all ${P + S} participants) ${core((end.bench.user + end.bench.system) / 1e6)}`
+	);
+	const sent = (captured() - start.captured) / seconds;
+	const rate = (frames() - start.frames) / seconds;
+	console.log(
+		`  pictures: the ${P} publishers captured ${sent.toFixed(0)} frames/s (of ${P * FPS} asked), the last to join decoded ${rate.toFixed(0)} frames/s\n`
+	);
+
+	for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
+	for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
+	await livekit.stop();
+}
