@@ -3,6 +3,7 @@ import type { MediaSession } from '../media/media-types';
 import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
 import type { CaseOffer } from '../session/case-call';
+import { watchingCount } from '../session/fishbowl';
 import type { ReplaceableRole, Role } from '../session/roles';
 import type { Participant, SessionState } from '../session/state';
 import { linkFragment } from '../sync/link-fragment';
@@ -66,6 +67,10 @@ export class RoomSession {
 	get inConference(): boolean {
 		return !!this.#client().group.inConference;
 	}
+	/** A demonstration group (the workshop fishbowl): observers are a count, not faces. */
+	get demo(): boolean {
+		return !!this.#client().group.demo;
+	}
 	/** Whether the installation has video now (the media server may go away mid-session). */
 	get videoAvailable(): boolean {
 		return this.#client().media;
@@ -96,6 +101,8 @@ export class RoomSession {
 		const id = this.myId;
 		return session && id ? session.participants[id] : undefined;
 	});
+	/** How many observers watch now (shown in a demonstration group). */
+	readonly watching: number = $derived(this.session ? watchingCount(this.session) : 0);
 	readonly handUp: boolean = $derived(this.me?.handRaisedAt != null);
 	readonly iPresent: boolean = $derived(!!this.session && this.session.presenterId === this.myId);
 	/** This person presents and the group is in listening: their microphone stays closed. */

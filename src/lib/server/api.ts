@@ -30,7 +30,9 @@ const CreateGroupSchema = v.object({
 	),
 	plannedMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(MIN_PLANNED_MINUTES), v.maxValue(MAX_PLANNED_MINUTES)), DEFAULT_PLANNED_MINUTES),
 	mediaKey: v.optional(mediaKeyField('mediaKey')),
-	leadersKey: v.optional(mediaKeyField('leadersKey'))
+	leadersKey: v.optional(mediaKeyField('leadersKey')),
+	/** A demonstration group (the workshop fishbowl): its links carry `d`, its room takes 40 observers more. */
+	demo: v.optional(v.boolean('"demo" is true or false.'), false)
 });
 
 const InspectSchema = v.object({ token: LinkTokenSchema });
@@ -67,6 +69,11 @@ async function mediaWebhook(deps: ApiDeps, req: IncomingMessage): Promise<void> 
 	}
 }
 
+/** `demo` in a group's answers only for a demonstration group: a plain group's answers stay as they were. */
+function demoInfo(demo: boolean | undefined): { demo?: true } {
+	return demo ? { demo: true } : {};
+}
+
 /** Creates a group's four links (`POST /api/groups`, which the start page calls too). */
 function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
 	// Keys made for this answer only when the caller brings none; never stored or logged. The
@@ -76,11 +83,12 @@ function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroup
 		name: input.name,
 		plannedMinutes: input.plannedMinutes,
 		mediaKey: input.mediaKey ?? newMediaKey(),
-		leadersKey: input.leadersKey ?? newLeadersKey()
+		leadersKey: input.leadersKey ?? newLeadersKey(),
+		demo: input.demo
 	};
 	const expiresAt = linkExpiry(deps.config, now);
 	return {
-		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes },
+		group: { id: group.id, name: group.name, plannedMinutes: group.plannedMinutes, ...demoInfo(group.demo) },
 		links: signGroupLinks(deps, group, expiresAt, base),
 		expiresAt: new Date(expiresAt * 1000).toISOString()
 	};
@@ -108,7 +116,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const { token: t } = parse(InspectSchema, await readJson(req));
 			const f = openLink(deps, t);
 			sendJson(res, 200, {
-				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c },
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c, ...demoInfo(f.d) },
 				role: f.r,
 				expiresAt: new Date(f.x * 1000).toISOString()
 			} satisfies LinkInfo);
@@ -127,7 +135,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			// A share per group and link (and its generation): a leaked member link used from many
 			// addresses cannot keep the group's leaders out, nor, once replaced, the new link.
 			const ticket = await deps.tickets.issue(
-				{ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s, linkGeneration: f.v },
+				{ groupId: f.g, plannedMinutes: f.m, participantId, name, role: f.r, conferenceId: f.c, seats: f.s, linkGeneration: f.v, demo: f.d },
 				`${f.g}/${f.r}/${f.v ?? 0}`
 			);
 			if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
@@ -137,7 +145,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 				name,
 				role: f.r,
 				seat: deps.signer.signSeat({ g: f.g, p: participantId, n: name, r: f.r }),
-				group: { id: f.g, name: f.n, plannedMinutes: f.m }
+				group: { id: f.g, name: f.n, plannedMinutes: f.m, ...demoInfo(f.d) }
 			} satisfies TicketAnswer);
 		} else if (path === '/api/links/current' && req.method === 'POST') {
 			sendJson(res, 200, await currentLink(deps, req));

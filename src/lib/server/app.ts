@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, MAX_FRAME_BYTES, OVERVIEW_PATH, SYNC_PATH } from '../sync/protocol';
+import { DEFAULT_MEDIA_SEATS } from '../session/fishbowl';
 import { handleApi } from './api';
 import type { ApiDeps } from './api-deps';
 import type { Config } from './config';
@@ -57,8 +58,8 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 	const tickets = new MemoryTicketStore(config.ticketTtlSeconds);
 	const connectSources = mediaConnectSources(config.media?.url);
 	// 16 seats for a group of unknown size (Balint groups are 5-10 with one or two leaders); conference
-	// groups carry their own size in their links.
-	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: 16 }, logger) : null;
+	// groups carry their own size in their links, and a demonstration group adds its observers.
+	const media = config.media ? new MediaService({ ...config.media, tokenTtlSeconds: 600, maxParticipants: DEFAULT_MEDIA_SEATS }, logger) : null;
 	const rooms = new RoomRegistry(config.emptyRoomGraceSeconds * 1000, media, config.socketLimits);
 	config.media?.whenGone?.(() => rooms.mediaGone());
 	const conferenceBus = new LocalConferenceBus(rooms);
@@ -201,7 +202,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 						// A ticket taken just before a leader replaced the link it came from.
 						if (shutOut({ generations, rooms }, { g: id.groupId, r: id.role, v: id.linkGeneration }, id.participantId)) {
 							ws.close(CloseCode.linkReplaced, 'link replaced');
-						} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats).attach(ws, id);
+						} else rooms.open(id.groupId, id.plannedMinutes, id.conferenceId ?? null, id.seats, id.demo).attach(ws, id);
 					}
 				);
 				return true;

@@ -39,12 +39,29 @@ function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFac
  */
 export function signGroupLinks(
 	deps: Pick<ApiDeps, 'signer' | 'generations'>,
-	group: { id: string; name: string; plannedMinutes: number; mediaKey: string | null; leadersKey?: string | null; conferenceId?: string; seats?: number },
+	group: {
+		id: string;
+		name: string;
+		plannedMinutes: number;
+		mediaKey: string | null;
+		leadersKey?: string | null;
+		conferenceId?: string;
+		seats?: number;
+		demo?: boolean;
+	},
 	expiresAt: number,
 	base: string
 ): GroupLinks {
 	const links = {} as GroupLinks;
-	const facts: GroupFacts = { g: group.id, n: group.name, m: group.plannedMinutes, x: expiresAt, c: group.conferenceId, s: group.seats };
+	const facts: GroupFacts = {
+		g: group.id,
+		n: group.name,
+		m: group.plannedMinutes,
+		x: expiresAt,
+		c: group.conferenceId,
+		s: group.seats,
+		d: group.demo || undefined
+	};
 	for (const role of ROLES) {
 		const leadersKey = isLeader(role) ? (group.leadersKey ?? null) : null;
 		links[LINK_KEYS[role]] = `${base}/room#${linkFragment(signLink(deps, facts, role), group.mediaKey, leadersKey)}`;
@@ -84,8 +101,9 @@ async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ lea
 }
 
 function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: ReplaceableRole, saved: boolean): RoleLink {
-	const { g, n, m, x, c, s } = leader;
-	const token = signLink(deps, { g, n, m, x, c, s }, role);
+	// Every fact of the group but the role and generation: a demonstration group's member link stays one.
+	const { g, n, m, x, c, s, d } = leader;
+	const token = signLink(deps, { g, n, m, x, c, s, d }, role);
 	return { role, token, link: `${origin(deps.config, req)}/room#${linkFragment(token, null)}`, expiresAt: new Date(x * 1000).toISOString(), saved };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type * as Y from 'yjs';
 import { effectsOfChange } from '../session/effects';
+import { mediaSeats } from '../session/fishbowl';
 import { arrival, linkReplacedEffects } from '../session/lobby';
 import { enterRoom } from '../session/entry';
 import { setConnected, setInMedia } from '../session/participants';
@@ -55,7 +56,7 @@ export class Room {
 		this.#options = options;
 		this.#now = options.now ?? Date.now;
 		this.#state = initialState(randomBytes(12).toString('base64url'), plannedMinutes, this.#now());
-		const { seats, endedSessionId, socketLimits, onCutOff } = options;
+		const { seats, demo, endedSessionId, socketLimits, onCutOff } = options;
 		this.#connections = new Connections({
 			now: this.#now,
 			socketLimits,
@@ -65,11 +66,17 @@ export class Room {
 		});
 		this.#channel = new DocumentChannel(this.#connections, this.#state);
 		this.#offers = new CaseOffers(this.#connections);
-		this.#lobby = new Lobby(this.#connections, { seats, endedSessionId, leaderPresent: () => leaderPresent(this.#state), media: () => !!this.#media.service });
+		this.#lobby = new Lobby(this.#connections, {
+			seats,
+			demo,
+			endedSessionId,
+			leaderPresent: () => leaderPresent(this.#state),
+			media: () => !!this.#media.service
+		});
 		this.#media = new MediaSync(this.#connections, {
 			groupId,
 			media: options.media,
-			seats,
+			seats: mediaSeats(seats, !!demo),
 			state: () => this.#state,
 			admits: (id) => this.#lobby.admits(id),
 			commit: (next) => this.#commit(next)

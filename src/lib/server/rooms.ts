@@ -62,7 +62,7 @@ export class RoomRegistry {
 		return this.#rooms.get(groupId);
 	}
 
-	open(groupId: string, plannedMinutes: number, conferenceId: string | null = null, seats?: number): Room {
+	open(groupId: string, plannedMinutes: number, conferenceId: string | null = null, seats?: number, demo = false): Room {
 		const existing = this.#rooms.get(groupId);
 		if (existing && !existing.destroyed) return existing;
 		const room = new Room(groupId, plannedMinutes, {
@@ -71,6 +71,7 @@ export class RoomRegistry {
 			socketLimits: this.#socketLimits,
 			conferenceId,
 			seats,
+			demo,
 			endedSessionId: this.#recentlyEnded(groupId),
 			onEnded: (r) => this.#rememberEnded(r),
 			onChange: (r) => this.onChange?.(r),

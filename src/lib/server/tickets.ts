@@ -14,6 +14,8 @@ export interface Identity {
 	seats?: number;
 	/** The generation of the link this person came with (absent: the group's first). */
 	linkGeneration?: number;
+	/** A demonstration group (the workshop fishbowl): its room takes many observers. */
+	demo?: boolean;
 }
 
 /** Who an organiser ticket admits to a conference's live overview. */

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ROLES } from './roles';
 import { MAX_ROUND_SPEAKERS } from './state';
 
 /*
@@ -39,8 +40,9 @@ export const ActionSchema = v.variant('type', [
 	v.strictObject({ type: v.literal('round-pass') }),
 	v.strictObject({ type: v.literal('reorder-round'), order: RoundOrderSchema }),
 	v.strictObject({ type: v.literal('end-round') }),
-	// Admits everyone waiting, in order of arrival, as far as the room has space.
-	v.strictObject({ type: v.literal('admit-all') })
+	// Admits everyone waiting, in order of arrival, as far as the room has space; with a role,
+	// only those who came with its link (a fishbowl's observers, many at once).
+	v.strictObject({ type: v.literal('admit-all'), role: v.optional(v.picklist(ROLES)) })
 ]);
 
 /** What a person can ask for. The server checks each against the rules before anything changes. */

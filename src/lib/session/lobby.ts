@@ -1,4 +1,5 @@
 import type { Effect } from './effects';
+import { DEMO_OBSERVERS } from './fishbowl';
 import { entersDirectly, type Role } from './roles';
 
 /**
@@ -13,8 +14,13 @@ export const MAX_WAITING = 40;
  * headroom, otherwise 40 (a Balint group is 5 to 10, with leaders and observers). What a
  * leaked leader link can fill is one room, never the server.
  */
-export function roomCapacity(seats?: number): number {
-	return seats ? seats + 4 : 40;
+export function roomCapacity(seats?: number, demo = false): number {
+	return (seats ? seats + 4 : 40) + (demo ? DEMO_OBSERVERS : 0);
+}
+
+/** How many may wait at once: a demonstration group's observers arrive together, beside its members. */
+export function waitingCapacity(demo = false): number {
+	return MAX_WAITING + (demo ? DEMO_OBSERVERS : 0);
 }
 
 /** One person in the lobby, as the rules see them. */
@@ -37,6 +43,8 @@ export interface LobbyView {
 	inRoom: number;
 	/** …and how many it may hold (`roomCapacity`). */
 	capacity: number;
+	/** How many may wait at once (`waitingCapacity`); `MAX_WAITING` when not given. */
+	maxWaiting?: number;
 }
 
 /** Nobody waiting and room to spare: what rules that concern only the room see. (A literal: the page bundle keeps no call.) */
@@ -67,6 +75,6 @@ export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView, r
 	// A seat a leader removed from this session stays out (a tab that reloaded as it happened
 	// never heard so); the person may come back only as someone new, through the lobby.
 	if (removedBefore) return 'removed';
-	if (!entersDirectly(role) && !admittedBefore) return lobby.waiting.length >= MAX_WAITING ? 'lobby-full' : 'wait';
+	if (!entersDirectly(role) && !admittedBefore) return lobby.waiting.length >= (lobby.maxWaiting ?? MAX_WAITING) ? 'lobby-full' : 'wait';
 	return !admittedBefore && isFull(lobby) ? 'room-full' : 'enter';
 }

@@ -233,7 +233,8 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			// role: `enterRoom`) waits for a leader to admit them alone, having looked.
 			const takesOver = (w: (typeof lobby.waiting)[number]) =>
 				!!w.name && !!w.role && formerEntry(state, { id: w.participantId, name: w.name, role: w.role }) !== null;
-			const waiting = [...new Set(lobby.waiting.filter((w) => !takesOver(w)).map((w) => w.participantId))];
+			const chosen = (w: (typeof lobby.waiting)[number]) => !action.role || w.role === action.role;
+			const waiting = [...new Set(lobby.waiting.filter((w) => chosen(w) && !takesOver(w)).map((w) => w.participantId))];
 			if (waiting.length === 0) return done(state);
 			const space = lobby.capacity - lobby.inRoom;
 			if (space <= 0) return refuse('room-full');

@@ -48,7 +48,7 @@ export const api = {
 	currentLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/current', { token, role }),
 	/** A leader's link replaces the group's member or observer link: the old one opens nothing from then on. */
 	replaceLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/replace', { token, role }),
-	createGroup: (input: { name: string; plannedMinutes: number }, organiserKey?: string) =>
+	createGroup: (input: { name: string; plannedMinutes: number; demo?: boolean }, organiserKey?: string) =>
 		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	createConference: (input: unknown, organiserKey?: string) =>
 		post<ConferenceDescription>('/api/conferences', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),

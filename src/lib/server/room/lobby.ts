@@ -1,10 +1,12 @@
-import { roomCapacity, type LobbyView } from '../../session/lobby';
+import { roomCapacity, waitingCapacity, type LobbyView } from '../../session/lobby';
 import type { ServerMessage, WaitingPerson } from '../../sync/protocol';
 import type { Connections } from './connections';
 
 export interface LobbyOptions {
 	/** Seats in the media room, when the group's size is known (`roomCapacity`). */
 	seats?: number;
+	/** A demonstration group: room and lobby take its observers too. */
+	demo?: boolean;
 	/** This group's session that ended a few minutes ago, for those who were away then. */
 	endedSessionId?: string;
 	/** Whether a leader is in the room now, to let people in. */
@@ -84,7 +86,8 @@ export class Lobby {
 			linkGeneration: identity.linkGeneration ?? 0,
 			name: identity.name
 		}));
-		return { waiting, inRoom: this.#connections.inRoom(), capacity: roomCapacity(this.#options.seats) };
+		const { seats, demo } = this.#options;
+		return { waiting, inRoom: this.#connections.inRoom(), capacity: roomCapacity(seats, demo), maxWaiting: waitingCapacity(demo) };
 	}
 
 	waitingMessage(): ServerMessage {

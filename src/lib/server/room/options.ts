@@ -11,6 +11,8 @@ export interface RoomOptionsOf<R> {
 	conferenceId?: string | null;
 	/** Seats in the media room, when the group's size is known; else the media default. */
 	seats?: number;
+	/** A demonstration group (the workshop fishbowl): room, lobby and media room take 40 observers more. */
+	demo?: boolean;
 	/** One socket's share of the server; the defaults when not given. */
 	socketLimits?: SocketLimits;
 	/** Told each time a socket is closed for taking more than its share. */

@@ -1,0 +1,173 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from '@playwright/test';
+import { socketPerson, type SocketPerson } from '../support/socket-person';
+import {
+	admit,
+	attr,
+	baseUrl,
+	closeAll,
+	expect,
+	expectAllAgree,
+	joinAs,
+	joinOnPage,
+	participant,
+	test,
+	watchErrors,
+	type Links,
+	type Person,
+	type Role
+} from './fixtures';
+
+/**
+ * The workshop fishbowl in real browsers: a demonstration group made on the landing page, its
+ * working group (two leaders, three members) in the gallery, its observers (browsers, and more
+ * as sockets) a count on every screen and never a face, admitted at once; then a leader's
+ * invitation to try, a member link as a QR code that opens the join form.
+ */
+const SHOTS = '/tmp/shots-fishbowl';
+
+async function createDemoGroup(browser: Browser, name: string): Promise<{ links: Links; creator: Person }> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	await page.goto(baseUrl() + '/');
+	await page.getByTestId('group-name').fill(name);
+	await page.getByTestId('demo-group').check();
+	await page.getByTestId('create-group').click();
+	await expect(page.getByTestId('demo-group-made')).toBeVisible();
+	const links = {} as Links;
+	for (const key of ['leader', 'coLeader', 'member', 'observer'] as const) links[key] = (await page.getByTestId(`link-${key}`).getAttribute('data-url'))!;
+	return { links, creator: { name: 'creator', page, context, errors } };
+}
+
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+	const { violations } = await new AxeBuilder({ page }).analyze();
+	const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	expect(
+		bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+		`serious/critical axe violations on ${screen}`
+	).toEqual([]);
+}
+
+const gallery = (page: Page) => page.locator('[data-testid="participant"]');
+
+test('a fishbowl: the working group in the gallery, 12 observers a count on every screen, admitted at once, and a QR code that invites them to try', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	mkdirSync(SHOTS, { recursive: true });
+	const { links, creator } = await createDemoGroup(browser, 'Workshop Fishbowl');
+	await creator.context.close();
+
+	const laptop = { viewport: { width: 1366, height: 850 } };
+	const lena = await joinAs(browser, links.leader, 'Lena Leader', laptop);
+	await expect(lena.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
+	const carl = await joinAs(browser, links.coLeader, 'Carl Co', laptop);
+	const members: Person[] = [];
+	for (const name of ['Anna Berg', 'Bo Dahl', 'Cai Ek']) members.push(await joinAs(browser, links.member, name));
+	const observers: Person[] = [];
+	for (const name of ['Olga One', 'Otto Two', 'Olle Three', 'Oda Four']) observers.push(await joinAs(browser, links.observer, name));
+	// One observer on a phone: the count and the faces fit there too.
+	observers.push(await joinAs(browser, links.observer, 'Ola Phone', { viewport: { width: 390, height: 844 } }));
+	const sockets: SocketPerson[] = [];
+	for (let i = 1; i <= 7; i++) sockets.push(await socketPerson(baseUrl(), links.observer, `Watcher ${i}`));
+	const everyone = [lena, carl, ...members, ...observers];
+	for (const person of [...members, ...observers]) await expect(person.page.getByTestId('lobby-waiting')).toBeVisible();
+
+	// The leaders see the observers as one count with one button, not as twelve rows; the members one by one.
+	const waitingObservers = lena.page.getByTestId('waiting-observers');
+	await expect(waitingObservers).toHaveAttribute('data-count', '12');
+	await expect(lena.page.locator('[data-testid="waiting"]:visible')).toHaveCount(3);
+	await expect(lena.page.getByTestId('waiting-count')).toHaveAttribute('data-count', '15');
+	await lena.page.screenshot({ path: `${SHOTS}/leader-waiting.png` });
+	await waitingObservers.locator('summary').click();
+	await expect(waitingObservers.locator('[data-testid="waiting"][data-role="observer"]')).toHaveCount(12);
+	await lena.page.getByTestId('admit-all-observers').click();
+	await expect(waitingObservers).toHaveCount(0);
+	for (const name of ['Anna Berg', 'Bo Dahl', 'Cai Ek']) await admit(lena.page, name);
+
+	// Every screen: the five of the working group in the gallery, no observer among them, and "12 watching".
+	for (const person of everyone) {
+		await expect(gallery(person.page), `${person.name}'s gallery`).toHaveCount(5);
+		await expect(person.page.locator('[data-testid="participant"][data-role="observer"]')).toHaveCount(0);
+		await expect(person.page.getByTestId('watching-count'), `${person.name}'s count`).toHaveAttribute('data-count', '12');
+	}
+	await expect(lena.page.getByTestId('leader-panel').getByTestId('watching-count')).toHaveText(/12 watching/);
+	await expect(observers[0]!.page.getByTestId('observer-note')).toBeVisible();
+	// Observers have nothing to press: no hand, no case.
+	await expect(observers[0]!.page.getByTestId('raise-hand')).toHaveCount(0);
+
+	// Observers follow the phase, the presenter and the listening like everyone, in words too;
+	// every gallery holds exactly the working group.
+	const roster: Record<string, Role> = { 'Lena Leader': 'leader', 'Carl Co': 'co-leader', 'Anna Berg': 'member', 'Bo Dahl': 'member', 'Cai Ek': 'member' };
+	await participant(lena.page, 'Anna Berg').getByTestId('make-presenter').click();
+	await lena.page.locator(`[data-testid="set-phase"]${attr('data-phase', 'reflection')}`).click();
+	await expectAllAgree(everyone, { phase: 'reflection', presenter: 'Anna Berg', listening: true, roster });
+	await observers[0]!.page.screenshot({ path: `${SHOTS}/observer-laptop.png` });
+	await observers[4]!.page.screenshot({ path: `${SHOTS}/observer-phone.png`, fullPage: true });
+	await lena.page.screenshot({ path: `${SHOTS}/leader-room.png` });
+
+	// Two go: the count follows on every screen.
+	sockets[0]!.close();
+	await observers[3]!.context.close();
+	for (const person of [lena, carl, members[0]!, observers[0]!]) await expect(person.page.getByTestId('watching-count')).toHaveAttribute('data-count', '10');
+
+	await expectAccessible(observers[0]!.page, "an observer's room");
+	await expectAccessible(lena.page, "the leader's room");
+
+	// From watching to trying: the member link as a large QR code on the leader's screen.
+	await lena.page.getByTestId('invite-observers').click();
+	const invite = lena.page.getByTestId('invite-qr');
+	await expect(invite).toBeVisible();
+	await expect(invite.getByRole('img')).toBeVisible();
+	const box = await invite.getByRole('img').boundingBox();
+	expect(box!.width, 'a QR code to read from across the room').toBeGreaterThan(400);
+	await lena.page.screenshot({ path: `${SHOTS}/leader-invite-qr.png` });
+	await expectAccessible(lena.page, 'the invitation');
+	const url = (await invite.getAttribute('data-url'))!;
+	expect(url).toMatch(/\/room#t=[^&]+&k=/);
+
+	// An observer scans it: the join form, as a member; they wait; a leader lets them in for the next round.
+	const tove = await browser.newContext();
+	const tovePage = await tove.newPage();
+	const toveErrors = watchErrors(tovePage);
+	await tovePage.goto(url);
+	await expect(tovePage.getByTestId('display-name')).toBeVisible();
+	await joinOnPage(tovePage, null, 'Tove Trier');
+	await expect(tovePage.getByTestId('lobby-waiting')).toBeVisible();
+	await lena.page.getByTestId('close-invite').click();
+	await expect(invite).toHaveCount(0);
+	await expect(lena.page.getByTestId('invite-observers')).toBeFocused();
+	await expect(lena.page.locator(`[data-testid="waiting"]${attr('data-name', 'Tove Trier')}`)).toHaveAttribute('data-role', 'member');
+	await admit(lena.page, 'Tove Trier');
+	await expect(tovePage.locator(`[data-testid="participant"]${attr('data-name', 'Tove Trier')}`)).toHaveAttribute('data-role', 'member');
+	await expect(gallery(observers[0]!.page)).toHaveCount(6);
+	await expect(tovePage.getByTestId('watching-count')).toHaveAttribute('data-count', '10');
+	await expect(tovePage.getByTestId('raise-hand')).toBeVisible();
+
+	for (const s of sockets) s.close();
+	for (const person of [...everyone.filter((p) => p !== observers[3]), { name: 'Tove Trier', errors: toveErrors }])
+		expect(person.errors, `${person.name}'s page errors`).toEqual([]);
+	await closeAll([...everyone.filter((p) => p !== observers[3]), tove]);
+});
+
+test('a plain group shows its observers as faces and no count', async ({ browser }) => {
+	const response = await fetch(`${baseUrl()}/api/groups`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ name: 'Plain' })
+	});
+	const { links } = (await response.json()) as { links: Links };
+	const lena = await joinAs(browser, links.leader, 'Lena Leader');
+	const olga = await joinAs(browser, links.observer, 'Olga Observer');
+	await expect(lena.page.locator('[data-testid="waiting"]')).toHaveCount(1);
+	await expect(lena.page.getByTestId('waiting-observers')).toHaveCount(0);
+	await admit(lena.page, 'Olga Observer');
+	for (const person of [lena, olga]) {
+		await expect(person.page.locator('[data-testid="participant"][data-role="observer"]')).toHaveCount(1);
+		await expect(person.page.getByTestId('watching-count')).toHaveCount(0);
+	}
+	await expect(lena.page.getByTestId('invite-observers')).toHaveCount(0);
+	await closeAll([lena, olga]);
+});
