@@ -6,11 +6,8 @@
  * is timed from its join to the first decoded frame of every publisher's picture and tone.
  * Then everyone stays for a while and livekit-server's CPU and memory are read from /proc.
  */
-import { randomBytes } from 'node:crypto';
-import { TrackSource } from 'livekit-server-sdk';
-import { freePort, startLiveKit } from '../../tests/support/livekit';
-import { rtcPublisher, type RtcPublisher } from '../../tests/support/rtc-publisher';
 import { rtcSubscriber, type RtcSubscriber } from '../../tests/support/rtc-subscriber';
+import { fishbowlThroughApp, mintedRoom, type BenchPublisher } from './media-rooms';
 import { machine, percentile, usage } from './proc-usage';
 
 export interface ScaleScenario {
@@ -43,6 +40,10 @@ const [WIDTH, HEIGHT, FPS] = (/^(\d+)x(\d+)@(\d+)$/.exec(process.env.BENCH_MEDIA
 	number
 ];
 const TONE_HZ = 440;
+/** The fishbowl through the app (its demonstration group), or minted like the plenary: BENCH_MEDIA_FISHBOWL_VIA=minted. */
+const THROUGH_APP = process.env.BENCH_MEDIA_FISHBOWL_VIA !== 'minted';
+/** How many of the fishbowl's working group are Chromium pages (the leader is always rtc-node). */
+const BROWSERS = Number(process.env.BENCH_MEDIA_BROWSERS ?? 2);
 const JOIN_LIMIT_MS = 30_000;
 const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
 
@@ -56,30 +57,27 @@ function line(label: string, values: number[], last: number | undefined, targetM
 
 export async function runScale(scenario: ScaleScenario, cleanups: (() => Promise<unknown>)[]): Promise<void> {
 	const { publishers: P, subscribers: S } = scenario;
-	// No app here: nothing listens at the webhook's address, and the tokens are minted below.
-	const livekit = await startLiveKit(`http://127.0.0.1:${await freePort()}/api/media/webhook`);
-	cleanups.push(() => livekit.stop());
-	const pid = livekit.server.pid!;
-	const room = `bench-${scenario.name}`;
-	// The shape of the app's media room: its timeouts, seats for everyone.
-	await livekit.rooms.createRoom({ name: room, emptyTimeout: 300, departureTimeout: 60, maxParticipants: P + S });
-	const mediaKey = randomBytes(32).toString('base64url');
+	const video = { width: WIDTH, height: HEIGHT, fps: FPS };
+	const room =
+		scenario.name === 'fishbowl' && THROUGH_APP ? await fishbowlThroughApp(Math.min(BROWSERS, P - 1), video) : await mintedRoom(scenario.name, P + S, video);
+	cleanups.push(() => room.stop());
+	const pid = room.livekit.server.pid!;
+	const before = usage(pid);
+	const publishers: BenchPublisher[] = [];
+	for (let i = 0; i < P; i++) publishers.push(await room.publisher(i));
+	const kinds = (kind: BenchPublisher['kind']) => publishers.filter((p) => p.kind === kind).length;
 	console.log(
 		`${scenario.name}: ${P} publishers + ${S} subscribers in one encrypted room, ${scenario.shape}.\n` +
-			`  Every participant is @livekit/rtc-node in this process; publishers send a synthetic ${WIDTH}x${HEIGHT} picture at ${FPS} fps and a ${TONE_HZ} Hz tone.\n` +
-			`  Tokens minted with livekit-server-sdk for a room of the same shape (timeouts, seats, publish rights): the app's own ${scenario.name} is not on this branch.`
+			`  Publishers: ${kinds('browser')} Chromium pages (fake camera), ${kinds('rtc-node')} @livekit/rtc-node (a synthetic ${WIDTH}x${HEIGHT} picture at ${FPS} fps and a ${TONE_HZ} Hz tone); subscribers: ${S} @livekit/rtc-node, all in this process.\n` +
+			`  Room and tokens: ${room.description}.`
 	);
-	const before = usage(pid);
-	const publishers: RtcPublisher[] = [];
+	// A browser's fake microphone is no 440 Hz tone: the tones are timed from the rtc-node publishers.
+	const toned = new Set(publishers.filter((p) => p.kind === 'rtc-node').map((p) => p.identity));
 	const subscribers: RtcSubscriber[] = [];
 	cleanups.push(async () => {
 		for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
 		for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
 	});
-	for (let i = 0; i < P; i++) {
-		const token = await livekit.token(room, `publisher-${i + 1}`, { canPublish: true, canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE] });
-		publishers.push(await rtcPublisher(livekit.url, token, { mediaKey, width: WIDTH, height: HEIGHT, fps: FPS }));
-	}
 
 	const connected: number[] = [];
 	const firstPicture: number[] = [];
@@ -88,34 +86,42 @@ export async function runScale(scenario: ScaleScenario, cleanups: (() => Promise
 	let missed = 0;
 	for (let i = 0; i < S; i++) {
 		const last = i === S - 1;
-		const token = await livekit.token(room, `subscriber-${i + 1}`, { canPublish: false });
+		const arrival = await room.arrive(i);
+		// From "Enter the room": the token (through the app: over the session socket), LiveKit, every picture decoded.
+		const entered = performance.now();
+		const grant = await arrival.enter();
 		// The last to join keeps reading every frame: proof that media still flows to all at the end.
-		const subscriber = await rtcSubscriber(livekit.url, token, { mediaKey, toneHz: TONE_HZ, keepReading: last });
+		const subscriber = await rtcSubscriber(grant.url, grant.token, { mediaKey: room.mediaKey, toneHz: TONE_HZ, keepReading: last });
+		arrival.joined();
 		subscribers.push(subscriber);
-		const since = (at: number | null) => (at ?? NaN) - subscriber.joinStartedAt;
-		connected.push(subscriber.connectedAt - subscriber.joinStartedAt);
+		const since = (at: number | null) => (at ?? NaN) - entered;
+		connected.push(subscriber.connectedAt - entered);
 		try {
-			const [pictures, voices] = await Promise.all([subscriber.firstFrames('video', P, JOIN_LIMIT_MS), subscriber.firstFrames('audio', P, JOIN_LIMIT_MS)]);
+			const [pictures, voices] = await Promise.all([
+				subscriber.firstFrames('video', P, JOIN_LIMIT_MS),
+				subscriber.firstFrames('audio', toned.size, JOIN_LIMIT_MS, (identity) => toned.has(identity))
+			]);
 			const pictureTimes = pictures.map((t) => since(t.firstFrameAt));
 			firstPicture.push(Math.min(...pictureTimes));
 			allPictures.push(Math.max(...pictureTimes));
-			allVoices.push(Math.max(...voices.map((t) => since(t.firstFrameAt))));
+			if (voices.length) allVoices.push(Math.max(...voices.map((t) => since(t.firstFrameAt))));
 		} catch (error) {
 			missed++;
 			console.log(`  ✗ ${(error as Error).message}`);
 		}
+		if ((i + 1) % 10 === 0 && !last) console.error(`  … ${i + 1} of ${S} subscribers in`);
 	}
 	const lastOf = (values: number[]) => (missed ? undefined : values.at(-1));
-	line('join → connected to the room', connected, connected.at(-1));
-	line('join → first decoded picture', firstPicture, lastOf(firstPicture), 2000);
-	line(`join → every publisher's picture decoded (${P})`, allPictures, lastOf(allPictures), 2000);
-	line(`join → every publisher's tone decoded (${P})`, allVoices, lastOf(allVoices));
+	line('enter → connected to the media room', connected, connected.at(-1));
+	line('enter → first decoded picture', firstPicture, lastOf(firstPicture), 2000);
+	line(`enter → every publisher's picture decoded (${P})`, allPictures, lastOf(allPictures), 2000);
+	if (toned.size) line(`enter → every rtc-node publisher's tone (${toned.size})`, allVoices, lastOf(allVoices));
 	if (missed) console.log(`  ✗ ${missed} of ${S} subscribers did not decode every publisher within ${JOIN_LIMIT_MS / 1000} s`);
 
 	// Everyone in: what livekit-server costs while it forwards P pictures and tones to P + S - 1 people each.
 	const watcher = subscribers.at(-1)!;
 	const frames = () => watcher.tracks.filter((t) => t.kind === 'video').reduce((sum, t) => sum + t.frames, 0);
-	const captured = () => publishers.reduce((sum, p) => sum + p.frames, 0);
+	const captured = () => publishers.reduce((sum, p) => sum + (p.frames() ?? 0), 0);
 	const start = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(), frames: frames(), captured: captured(), at: performance.now() };
 	let peakRss = start.lk.rssMb;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, usage(pid).rssMb)), 1000);
@@ -130,15 +136,16 @@ export async function runScale(scenario: ScaleScenario, cleanups: (() => Promise
 	);
 	const busy = (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total);
 	console.log(
-		`  meanwhile: the whole machine ${(busy * 100).toFixed(0)}% busy (both cores), this bench process (all ${P + S} participants) ${core((end.bench.user + end.bench.system) / 1e6)}`
+		`  meanwhile: the whole machine ${(busy * 100).toFixed(0)}% busy (both cores), this bench process (every rtc-node participant) ${core((end.bench.user + end.bench.system) / 1e6)}`
 	);
+	const rtc = kinds('rtc-node');
 	const sent = (captured() - start.captured) / seconds;
 	const rate = (frames() - start.frames) / seconds;
 	console.log(
-		`  pictures: the ${P} publishers captured ${sent.toFixed(0)} frames/s (of ${P * FPS} asked), the last to join decoded ${rate.toFixed(0)} frames/s\n`
+		`  pictures: the ${rtc} rtc-node publishers captured ${sent.toFixed(0)} frames/s (of ${rtc * FPS} asked); the last to join decoded ${rate.toFixed(0)} frames/s from all ${P}\n`
 	);
 
 	for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
 	for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
-	await livekit.stop();
+	await room.stop();
 }

@@ -11,12 +11,14 @@ export interface MediaSeat {
 	name: string;
 	/** The group's media key from the link's fragment. */
 	mediaKey: string;
-	/** Resolves once a leader has admitted this person. */
-	admitted: Promise<void>;
+	/** Resolves once a leader has admitted this person: their id (their media identity) and the session's media room. */
+	admitted: Promise<{ participantId: string; mediaRoom: string }>;
 	/** A media token for the session's media room (after admission). */
 	mediaToken(timeoutMs?: number): Promise<{ url: string; token: string }>;
 	/** Tells the server this person is in the media room, so it grants what the session allows. */
 	joined(): void;
+	/** Sends an action as the browser would (a leader's `admit-all`). */
+	act(action: { type: string; [key: string]: unknown }): void;
 	close(): void;
 }
 
@@ -36,11 +38,11 @@ export async function mediaSeat(base: string, link: string, name: string): Promi
 		const message = JSON.parse(String(data)) as { type: string };
 		listeners.forEach((listen) => listen(message));
 	});
-	const admitted = new Promise<void>((resolve) => {
-		const listen = (message: { type: string }) => {
+	const admitted = new Promise<{ participantId: string; mediaRoom: string }>((resolve) => {
+		const listen = (message: { type: string; [key: string]: unknown }) => {
 			if (message.type !== 'admitted') return;
 			listeners.delete(listen);
-			resolve();
+			resolve({ participantId: String(message.participantId), mediaRoom: String(message.mediaRoom) });
 		};
 		listeners.add(listen);
 	});
@@ -71,6 +73,7 @@ export async function mediaSeat(base: string, link: string, name: string): Promi
 			});
 		},
 		joined: () => ws.send(JSON.stringify({ type: 'media-joined' })),
+		act: (action) => ws.send(JSON.stringify(action)),
 		close: () => ws.close()
 	};
 }

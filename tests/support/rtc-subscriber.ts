@@ -39,8 +39,11 @@ export interface RtcSubscriber {
 	tracks: ReceivedTrack[];
 	/** Decryption errors LiveKit's SDK reported. */
 	encryptionErrors: number;
-	/** Resolves when `count` remote tracks of this kind have a first decoded frame (or rejects after `timeoutMs`). */
-	firstFrames(kind: 'video' | 'audio', count: number, timeoutMs: number): Promise<ReceivedTrack[]>;
+	/**
+	 * Resolves when `count` remote tracks of this kind (from the participants `from` accepts)
+	 * have a first decoded frame, or rejects after `timeoutMs`.
+	 */
+	firstFrames(kind: 'video' | 'audio', count: number, timeoutMs: number, from?: (participant: string) => boolean): Promise<ReceivedTrack[]>;
 	leave(): Promise<void>;
 }
 
@@ -139,10 +142,11 @@ export async function rtcSubscriber(url: string, token: string, options: Subscri
 		get encryptionErrors() {
 			return encryptionErrors;
 		},
-		firstFrames(kind, count, timeoutMs) {
+		firstFrames(kind, count, timeoutMs, from = () => true) {
+			const mine = () => tracks.filter((t) => t.kind === kind && from(t.participant));
 			return new Promise((resolve, reject) => {
 				const check = () => {
-					const done = tracks.filter((t) => t.kind === kind && t.firstFrameAt !== null);
+					const done = mine().filter((t) => t.firstFrameAt !== null);
 					if (done.length < count) return;
 					waiters.delete(check);
 					clearTimeout(timer);
@@ -150,8 +154,8 @@ export async function rtcSubscriber(url: string, token: string, options: Subscri
 				};
 				const timer = setTimeout(() => {
 					waiters.delete(check);
-					const done = tracks.filter((t) => t.kind === kind && t.firstFrameAt !== null).length;
-					const subscribed = tracks.filter((t) => t.kind === kind).length;
+					const done = mine().filter((t) => t.firstFrameAt !== null).length;
+					const subscribed = mine().length;
 					reject(new Error(`${room.localParticipant?.identity}: ${done} of ${count} ${kind} tracks decoded within ${timeoutMs} ms (${subscribed} subscribed)`));
 				}, timeoutMs);
 				waiters.add(check);
