@@ -155,8 +155,13 @@ export async function rtcSubscriber(url: string, token: string, options: Subscri
 				const timer = setTimeout(() => {
 					waiters.delete(check);
 					const done = mine().filter((t) => t.firstFrameAt !== null).length;
-					const subscribed = mine().length;
-					reject(new Error(`${room.localParticipant?.identity}: ${done} of ${count} ${kind} tracks decoded within ${timeoutMs} ms (${subscribed} subscribed)`));
+					const waiting = mine().filter((t) => t.firstFrameAt === null);
+					const from = waiting.map((t) => `${t.participant}: ${t.frames} frames`).join(', ');
+					reject(
+						new Error(
+							`${room.localParticipant?.identity}: ${done} of ${count} ${kind} tracks decoded within ${timeoutMs} ms (${mine().length} subscribed; none yet from ${from || 'nobody'})`
+						)
+					);
 				}, timeoutMs);
 				waiters.add(check);
 				check();
