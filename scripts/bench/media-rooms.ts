@@ -100,9 +100,20 @@ export async function fishbowlThroughApp(browsers: number, video: PublisherOptio
 		let done = false;
 		void s.admitted.then(() => (done = true));
 		for (let tries = 0; !done; tries++) {
-			if (tries > 100) throw new Error(`${s.name} was not admitted within 30 s`);
+			const closed = leader.closedWith ?? s.closedWith;
+			if (tries > 30 || closed) throw new Error(`${s.name} was not admitted within ${tries} s${closed ? ` (a socket closed: ${closed})` : ''}`);
 			leader.act(role ? { type: 'admit-all', role } : { type: 'admit-all' });
-			await Promise.race([s.admitted, new Promise((resolve) => setTimeout(resolve, 300))]);
+			await Promise.race([s.admitted, new Promise((resolve) => setTimeout(resolve, 1000))]);
+		}
+	}
+
+	/** Until LiveKit lists this person's camera and microphone: the subscribers' count of pictures starts from everyone publishing. */
+	async function publishing(identity: string, name: string): Promise<void> {
+		for (let tries = 0; ; tries++) {
+			const sources = (await livekit.rooms.getParticipant(mediaRoom, identity)).tracks.map((t) => t.source);
+			if (sources.includes(TrackSource.CAMERA) && sources.includes(TrackSource.MICROPHONE)) return;
+			if (tries > 300) throw new Error(`${name} publishes no camera and microphone after 30 s (LiveKit lists ${sources.join(', ') || 'nothing'})`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	}
 
@@ -121,6 +132,7 @@ export async function fishbowlThroughApp(browsers: number, video: PublisherOptio
 				}
 			}
 		});
+		await publishing(p.identity, s.name);
 		return { identity: p.identity, kind: 'rtc-node', frames: () => p.frames, stop: () => p.stop() };
 	}
 
@@ -145,7 +157,9 @@ export async function fishbowlThroughApp(browsers: number, video: PublisherOptio
 			leader.act({ type: 'admit-all' });
 			await page.getByTestId('enter-room').click({ timeout: 30_000 });
 			await page.getByTestId('e2ee-status').and(page.locator('[data-encrypted="true"]')).waitFor({ timeout: 30_000 });
-			return { identity: await participantId(page, name), kind: 'browser', frames: () => null, stop: () => context.close() };
+			const identity = await participantId(page, name);
+			await publishing(identity, `${name}'s page`);
+			return { identity, kind: 'browser', frames: () => null, stop: () => context.close() };
 		},
 		async arrive(index) {
 			const observer = await seat(links.observer!, `Observer ${index + 1}`);

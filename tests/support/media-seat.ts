@@ -17,6 +17,8 @@ export interface MediaSeat {
 	mediaToken(timeoutMs?: number): Promise<{ url: string; token: string }>;
 	/** Tells the server this person is in the media room, so it grants what the session allows. */
 	joined(): void;
+	/** Why the server closed this socket (`code reason`), once it has. */
+	readonly closedWith: string | null;
 	/** Sends an action as the browser would (a leader's `admit-all`). */
 	act(action: { type: string; [key: string]: unknown }): void;
 	close(): void;
@@ -51,6 +53,8 @@ export async function mediaSeat(base: string, link: string, name: string): Promi
 		ws.once('error', reject);
 	});
 	ws.on('error', () => undefined);
+	let closedWith: string | null = null;
+	ws.on('close', (code, reason) => (closedWith = `${code} ${String(reason)}`.trim()));
 	return {
 		name,
 		mediaKey,
@@ -74,6 +78,9 @@ export async function mediaSeat(base: string, link: string, name: string): Promi
 		},
 		joined: () => ws.send(JSON.stringify({ type: 'media-joined' })),
 		act: (action) => ws.send(JSON.stringify(action)),
+		get closedWith() {
+			return closedWith;
+		},
 		close: () => ws.close()
 	};
 }

@@ -127,6 +127,8 @@ export async function rtcSubscriber(url: string, token: string, options: Subscri
 		void read(track, received);
 	});
 	room.on(RoomEvent.EncryptionError, () => void encryptionErrors++);
+	let subscriptionsFailed = 0;
+	room.on(RoomEvent.TrackSubscriptionFailed, () => void subscriptionsFailed++);
 
 	const joinStartedAt = performance.now();
 	await room.connect(url, token, { autoSubscribe: true, dynacast: false, ...(options.mediaKey ? { encryption: mediaEncryption(options.mediaKey) } : {}) });
