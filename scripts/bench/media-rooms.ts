@@ -100,7 +100,7 @@ export async function fishbowlThroughApp(browsers: number, video: PublisherOptio
 		let done = false;
 		void s.admitted.then(() => (done = true));
 		for (let tries = 0; !done; tries++) {
-			const closed = leader.closedWith ?? s.closedWith;
+			const closed = leader.closedWith ? `the leader's, ${leader.closedWith}` : s.closedWith ? `theirs, ${s.closedWith}` : null;
 			if (tries > 30 || closed) throw new Error(`${s.name} was not admitted within ${tries} s${closed ? ` (a socket closed: ${closed})` : ''}`);
 			leader.act(role ? { type: 'admit-all', role } : { type: 'admit-all' });
 			await Promise.race([s.admitted, new Promise((resolve) => setTimeout(resolve, 1000))]);

@@ -67,11 +67,15 @@ process.on('uncaughtException', (error: Error & { code?: string }) => {
 	process.exit(1);
 });
 
-export async function runScale(scenario: ScaleScenario, cleanups: (() => Promise<unknown>)[]): Promise<void> {
+export async function runScale(
+	scenario: ScaleScenario,
+	cleanups: (() => Promise<unknown>)[],
+	via: 'app' | 'minted' = THROUGH_APP ? 'app' : 'minted'
+): Promise<void> {
 	const { publishers: P, subscribers: S } = scenario;
 	const video = { width: WIDTH, height: HEIGHT, fps: FPS };
 	const room =
-		scenario.name === 'fishbowl' && THROUGH_APP ? await fishbowlThroughApp(Math.min(BROWSERS, P - 1), video) : await mintedRoom(scenario.name, P + S, video);
+		scenario.name === 'fishbowl' && via === 'app' ? await fishbowlThroughApp(Math.min(BROWSERS, P - 1), video) : await mintedRoom(scenario.name, P + S, video);
 	cleanups.push(() => room.stop());
 	const pid = room.livekit.server.pid!;
 	const before = usage(pid);
