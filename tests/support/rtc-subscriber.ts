@@ -96,11 +96,12 @@ export async function rtcSubscriber(url: string, token: string, options: Subscri
 	const changed = () => waiters.forEach((wake) => wake());
 
 	async function read(track: RemoteTrack, received: ReceivedTrack): Promise<void> {
-		const stream = received.kind === 'video' ? new VideoStream(track) : new AudioStream(track);
-		const reader = stream.getReader() as ReadableStreamDefaultReader<unknown>;
-		readers.push(reader);
 		let tonal = 0;
 		try {
+			// Inside the try: a track already gone when its stream is made (a starved machine) throws here.
+			const stream = received.kind === 'video' ? new VideoStream(track) : new AudioStream(track);
+			const reader = stream.getReader() as ReadableStreamDefaultReader<unknown>;
+			readers.push(reader);
 			for (;;) {
 				const { done, value } = await reader.read();
 				if (done) return;
