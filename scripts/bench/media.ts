@@ -12,12 +12,15 @@
  *   (target p95 <= 2 s);
  * - CPU and memory of livekit-server and of the browser, per person.
  *
+ * Then the workshop fishbowl and the conference plenary at full size (media-scale.ts):
+ * `BENCH_MEDIA_SCENARIOS` picks among `groups` (the above), `fishbowl` and `plenary`.
+ *
  * Times are read in each receiver's page from WebRTC's statistics and compared with the
  * moment the leader's page received the click, on the same machine's clock. The last packet is WebRTC's own time for it; a first sound or
  * frame is seen by a 50 ms sample, so those lean long by up to 50 ms.
  */
 import { chromium, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +29,7 @@ import { admit, joinOnPage } from '../../tests/support/joining';
 import { participantId, recordPeerConnections, type Stream } from '../../tests/support/media-probe';
 import { freePort, startLiveKit } from '../../tests/support/livekit';
 import { startServer } from '../../tests/support/server-process';
+import { percentile, usage } from './proc-usage';
 
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 5);
 /**
@@ -36,22 +40,19 @@ const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 5);
  * to spare: it shows the path itself.
  */
 const GROUPS = process.env.BENCH_MEDIA_GROUPS ?? '4-audio,4,8-audio';
-const SIZES = GROUPS.split(',').map((g) => ({ size: Number.parseInt(g, 10), cameras: !g.endsWith('-audio') }));
+const SCENARIOS = (process.env.BENCH_MEDIA_SCENARIOS ?? 'groups,fishbowl,plenary').split(',').map((s) => s.trim());
+const SIZES = SCENARIOS.includes('groups') ? GROUPS.split(',').map((g) => ({ size: Number.parseInt(g, 10), cameras: !g.endsWith('-audio') })) : [];
 /** What the run started, stopped on the way out, also when the hard stop below fires. */
 const cleanups: (() => Promise<unknown>)[] = [];
 async function cleanUp(): Promise<void> {
 	for (const stop of cleanups.splice(0).reverse()) await stop().catch(() => undefined);
 }
 const hardStop = setTimeout(() => {
-	console.error('bench:media: stopped after 15 minutes');
+	console.error('bench:media: stopped after 25 minutes');
 	void cleanUp().finally(() => process.exit(2));
-}, 15 * 60_000);
+}, 25 * 60_000);
 hardStop.unref();
 
-const percentile = (values: number[], p: number) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
-};
 const ms = (v: number) => `${Math.round(v)} ms`;
 function line(label: string, values: number[], targetMs: number): void {
 	const p95 = percentile(values, 0.95);
@@ -139,33 +140,6 @@ async function clickAt(leader: Page, phase: string): Promise<number> {
 	return leader.evaluate(() => (window as unknown as { __clickedAt: number }).__clickedAt);
 }
 
-/** A process and all its descendants. */
-function tree(pid: number): number[] {
-	let children: string[] = [];
-	try {
-		children = execSync(`pgrep -P ${pid} -d ' '`, { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
-	} catch {
-		// no children
-	}
-	return [pid, ...children.flatMap((child) => tree(Number(child)))];
-}
-
-/** CPU seconds and resident memory (MB) of a process and all its descendants. */
-function usage(rootPid: number): { cpu: number; rssMb: number } {
-	let ticks = 0;
-	let rss = 0;
-	for (const pid of tree(rootPid)) {
-		try {
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-			ticks += Number(stat[11]) + Number(stat[12]);
-			rss += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-		} catch {
-			// gone meanwhile
-		}
-	}
-	return { cpu: ticks / 100, rssMb: rss / 1024 };
-}
-
 /** Playwright does not expose the browser's pid: it is this process's child named chromium. */
 const browserPid = (): number => Number(execSync(`pgrep -n -x -P ${process.pid} chromium`, { encoding: 'utf8' }).trim());
 
@@ -181,7 +155,8 @@ const browser = await chromium.launch({ ...launch, args: [...(launch.args ?? [])
 cleanups.push(() => browser.close());
 const silenced: number[] = [];
 try {
-	console.log(`bench:media: ${ROUNDS} rounds per group (real LiveKit ${livekit.env.LIVEKIT_URL}, Chromium's fake camera and microphone, ${GROUPS})\n`);
+	if (SIZES.length)
+		console.log(`bench:media: ${ROUNDS} rounds per group (real LiveKit ${livekit.env.LIVEKIT_URL}, Chromium's fake camera and microphone, ${GROUPS})\n`);
 	for (const { size, cameras } of SIZES) {
 		const created = await (
 			await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Bench ${size}` }) })
@@ -252,7 +227,34 @@ try {
 		silenced.push(...off);
 		for (const page of pages) await page.context().close();
 	}
-	console.log(`presenter silenced at every receiver: p95 ${Math.round(percentile(silenced, 0.95))} ms`);
+	if (silenced.length) console.log(`presenter silenced at every receiver: p95 ${Math.round(percentile(silenced, 0.95))} ms\n`);
+	// The browsers, the app and their LiveKit go first: the larger rooms get the machine to themselves.
+	await cleanUp();
+	const scale = SCENARIOS.filter((s) => s !== 'groups');
+	if (scale.length) {
+		// rtc-node logs every connection at debug level unless NODE_ENV says production.
+		process.env.NODE_ENV ??= 'production';
+		const { runScale, scaleScenarios } = await import('./media-scale');
+		const known = scaleScenarios();
+		for (const name of scale) {
+			const scenario = known[name];
+			if (!scenario) throw new Error(`BENCH_MEDIA_SCENARIOS: no scenario "${name}" (groups, ${Object.keys(known).join(', ')})`);
+			// One scenario that cannot be set up (on a saturated machine) says why; the next still runs.
+			await runScale(scenario, cleanups).catch(async (error: Error) => {
+				console.log(`  ✗ ${name} stopped: ${error.message}\n`);
+				await cleanUp();
+				// The fishbowl through the app failed: the same room minted, so the media figures still come.
+				if (name === 'fishbowl' && process.env.BENCH_MEDIA_FISHBOWL_VIA !== 'minted') {
+					console.log('fishbowl again, minted:');
+					await runScale(scenario, cleanups, 'minted').catch(async (again: Error) => {
+						console.log(`  ✗ ${name} stopped: ${again.message}\n`);
+						await cleanUp();
+					});
+				}
+			});
+		}
+		await (await import('@livekit/rtc-node')).dispose();
+	}
 } finally {
 	await cleanUp();
 }

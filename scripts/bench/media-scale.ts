@@ -1,0 +1,178 @@
+/**
+ * `npm run bench:media`'s workshop and plenary sizes (BENCH_MEDIA_SCENARIOS=fishbowl,plenary):
+ * one encrypted media room on the real LiveKit server, a few publishers and dozens of
+ * subscribers, all `@livekit/rtc-node` participants in this process (a browser each would
+ * need several times this machine). Subscribers arrive one after another, as people do; each
+ * is timed from its join to the first decoded frame of every publisher's picture and tone.
+ * Then everyone stays for a while and livekit-server's CPU and memory are read from /proc.
+ */
+import { rtcSubscriber, type RtcSubscriber } from '../../tests/support/rtc-subscriber';
+import { fishbowlThroughApp, mintedRoom, type BenchPublisher } from './media-rooms';
+import { machine, percentile, usage } from './proc-usage';
+
+export interface ScaleScenario {
+	name: string;
+	/** What the room stands for, printed with the figures. */
+	shape: string;
+	publishers: number;
+	subscribers: number;
+}
+
+/** `8+40`: publishers + subscribers. */
+function size(spec: string | undefined, fallback: [number, number]): [number, number] {
+	const match = /^(\d+)\+(\d+)$/.exec(spec ?? '');
+	return match ? [Number(match[1]), Number(match[2])] : fallback;
+}
+
+export function scaleScenarios(): Record<string, ScaleScenario> {
+	const [fp, fs] = size(process.env.BENCH_MEDIA_FISHBOWL, [8, 40]);
+	const [pp, ps] = size(process.env.BENCH_MEDIA_PLENARY, [4, 46]);
+	return {
+		fishbowl: { name: 'fishbowl', shape: 'a demonstration group: the working group publishes, observers watch', publishers: fp, subscribers: fs },
+		plenary: { name: 'plenary', shape: 'a conference plenary: a few speakers publish, everyone else is subscribed', publishers: pp, subscribers: ps }
+	};
+}
+
+const HOLD_MS = Number(process.env.BENCH_MEDIA_HOLD_MS ?? 15_000);
+const [WIDTH, HEIGHT, FPS] = (/^(\d+)x(\d+)@(\d+)$/.exec(process.env.BENCH_MEDIA_VIDEO ?? '') ?? [0, 320, 180, 15]).slice(1).map(Number) as [
+	number,
+	number,
+	number
+];
+const TONE_HZ = 440;
+/** The fishbowl through the app (its demonstration group), or minted like the plenary: BENCH_MEDIA_FISHBOWL_VIA=minted. */
+const THROUGH_APP = process.env.BENCH_MEDIA_FISHBOWL_VIA !== 'minted';
+/** How many of the fishbowl's working group are Chromium pages (the leader is always rtc-node). */
+const BROWSERS = Number(process.env.BENCH_MEDIA_BROWSERS ?? 2);
+const JOIN_LIMIT_MS = 30_000;
+const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
+
+function line(label: string, values: number[], last: number | undefined, targetMs?: number): void {
+	const p95 = percentile(values, 0.95);
+	const verdict = targetMs === undefined ? '' : `  target p95 <= ${ms(targetMs)} ${p95 <= targetMs ? '✓' : '✗ MISSED'}`;
+	console.log(
+		`  ${label.padEnd(48)} p50 ${ms(percentile(values, 0.5)).padStart(8)}  p95 ${ms(p95).padStart(8)}  last to join ${ms(last ?? NaN).padStart(8)}  (n=${values.length})${verdict}`
+	);
+}
+
+/**
+ * rtc-node 1.1.0, when a connection fails half-way on a starved machine ("handle not found" for
+ * the room it was making), later throws "trying to drop an invalid handle" from a finaliser, out
+ * of any await. That one is counted and the run goes on; anything else still ends it.
+ */
+let droppedHandles = 0;
+process.on('uncaughtException', (error: Error & { code?: string }) => {
+	if (error.code === 'GenericFailure' && /invalid handle/.test(error.message)) return void droppedHandles++;
+	console.error(error);
+	process.exit(1);
+});
+
+export async function runScale(
+	scenario: ScaleScenario,
+	cleanups: (() => Promise<unknown>)[],
+	via: 'app' | 'minted' = THROUGH_APP ? 'app' : 'minted'
+): Promise<void> {
+	const { publishers: P, subscribers: S } = scenario;
+	const video = { width: WIDTH, height: HEIGHT, fps: FPS };
+	const room =
+		scenario.name === 'fishbowl' && via === 'app' ? await fishbowlThroughApp(Math.min(BROWSERS, P - 1), video) : await mintedRoom(scenario.name, P + S, video);
+	cleanups.push(() => room.stop());
+	const pid = room.livekit.server.pid!;
+	const before = usage(pid);
+	const publishers: BenchPublisher[] = [];
+	for (let i = 0; i < P; i++) publishers.push(await room.publisher(i));
+	const kinds = (kind: BenchPublisher['kind']) => publishers.filter((p) => p.kind === kind).length;
+	console.log(
+		`${scenario.name}: ${P} publishers + ${S} subscribers in one encrypted room, ${scenario.shape}.\n` +
+			`  Publishers: ${kinds('browser')} Chromium pages (fake camera), ${kinds('rtc-node')} @livekit/rtc-node (a synthetic ${WIDTH}x${HEIGHT} picture at ${FPS} fps and a ${TONE_HZ} Hz tone); subscribers: ${S} @livekit/rtc-node, all in this process.\n` +
+			`  Room and tokens: ${room.description}.`
+	);
+	// A browser's fake microphone is no 440 Hz tone: the tones are timed from the rtc-node publishers.
+	const toned = new Set(publishers.filter((p) => p.kind === 'rtc-node').map((p) => p.identity));
+	const subscribers: RtcSubscriber[] = [];
+	cleanups.push(async () => {
+		for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
+		for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
+	});
+
+	const connected: number[] = [];
+	const firstPicture: number[] = [];
+	const allPictures: number[] = [];
+	const allVoices: number[] = [];
+	let missed = 0;
+	/** The last subscriber's own figures, when it joined and decoded everyone. */
+	const lastJoined: Partial<Record<'connected' | 'first' | 'all' | 'tone', number>> = {};
+	for (let i = 0; i < S; i++) {
+		const last = i === S - 1;
+		const arrival = await room.arrive(i);
+		// From "Enter the room": the token (through the app: over the session socket), LiveKit, every picture decoded.
+		const entered = performance.now();
+		const since = (at: number | null) => (at ?? NaN) - entered;
+		try {
+			const grant = await arrival.enter();
+			// The last to join keeps reading every frame: proof that media still flows to all at the end.
+			const subscriber = await rtcSubscriber(grant.url, grant.token, { mediaKey: room.mediaKey, toneHz: TONE_HZ, keepReading: last });
+			arrival.joined();
+			subscribers.push(subscriber);
+			connected.push(subscriber.connectedAt - entered);
+			const [pictures, voices] = await Promise.all([
+				subscriber.firstFrames('video', P, JOIN_LIMIT_MS),
+				subscriber.firstFrames('audio', toned.size, JOIN_LIMIT_MS, (identity) => toned.has(identity))
+			]);
+			const pictureTimes = pictures.map((t) => since(t.firstFrameAt));
+			firstPicture.push(Math.min(...pictureTimes));
+			allPictures.push(Math.max(...pictureTimes));
+			if (voices.length) allVoices.push(Math.max(...voices.map((t) => since(t.firstFrameAt))));
+			if (last)
+				Object.assign(lastJoined, {
+					connected: connected.at(-1),
+					first: firstPicture.at(-1),
+					all: allPictures.at(-1),
+					tone: voices.length ? allVoices.at(-1) : undefined
+				});
+		} catch (error) {
+			// One who cannot join or decode is counted and the others go on, as in a real room.
+			missed++;
+			console.log(`  ✗ subscriber ${i + 1}: ${(error as Error).message}`);
+		}
+		if ((i + 1) % 10 === 0 && !last) console.error(`  … ${i + 1} of ${S} subscribers in`);
+	}
+	line('enter → connected to the media room', connected, lastJoined.connected);
+	line('enter → first decoded picture', firstPicture, lastJoined.first, 2000);
+	line(`enter → every publisher's picture decoded (${P})`, allPictures, lastJoined.all, 2000);
+	if (toned.size) line(`enter → every rtc-node publisher's tone (${toned.size})`, allVoices, lastJoined.tone);
+	if (droppedHandles) console.log(`  (rtc-node dropped ${droppedHandles} handles of failed connections so far)`);
+	if (missed) console.log(`  ✗ ${missed} of ${S} subscribers did not join or did not decode every publisher within ${JOIN_LIMIT_MS / 1000} s`);
+
+	// Everyone in: what livekit-server costs while it forwards P pictures and tones to P + S - 1 people each.
+	const watcher = subscribers.at(-1);
+	if (!watcher) throw new Error(`${scenario.name}: no subscriber joined`);
+	const frames = () => watcher.tracks.filter((t) => t.kind === 'video').reduce((sum, t) => sum + t.frames, 0);
+	const captured = () => publishers.reduce((sum, p) => sum + (p.frames() ?? 0), 0);
+	const start = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(), frames: frames(), captured: captured(), at: performance.now() };
+	let peakRss = start.lk.rssMb;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, usage(pid).rssMb)), 1000);
+	await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+	clearInterval(sampler);
+	const seconds = (performance.now() - start.at) / 1000;
+	const end = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(start.bench) };
+	peakRss = Math.max(peakRss, end.lk.rssMb);
+	const core = (cpuSeconds: number) => `${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core`;
+	console.log(
+		`  livekit-server, all ${P + S} in, over ${seconds.toFixed(0)} s: ${core(end.lk.cpu - start.lk.cpu)}, ${peakRss.toFixed(0)} MB resident at peak (${before.rssMb.toFixed(0)} MB before anyone joined)`
+	);
+	const busy = (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total);
+	console.log(
+		`  meanwhile: the whole machine ${(busy * 100).toFixed(0)}% busy (both cores), this bench process (every rtc-node participant) ${core((end.bench.user + end.bench.system) / 1e6)}`
+	);
+	const rtc = kinds('rtc-node');
+	const sent = (captured() - start.captured) / seconds;
+	const rate = (frames() - start.frames) / seconds;
+	console.log(
+		`  pictures: the ${rtc} rtc-node publishers captured ${sent.toFixed(0)} frames/s (of ${rtc * FPS} asked); the last to join decoded ${rate.toFixed(0)} frames/s from all ${P}\n`
+	);
+
+	for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
+	for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
+	await room.stop();
+}
