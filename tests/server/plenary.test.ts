@@ -195,3 +195,19 @@ describe('the conference plenary', () => {
 		expect(lena.closed).toBeNull();
 	});
 });
+
+describe('asking whether the plenary is open', () => {
+	afterEach(cleanup);
+
+	it('has an allowance of its own: a venue sharing one address can ask every 30 s and still get its tickets', async () => {
+		// RATE_LIMIT_PER_MINUTE 4: the conference and its links take some of the address's tickets.
+		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '4' });
+		const c = await conference(s);
+		const member = tokenOf(c.link(0, 'member'));
+		// Ten times the ticket allowance answers; beyond it the same clear 429.
+		for (let i = 0; i < 40; i++) expect((await s.post('/api/plenary/status', { token: member })).status, `ask ${i + 1}`).toBe(200);
+		expect((await s.post('/api/plenary/status', { token: member })).json.error.code).toBe('rate-limited');
+		// The asking spent none of the tickets' allowance.
+		expect((await s.post('/api/links/inspect', { token: member })).status).toBe(200);
+	});
+});

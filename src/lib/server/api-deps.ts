@@ -22,8 +22,8 @@ export interface ApiDeps {
 	config: Config;
 	signer: Signer;
 	tickets: TicketStore;
-	/** Per client address (`tickets`, `groups`, `replacementsFrom`) and per group (`replacements`). */
-	limits: { tickets: RateLimiter; groups: RateLimiter; replacements: RateLimiter; replacementsFrom: RateLimiter };
+	/** Per client address (`tickets`, `groups`, `replacementsFrom`, `plenaryStatus`) and per group (`replacements`). */
+	limits: { tickets: RateLimiter; groups: RateLimiter; replacements: RateLimiter; replacementsFrom: RateLimiter; plenaryStatus: RateLimiter };
 	/** Which generation of each group's links is current (a leader replaced a leaked one). */
 	generations: LinkGenerationStore;
 	rooms: RoomRegistry;
@@ -51,7 +51,12 @@ export function parse<T extends v.GenericSchema>(schema: T, body: unknown): v.In
 }
 
 /** Counts a request from this client against a per-address limit; a clear 429 once it is spent. */
-export async function limit(deps: ApiDeps, which: 'tickets' | 'groups' | 'replacementsFrom', req: IncomingMessage, message: string): Promise<void> {
+export async function limit(
+	deps: ApiDeps,
+	which: 'tickets' | 'groups' | 'replacementsFrom' | 'plenaryStatus',
+	req: IncomingMessage,
+	message: string
+): Promise<void> {
 	if (!(await deps.limits[which].take(clientKey(req, deps.config.trustedProxies)))) throw new HttpError(429, 'rate-limited', message);
 }
 

@@ -95,7 +95,11 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			// Each replacement writes the data file and may add an entry to a store the whole
 			// installation shares: 20 an hour per group, 60 an hour per address.
 			replacements: new MemoryRateLimiter(20, 3_600_000),
-			replacementsFrom: new MemoryRateLimiter(60, 3_600_000)
+			replacementsFrom: new MemoryRateLimiter(60, 3_600_000),
+			// Pages without a socket ask every 30 s whether the plenary is open: at a conference a
+			// whole venue shares one address, and a question about one boolean in memory must not
+			// spend the allowance its people need to get into their rooms.
+			plenaryStatus: new MemoryRateLimiter(config.rateLimitPerMinute * 10)
 		}
 	};
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });

@@ -57,7 +57,7 @@ function bearerOf(deps: ApiDeps, token: string): Bearer {
 
 export async function handlePlenaryApi(deps: ApiDeps, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 	if (req.method !== 'POST' || (path !== '/api/plenary/status' && path !== '/api/plenary/ticket')) return false;
-	await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
+	await limit(deps, path === '/api/plenary/status' ? 'plenaryStatus' : 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 	const body = parse(path === '/api/plenary/status' ? StatusSchema : TicketSchema, await readJson(req, MAX_CONFERENCE_TOKEN_LENGTH + 1024));
 	const bearer = bearerOf(deps, body.token);
 	if (path === '/api/plenary/status') {
