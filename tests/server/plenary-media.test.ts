@@ -113,6 +113,25 @@ describe('the plenary beside the group rooms', () => {
 		expect(elsewhere.of('plenary')).toEqual([]);
 	});
 
+	it('sends changes that come close together as one state: a socket alternating its hand buys no more of the server', async () => {
+		const c = await conference(h);
+		await c.open();
+		const busy = await c.enter(0, 'member', 'Busy');
+		const calm = await c.enter(1, 'member', 'Calm');
+		await stateOf(calm, (s) => Object.keys(s.participants).length === 2);
+		const before = calm.messages.filter((m) => m.type === 'plenary-state').length;
+		// Thirty changes in one burst (within the socket's budget of 40): each one changes the state.
+		for (let i = 0; i < 30; i++) busy.send({ type: i % 2 === 0 ? 'raise-hand' : 'lower-hand' });
+		busy.send({ type: 'raise-hand' });
+		await stateOf(calm, (s) => s.participants[busy.answer.participantId]!.handRaisedAt !== null);
+		await tick(150);
+		const states = calm.messages.filter((m) => m.type === 'plenary-state').length - before;
+		// Sent one by one, that was 31 states to every socket; gathered, a few.
+		expect(states).toBeGreaterThanOrEqual(1);
+		expect(states).toBeLessThan(10);
+		expect(busy.closed).toBeNull();
+	});
+
 	it('one plenary’s trouble (a flooding socket, an abrupt end) disturbs no group room', async () => {
 		const c = await conference(h);
 		await c.open();

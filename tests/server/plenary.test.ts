@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plenaryMediaKey } from '../../src/lib/media/media-key';
 import { CloseCode } from '../../src/lib/sync/protocol';
-import { cleanup, fragmentOf, startServer, tick, tokenOf, waitFor, type TestServer } from './harness';
+import { cleanup, fragmentOf, startServer, tokenOf, waitFor, type TestServer } from './harness';
 import { plenarySocket, plenaryTicket } from '../support/plenary-person';
 import { closedWith, conference, refusalOf, stateOf } from './plenary-fixture';
 
@@ -187,12 +187,38 @@ describe('the conference plenary', () => {
 		const huge = await c.enter(1, 'member', 'Huge');
 		huge.ws.send('x'.repeat(70 * 1024));
 		expect(await closedWith(huge)).toBe(1009);
-		await tick(50);
-		const s = lena.state()!;
+		// Changes go out gathered (within 50 ms): the last one, Huge gone, then the state as it stands.
+		const s = await stateOf(lena, (st) => Object.values(st.participants).every((p) => p.name === 'Lena' || !p.connected));
 		expect(s.pinned).toBeNull();
 		expect(Object.values(s.participants).every((p) => p.handRaisedAt === null && (p.name === 'Lena' || !p.connected))).toBe(true);
 		expect(JSON.parse(before).title).toBe(s.title);
 		expect(lena.closed).toBeNull();
+	});
+});
+
+describe('the places of the plenary', () => {
+	afterEach(cleanup);
+
+	it('one link fills only its own group’s share: its leaders, members or observers, never the conference’s 60', async () => {
+		const s = await startServer({ RATE_LIMIT_PER_MINUTE: '100000' });
+		const c = await conference(s);
+		await c.open();
+		// Group A's member link, 14 seats (8 members, 2 leaders, 4 observers): 14 come in from it.
+		const members = [];
+		for (let i = 0; i < 14; i++) members.push(await c.enter(0, 'member', `Member ${i + 1}`));
+		const refused = await plenaryTicket(s.base, tokenOf(c.link(0, 'member')), 'One more');
+		expect([refused.status, refused.json.error.code]).toEqual([409, 'plenary-full']);
+		// Its observer link has six places of its own, and its leaders four.
+		for (let i = 0; i < 6; i++) await c.enter(0, 'observer', `Observer ${i + 1}`);
+		expect((await plenaryTicket(s.base, tokenOf(c.link(0, 'observer')), 'Seventh')).json.error.code).toBe('plenary-full');
+		// Another group's people still come in; one who leaves frees their place.
+		const other = await c.enter(1, 'member', 'Bo');
+		await stateOf(other, (st) => Object.keys(st.participants).length === 21);
+		members[0]!.send({ type: 'leave' });
+		await closedWith(members[0]!);
+		const share = { key: `${c.created.groups[0].id}/participant`, places: 14 };
+		await waitFor(() => s.app.plenaries.get(c.id)?.shareFull(share) === false, 'a place free');
+		expect((await plenaryTicket(s.base, tokenOf(c.link(0, 'member')), 'Now in')).status).toBe(200);
 	});
 });
 

@@ -20,11 +20,13 @@ import type { LinkReplacement, OrganiserNotice } from '../sync/room-facts.svelte
 export class RoomSession {
 	readonly #client: () => RoomClient;
 	readonly #mediaKey: () => string | null;
+	readonly #plenaryKey: () => string | null;
 
-	/** Read through functions: the page's client and key are props, which may change. */
-	constructor(client: () => RoomClient, mediaKey: () => string | null) {
+	/** Read through functions: the page's client and keys are props, which may change. */
+	constructor(client: () => RoomClient, mediaKey: () => string | null, plenaryKey: () => string | null = () => null) {
 		this.#client = client;
 		this.#mediaKey = mediaKey;
+		this.#plenaryKey = plenaryKey;
 	}
 
 	get session(): SessionState | null {
@@ -134,11 +136,14 @@ export class RoomSession {
 		this.#client().dismissNotice(id);
 	}
 
-	/** A member or observer link, completed here: only this page holds the group's media key. */
+	/**
+	 * A member or observer link, completed here: only this page holds the group's media key (and,
+	 * in a conference group, the plenary's key, without which the link would open no plenary).
+	 */
 	async roleLink(role: ReplaceableRole, replace: boolean): Promise<{ url: string; saved: boolean }> {
 		const answer = await this.#client().roleLink(role, replace);
 		const url = new URL(answer.link);
-		url.hash = linkFragment(answer.token, this.#mediaKey());
+		url.hash = linkFragment(answer.token, this.#mediaKey(), null, this.#plenaryKey());
 		return { url: url.toString(), saved: answer.saved };
 	}
 }

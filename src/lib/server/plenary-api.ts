@@ -7,7 +7,7 @@ import { limit, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
 import { openLink } from './group-links';
 import { HttpError, readJson, sendJson } from './http';
 import { MAX_CONFERENCE_TOKEN_LENGTH, MAX_TOKEN_LENGTH, randomId } from './links';
-import type { PlenaryIdentity } from './plenary/plenary-room';
+import { plenaryShare, type PlenaryIdentity } from './plenary/plenary-room';
 
 /**
  * The conference plenary's two endpoints (docs/api.md): its status, and a ticket for its socket.
@@ -43,16 +43,18 @@ export function plenaryRoleOf(role: Role): PlenaryRole {
 }
 
 type Bearer =
-	{ conferenceId: string; organiser: true; group: null; role: PlenaryRole } | { conferenceId: string; organiser: false; group: string; role: PlenaryRole };
+	| { conferenceId: string; organiser: true; group: null; role: PlenaryRole; share: null }
+	| { conferenceId: string; organiser: false; group: string; role: PlenaryRole; share: PlenaryIdentity['share'] };
 
 /** The organiser's token (a conference token), or a group link of a conference (signed, unexpired, not replaced). */
 function bearerOf(deps: ApiDeps, token: string): Bearer {
 	const conference = deps.signer.verifyConference(token);
-	if (conference.ok) return { conferenceId: conference.facts.c, organiser: true, group: null, role: 'moderator' };
+	if (conference.ok) return { conferenceId: conference.facts.c, organiser: true, group: null, role: 'moderator', share: null };
 	if (conference.problem === 'expired') throw PROBLEM_STATUS.expired;
 	const link = openLink(deps, token);
 	if (!link.c) throw NOT_IN_CONFERENCE;
-	return { conferenceId: link.c, organiser: false, group: link.n, role: plenaryRoleOf(link.r) };
+	const role = plenaryRoleOf(link.r);
+	return { conferenceId: link.c, organiser: false, group: link.n, role, share: plenaryShare(link.g, role, link.s) };
 }
 
 export async function handlePlenaryApi(deps: ApiDeps, path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -70,7 +72,7 @@ export async function handlePlenaryApi(deps: ApiDeps, path: string, req: Incomin
 	// A seat from an earlier entry resumes the same person, with the same part; anything else is someone new.
 	const held = seat ? deps.signer.verifyPlenarySeat(seat) : null;
 	const resumed = held?.ok && held.facts.c === bearer.conferenceId && held.facts.r === bearer.role && held.facts.o === bearer.organiser ? held.facts : null;
-	if (!resumed && plenary.full) throw FULL;
+	if (!resumed && (plenary.full || plenary.shareFull(bearer.share))) throw FULL;
 	const name = resumed?.n ?? given ?? (bearer.organiser ? ORGANISER_NAME : null);
 	if (!name) throw new HttpError(400, 'invalid-request', 'Please enter your name.');
 	const participantId = resumed?.p ?? randomId(12);
@@ -80,10 +82,11 @@ export async function handlePlenaryApi(deps: ApiDeps, path: string, req: Incomin
 		name,
 		role: bearer.role,
 		organiser: bearer.organiser,
-		group: bearer.group
+		group: bearer.group,
+		share: bearer.share
 	};
-	// A share per conference, group and part: a leaked link used from many addresses cannot keep the rest out.
-	const ticket = await deps.plenaryTickets.issue(identity, `plenary/${bearer.conferenceId}/${bearer.group ?? '\0organiser'}/${bearer.role}`);
+	// Tickets too are shared per conference, group and part: a leaked link used from many addresses cannot keep the rest out.
+	const ticket = await deps.plenaryTickets.issue(identity, `plenary/${bearer.conferenceId}/${bearer.share?.key ?? '\0organiser'}`);
 	if (!ticket) throw new HttpError(503, 'busy', 'The server is busy. Try again in a moment.');
 	sendJson(res, 200, {
 		ticket,

@@ -12,11 +12,15 @@ import {
 	type PlenaryEffect
 } from '../../plenary/rules';
 import { CloseCode } from '../../sync/protocol';
+import { MAX_MEDIA_SEATS } from '../../session/state';
 import type { MediaService } from '../media';
 import type { MediaTrackInfo } from '../media-reconcile';
 import { Connections, type Connection } from '../room/connections';
 import type { SocketLimits } from '../socket-budget';
 import { PlenaryMedia } from './media';
+
+/** How long state changes gather before they go out together (`PlenaryRoom#commit`). */
+const STATE_COALESCE_MS = 50;
 
 /** Who a plenary ticket admits: facts the server checked at the exchange, from the link or the organiser token. */
 export interface PlenaryIdentity {
@@ -27,6 +31,21 @@ export interface PlenaryIdentity {
 	organiser: boolean;
 	/** The name of the group whose link it came from; null for the organiser. */
 	group: string | null;
+	/**
+	 * The share of the plenary this person's link may fill (`plenaryShare`): the group's id and
+	 * part, and how many of them may be in at once. Null for the organiser.
+	 */
+	share: { key: string; places: number } | null;
+}
+
+/**
+ * How many of one group's part may be in the plenary at once: its leaders (two, and room for a
+ * new tab), its members (the group's seats when its link says them), its observers. So one
+ * leaked or misused link fills its own group's places, never the conference's 60.
+ */
+export function plenaryShare(groupId: string, role: PlenaryRole, seats: number | undefined): { key: string; places: number } {
+	const places = role === 'moderator' ? 4 : role === 'participant' ? (seats ?? MAX_MEDIA_SEATS) : 6;
+	return { key: `${groupId}/${role}`, places };
 }
 
 export interface PlenaryRoomOptions {
@@ -55,6 +74,8 @@ export class PlenaryRoom {
 	#ended = false;
 	readonly #options: PlenaryRoomOptions;
 	readonly #now: () => number;
+	/** A state change waiting to go out (`#commit`). */
+	#flushing: ReturnType<typeof setTimeout> | undefined;
 	readonly #connections: Connections<PlenaryIdentity, PlenaryServerMessage>;
 	readonly #media: PlenaryMedia;
 	/** People a moderator removed: their seat opens nothing here again (forgotten at the end). */
@@ -104,6 +125,15 @@ export class PlenaryRoom {
 		return this.headcount >= MAX_PLENARY_PEOPLE;
 	}
 
+	/** Whether someone new of this share could come in now: its places are taken by others who are in. */
+	shareFull(share: PlenaryIdentity['share'], participantId: string | null = null): boolean {
+		if (!share) return false;
+		const inIt = new Set<string>();
+		for (const conn of this.#connections)
+			if (conn.identity.share?.key === share.key && conn.identity.participantId !== participantId) inIt.add(conn.identity.participantId);
+		return inIt.size >= share.places;
+	}
+
 	/** The organiser renamed the open plenary. */
 	retitle(title: string): void {
 		if (!this.#ended && title !== this.#state.title) this.#commit({ ...this.#state, title });
@@ -119,10 +149,12 @@ export class PlenaryRoom {
 		const { participantId: id, name, role, group, organiser } = identity;
 		// One live socket per person: a reconnect replaces the stale one (whose close then changes nothing).
 		this.#connections.replace(id);
-		const entered = enterPlenary(this.#state, { id, name, role, group, organiser });
+		const entered = this.shareFull(identity.share, id) ? null : enterPlenary(this.#state, { id, name, role, group, organiser });
 		if (!entered) return ws.close(CloseCode.roomFull, 'plenary full');
 		const conn = this.#connections.add(ws, identity);
-		if (!this.#commit(entered)) this.#sendState(conn);
+		// The newcomer starts from the state at once; the others hear of them with the next flush.
+		this.#commit(entered);
+		this.#sendState(conn);
 	}
 
 	/** LiveKit's webhook: someone joined the media room. */
@@ -157,6 +189,8 @@ export class PlenaryRoom {
 
 	#release(code: number, reason: string): void {
 		this.#ended = true;
+		clearTimeout(this.#flushing);
+		this.#flushing = undefined;
 		this.#connections.closeAll(code, reason);
 		this.#media.destroy();
 		this.#removed.clear();
@@ -210,22 +244,34 @@ export class PlenaryRoom {
 		if (this.#connections.of(id).length === 0) this.#commit(disconnected(this.#state, id));
 	}
 
-	/** The new state to everyone; false when nothing changed. */
+	/**
+	 * The new state, to everyone within `STATE_COALESCE_MS`; false when nothing changed. The whole
+	 * state goes out (50 people is small), so changes close together go out once, encoded once:
+	 * a socket alternating its hand within its budget costs the server one encoding per window,
+	 * not one per change and socket.
+	 */
 	#commit(next: PlenaryState): boolean {
 		if (next === this.#state || this.#ended) return false;
 		this.#state = next;
-		for (const conn of this.#connections) this.#sendState(conn);
+		this.#flushing ??= setTimeout(() => this.#flush(), STATE_COALESCE_MS);
 		this.#options.onChange(this);
 		return true;
 	}
 
-	#sendState(conn: PlenaryConnection): void {
-		this.#connections.send(conn, {
-			type: 'plenary-state',
-			state: this.#state,
-			you: conn.identity.participantId,
-			media: !!this.#media.service,
-			now: this.#now()
-		});
+	#flush(): void {
+		this.#flushing = undefined;
+		if (this.#ended) return;
+		const state = JSON.stringify(this.#state);
+		const media = !!this.#media.service;
+		const now = this.#now();
+		for (const conn of this.#connections) this.#sendState(conn, state, media, now);
+	}
+
+	/** The state to one socket: `state` encoded already (`#flush`), the rest of the message around it. */
+	#sendState(conn: PlenaryConnection, state = JSON.stringify(this.#state), media = !!this.#media.service, now = this.#now()): void {
+		this.#connections.sendText(
+			conn,
+			`{"type":"plenary-state","you":${JSON.stringify(conn.identity.participantId)},"media":${media},"now":${now},"state":${state}}`
+		);
 	}
 }

@@ -106,6 +106,11 @@ export class Connections<I extends { participantId: string } = Identity, M = Ser
 		this.#sendRaw(conn, JSON.stringify(message));
 	}
 
+	/** A message already encoded: what many sockets get alike is encoded once. */
+	sendText(conn: Connection<I>, text: string): void {
+		this.#sendRaw(conn, text);
+	}
+
 	sendBinary(conn: Connection<I>, frame: Uint8Array): void {
 		this.#sendRaw(conn, frame);
 	}
