@@ -98,6 +98,8 @@ describe('a group with a meeting series', () => {
 			[{ ...base, minutes: 5, rule }, /15 to 600/],
 			[{ ...base }, /either dates or a rule/],
 			[{ ...base, dates: ['2026-11-02', '2026-11-30'] }, /already over/],
+			// Beyond LINK_TTL_DAYS (180) ahead: links would otherwise outlast any lifetime the server allows.
+			[{ ...base, dates: ['2027-08-02', '2027-08-09'] }, /within 180 days/],
 			[{ ...base, rule: { ...rule, weekday: 'Monday' } }, /rule\.weekday must be a number/],
 			['every Monday', /series must be an object/]
 		];

@@ -85,7 +85,7 @@ function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroup
 	// Keys made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces them with ones made in the browser (CreateGroupForm).
 	// A series sets the planned length, and its links expire a while after its last meeting.
-	const series = input.series ? seriesOfRequest(input.series, input.plannedMinutes, now) : null;
+	const series = input.series ? seriesOfRequest(input.series, input.plannedMinutes, now, deps.config.linkTtlDays) : null;
 	const group = {
 		id: randomId(),
 		name: input.name,

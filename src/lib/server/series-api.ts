@@ -56,11 +56,17 @@ const PROBLEM_TEXT: Record<SeriesProblem, string> = {
 export function seriesOfRequest(
 	input: v.InferOutput<typeof SeriesRequestSchema>,
 	plannedMinutes: number,
-	now = Date.now()
+	now = Date.now(),
+	linkTtlDays = Infinity
 ): { spec: SeriesSpec; meetings: Meeting[] } {
 	const checked = checkSeries({ ...input, minutes: input.minutes ?? plannedMinutes });
 	if (!checked.ok) throw new HttpError(400, 'invalid-request', PROBLEM_TEXT[checked.problem]);
 	if ((lastMeetingEnd(checked.meetings) ?? 0) <= now) throw new HttpError(400, 'invalid-request', 'Every meeting of this series is already over.');
+	// A series is at most two years long; starting within the links' usual lifetime, its links
+	// then last no longer than LINK_TTL_DAYS, two years and LINK_DAYS_AFTER_LAST_MEETING.
+	const first = Date.parse(checked.meetings[0]!.start);
+	if (first > now + linkTtlDays * 86_400_000)
+		throw new HttpError(400, 'invalid-request', `The first meeting must be within ${linkTtlDays} days from now: make the group nearer the time.`);
 	return checked;
 }
 
