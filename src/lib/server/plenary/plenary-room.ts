@@ -57,7 +57,12 @@ export interface PlenaryRoomOptions {
 	/** Once, when it has ended and let go of everything. */
 	onEnded: (room: PlenaryRoom) => void;
 	onCutOff?: (why: 'flooding' | 'notReading') => void;
+	/** How long it stays open with nobody in it before it ends by itself (`PLENARY_IDLE_MS`). */
+	idleMs?: number;
 }
+
+/** An open plenary nobody is in ends after this: an organiser who forgot, or one who cannot come back. */
+export const PLENARY_IDLE_MS = 2 * 3_600_000;
 
 type PlenaryConnection = Connection<PlenaryIdentity>;
 
@@ -76,6 +81,8 @@ export class PlenaryRoom {
 	readonly #now: () => number;
 	/** A state change waiting to go out (`#commit`). */
 	#flushing: ReturnType<typeof setTimeout> | undefined;
+	/** Running while nobody is in: at its end the plenary ends (`PLENARY_IDLE_MS`). */
+	#idle: ReturnType<typeof setTimeout> | undefined;
 	readonly #connections: Connections<PlenaryIdentity, PlenaryServerMessage>;
 	readonly #media: PlenaryMedia;
 	/** People a moderator removed: their seat opens nothing here again (forgotten at the end). */
@@ -98,6 +105,14 @@ export class PlenaryRoom {
 			media: options.media,
 			roleOf: (id) => (this.#ended ? null : (this.#state.participants[id]?.role ?? null))
 		});
+		this.#waitIdle();
+	}
+
+	/** Nobody is in (just opened, or the last one left): unless someone comes, it ends by itself. */
+	#waitIdle(): void {
+		clearTimeout(this.#idle);
+		this.#idle = setTimeout(() => this.end(), this.#options.idleMs ?? PLENARY_IDLE_MS);
+		this.#idle.unref?.();
 	}
 
 	get state(): PlenaryState {
@@ -152,6 +167,7 @@ export class PlenaryRoom {
 		const entered = this.shareFull(identity.share, id) ? null : enterPlenary(this.#state, { id, name, role, group, organiser });
 		if (!entered) return ws.close(CloseCode.roomFull, 'plenary full');
 		const conn = this.#connections.add(ws, identity);
+		clearTimeout(this.#idle);
 		// The newcomer starts from the state at once; the others hear of them with the next flush.
 		this.#commit(entered);
 		this.#sendState(conn);
@@ -190,6 +206,7 @@ export class PlenaryRoom {
 	#release(code: number, reason: string): void {
 		this.#ended = true;
 		clearTimeout(this.#flushing);
+		clearTimeout(this.#idle);
 		this.#flushing = undefined;
 		this.#connections.closeAll(code, reason);
 		this.#media.destroy();
@@ -242,6 +259,7 @@ export class PlenaryRoom {
 		if (!this.#connections.forget(conn) || this.#ended || conn.replaced) return;
 		const id = conn.identity.participantId;
 		if (this.#connections.of(id).length === 0) this.#commit(disconnected(this.#state, id));
+		if (this.#connections.size === 0) this.#waitIdle();
 	}
 
 	/**

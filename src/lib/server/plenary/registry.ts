@@ -22,6 +22,8 @@ export interface PlenaryRegistryOptions {
 	/** Told when a plenary opens, ends, is renamed or its headcount changes (the conference bus carries it on). */
 	onStatus: (conferenceId: string, status: PlenaryStatus) => void;
 	onCutOff?: (why: 'flooding' | 'notReading') => void;
+	/** How long an open plenary nobody is in stays open (`PLENARY_IDLE_MS` unless given). */
+	idleMs?: number;
 }
 
 /** Owns every open plenary, at most one per conference; a plenary leaves it when it ends. */
@@ -59,6 +61,7 @@ export class PlenaryRegistry implements PlenaryControl {
 			media: this.#options.media,
 			socketLimits: this.#options.socketLimits,
 			onCutOff: this.#options.onCutOff,
+			idleMs: this.#options.idleMs,
 			onChange: (p) => this.#tell(p.conferenceId),
 			onEnded: (p) => {
 				if (this.#plenaries.get(p.conferenceId) === p) this.#plenaries.delete(p.conferenceId);
