@@ -36,10 +36,7 @@ export function newMediaKey(): string {
  * so the links of a conference made before keep their keys).
  */
 export async function groupMediaKey(conferenceSecret: string, groupId: string): Promise<string> {
-	const secret = fromBase64url(conferenceSecret);
-	const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room media key ${groupId}`)));
-	return base64url(mac.subarray(0, Math.min(32, Math.max(16, secret.length))));
+	return derivedKey(conferenceSecret, `balint-room media key ${groupId}`);
 }
 
 /**
@@ -48,9 +45,14 @@ export async function groupMediaKey(conferenceSecret: string, groupId: string): 
  * conference (`p=`) and derived by the organiser from the secret they hold.
  */
 export async function plenaryMediaKey(conferenceSecret: string, conferenceId: string): Promise<string> {
+	return derivedKey(conferenceSecret, `balint-room plenary key ${conferenceId}`);
+}
+
+/** HMAC-SHA-256 of a label under the conference's secret, cut to the secret's own length (16 or 32 bytes). */
+async function derivedKey(conferenceSecret: string, label: string): Promise<string> {
 	const secret = fromBase64url(conferenceSecret);
 	const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`balint-room plenary key ${conferenceId}`)));
+	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(label)));
 	return base64url(mac.subarray(0, Math.min(32, Math.max(16, secret.length))));
 }
 

@@ -36,6 +36,15 @@ export interface ApiDeps {
 }
 
 /** A link's token as a request carries it. */
+/** A display name: trimmed, printable, short (a group's ticket and the plenary's). */
+export const NameSchema = v.pipe(
+	v.string('A name is required.'),
+	v.trim(),
+	v.minLength(1, 'Please enter your name.'),
+	v.maxLength(60, 'A name has at most 60 characters.'),
+	v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A name may not contain control characters.')
+);
+
 export const LinkTokenSchema = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_TOKEN_LENGTH));
 
 export const PROBLEM_STATUS: Record<TokenProblem, HttpError> = {

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { newMediaKey } from '../media/media-key';
 import { newLeadersKey } from '../sync/leaders-key';
 import { DEFAULT_PLANNED_MINUTES, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES } from '../session/state';
-import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, requireOrganiser, type ApiDeps } from './api-deps';
+import { LinkTokenSchema, limit, NameSchema, origin, parse, PROBLEM_STATUS, requireOrganiser, type ApiDeps } from './api-deps';
 import { handleConferenceApi } from './conference-api';
 import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGroupLinks } from './group-links';
 import { HttpError, readJson, readText, sendError, sendJson } from './http';
@@ -13,15 +13,6 @@ import { linkPlan, linkSeries, seriesLinkExpiry, seriesOfRequest, SeriesRequestS
 import { handlePlenaryApi } from './plenary-api';
 import { plenaryWebhook } from './plenary/webhook';
 import type { AppConfigAnswer, CreatedGroup, LinkInfo, TicketAnswer } from '../sync/api-types';
-
-/** A display name: trimmed, printable, short. */
-const NameSchema = v.pipe(
-	v.string('A name is required.'),
-	v.trim(),
-	v.minLength(1, 'Please enter your name.'),
-	v.maxLength(60, 'A name has at most 60 characters.'),
-	v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A name may not contain control characters.')
-);
 
 const CreateGroupSchema = v.object({
 	name: v.pipe(

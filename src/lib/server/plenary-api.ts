@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { isLeader, type Role } from '../session/roles';
 import type { PlenaryRole } from '../plenary/protocol';
 import type { PlenaryStatus, PlenaryTicketAnswer } from '../sync/api-types';
-import { limit, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
+import { limit, NameSchema, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
 import { openLink } from './group-links';
 import { HttpError, readJson, sendJson } from './http';
 import { MAX_CONFERENCE_TOKEN_LENGTH, MAX_TOKEN_LENGTH, randomId } from './links';
@@ -14,13 +14,6 @@ import { plenaryShare, type PlenaryIdentity } from './plenary/plenary-room';
  * Either takes a link of any of the conference's groups (its `c` fact says which conference) or
  * the organiser's token. No admission: a conference link is the proof of belonging.
  */
-const NameSchema = v.pipe(
-	v.string('A name is required.'),
-	v.trim(),
-	v.minLength(1, 'Please enter your name.'),
-	v.maxLength(60, 'A name has at most 60 characters.'),
-	v.regex(/^[^\p{Cc}\p{Cf}]+$/u, 'A name may not contain control characters.')
-);
 const TokenSchema = v.pipe(v.string('A link token is required.'), v.maxLength(MAX_CONFERENCE_TOKEN_LENGTH));
 const StatusSchema = v.object({ token: TokenSchema });
 const TicketSchema = v.object({
