@@ -55,10 +55,10 @@ export async function waitFor(check: () => boolean, what = 'condition', timeoutM
 export const tick = (ms = 0) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The signed token (`t`) and the media key (`k`) from a link's fragment. */
-export function fragmentOf(link: string): { t: string; k: string } {
+export function fragmentOf(link: string): { t: string; k: string; p: string | null } {
 	const url = new URL(link);
 	const params = new URLSearchParams(url.hash.slice(1));
-	return { t: params.get('t') ?? '', k: params.get('k') ?? '' };
+	return { t: params.get('t') ?? '', k: params.get('k') ?? '', p: params.get('p') };
 }
 
 export const tokenOf = (link: string) => fragmentOf(link).t;

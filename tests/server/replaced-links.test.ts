@@ -32,7 +32,9 @@ function tempDir(): string {
 /** Replaces a link with a leader's token; the new link is made as the leader's browser makes it. */
 async function replace(s: TestServer, leaderLink: string, role: string, path = '/api/links/replace') {
 	const res = await s.post(path, { token: tokenOf(leaderLink), role });
-	const link = res.status === 200 ? `${s.base}/room#${linkFragment(res.json.token, fragmentOf(leaderLink).k)}` : '';
+	// As the leader's page makes it: with the media key, and in a conference group the plenary's.
+	const { k, p } = fragmentOf(leaderLink);
+	const link = res.status === 200 ? `${s.base}/room#${linkFragment(res.json.token, k, null, p)}` : '';
 	return { res, link };
 }
 const show = (s: TestServer, leaderLink: string, role: string) => replace(s, leaderLink, role, '/api/links/current');

@@ -17,10 +17,12 @@ const SAME_AS_ENGLISH: Record<(typeof LOCALES)[number], readonly string[]> = {
 	// "Video" is the same word in all four languages.
 	// "—" is a dash, not a word; Danish "Send" is the imperative. `action_for` is only
 	// placeholders: "{action} ({name})" keeps a button's visible words first in its name.
-	sv: ['$schema', 'app_name', 'video_title', 'help_none', 'action_for'],
-	da: ['$schema', 'app_name', 'video_title', 'help_none', 'send_notice', 'action_for'],
+	// "Moderator" is the Swedish and Danish word too, and "Supervisor" the Danish (supervision is
+	// a Danish word as well); "Moderation" the German.
+	sv: ['$schema', 'app_name', 'video_title', 'help_none', 'action_for', 'plenary_role_moderator'],
+	da: ['$schema', 'app_name', 'video_title', 'help_none', 'send_notice', 'action_for', 'role_supervisor', 'link_supervisor', 'plenary_role_moderator'],
 	// "Phase" is the German word too; the announcement is built only from it and placeholders.
-	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title', 'help_none', 'col_phase', 'action_for']
+	de: ['$schema', 'app_name', 'phase_label', 'announce', 'video_title', 'help_none', 'col_phase', 'action_for', 'plenary_moderation']
 };
 
 const en = readMessages('en');

@@ -31,7 +31,10 @@ export type RareProblemCode =
 	| 'malformed'
 	| 'lobby-full'
 	| 'room-full'
-	| 'watchers-full';
+	| 'watchers-full'
+	| 'plenary-closed'
+	| 'plenary-full'
+	| 'not-in-conference';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -52,7 +55,11 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	malformed: m.problem_malformed,
 	'lobby-full': m.problem_lobby_full,
 	'room-full': m.problem_room_full,
-	'watchers-full': m.problem_watchers_full
+	'watchers-full': m.problem_watchers_full,
+	// The plenary's (plenary-api.ts): its page words them itself, any other screen through here.
+	'plenary-closed': m.problem_plenary_closed,
+	'plenary-full': m.problem_plenary_full,
+	'not-in-conference': m.problem_not_in_conference
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */

@@ -62,7 +62,7 @@ describe('the leaders channel crypto', () => {
 		const keyed = leaderLinksWithKey(links, key);
 		expect(readFragment(new URL(keyed.leader).hash)).toEqual({ token: 'tok1', mediaKey: 'media', leadersKey: key, plenaryKey: null });
 		expect(readFragment(new URL(keyed.coLeader).hash).leadersKey).toBe(key);
-		expect(readFragment(new URL(keyed.supervisor).hash)).toEqual({ token: 'tok5', mediaKey: 'media', leadersKey: key });
+		expect(readFragment(new URL(keyed.supervisor).hash)).toEqual({ token: 'tok5', mediaKey: 'media', leadersKey: key, plenaryKey: null });
 		expect(keyed.member).toBe(links.member);
 		expect(keyed.observer).toBe(links.observer);
 	});
