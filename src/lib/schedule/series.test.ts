@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkSeries, dayNumber, dayText, isoWeekday, lastMeetingEnd, meetingsOf, nextMeeting, seriesExpiry, seriesProblem, type SeriesSpec } from './series';
 import { wallTimeToIso } from './wall-time';
+import { HOSPITAL_DATES } from '../../../tests/support/series';
 
-/** The hospital group of the Danish invitation: five Mondays and five Thursdays, 13:30, two hours. */
-const HOSPITAL_DATES = [
-	'2027-02-08',
-	'2027-03-11',
-	'2027-04-12',
-	'2027-05-13',
-	'2027-06-14',
-	'2027-08-19',
-	'2027-09-13',
-	'2027-10-14',
-	'2027-11-08',
-	'2027-12-09'
-];
 const hospital: SeriesSpec = { timeZone: 'Europe/Copenhagen', start: '13:30', minutes: 120, dates: HOSPITAL_DATES };
 const HOUR = 3_600_000;
 
