@@ -117,7 +117,12 @@ export async function runScale(
 	const lastJoined: Partial<Record<'connected' | 'first' | 'all' | 'tone', number>> = {};
 	for (let i = 0; i < S; i++) {
 		const last = i === S - 1;
-		const arrival = await room.arrive(i);
+		// One who cannot even arrive (a socket of the app's closed): no more come, but those in are still measured.
+		const arrival = await room.arrive(i).catch((error: Error) => {
+			console.log(`  ✗ subscriber ${i + 1} could not arrive, so the last ${S - i} never came: ${error.message}`);
+			return null;
+		});
+		if (!arrival) break;
 		// From "Enter the room": the token (through the app: over the session socket), LiveKit, every picture decoded.
 		const entered = now();
 		const since = (at: number) => at - entered;
@@ -143,7 +148,8 @@ export async function runScale(
 			firstPicture.push(Math.min(...pictureTimes));
 			allPictures.push(Math.max(...pictureTimes));
 			if (voices.length) allVoices.push(Math.max(...voices.map(since)));
-			if (last)
+			// The last who joined and decoded everyone (the last of all, unless the arrivals stopped early).
+			if (pictures.length)
 				Object.assign(lastJoined, {
 					connected: connected.at(-1),
 					first: firstPicture.at(-1),
