@@ -175,12 +175,14 @@ export async function runScale(
 	if (watcher === undefined) throw new Error(`${scenario.name}: no subscriber joined`);
 	const frames = () => pool.frames(watcher);
 	const captured = () => publishers.reduce((sum, p) => sum + (p.frames() ?? 0), 0);
+	// The frame count first: asking a busy subscriber process takes a while, and the readings below must start together.
+	const framesBefore = await frames();
 	const start = {
 		lk: usage(pid),
 		machine: machine(),
 		bench: process.cpuUsage(),
 		subscribers: pool.usage(),
-		frames: await frames(),
+		frames: framesBefore,
 		captured: captured(),
 		at: performance.now()
 	};
