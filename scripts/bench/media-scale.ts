@@ -1,13 +1,14 @@
 /**
  * `npm run bench:media`'s workshop and plenary sizes (BENCH_MEDIA_SCENARIOS=fishbowl,plenary):
  * one encrypted media room on the real LiveKit server, a few publishers and dozens of
- * subscribers, all `@livekit/rtc-node` participants in this process (a browser each would
- * need several times this machine). Subscribers arrive one after another, as people do; each
+ * subscribers, all `@livekit/rtc-node` participants (a browser each would need several times
+ * this machine), the subscribers a few per child process (subscriber-pool.ts). Subscribers arrive one after another, as people do; each
  * is timed from its join to the first decoded frame of every publisher's picture and tone.
  * Then everyone stays for a while and livekit-server's CPU and memory are read from /proc.
  */
-import { rtcSubscriber, type RtcSubscriber } from '../../tests/support/rtc-subscriber';
 import { fishbowlThroughApp, mintedRoom, type BenchPublisher } from './media-rooms';
+import { plenaryThroughApp } from './media-plenary';
+import { SubscriberPool } from './subscriber-pool';
 import { machine, percentile, usage } from './proc-usage';
 
 export interface ScaleScenario {
@@ -44,7 +45,14 @@ const TONE_HZ = 440;
 const THROUGH_APP = process.env.BENCH_MEDIA_FISHBOWL_VIA !== 'minted';
 /** How many of the fishbowl's working group are Chromium pages (the leader is always rtc-node). */
 const BROWSERS = Number(process.env.BENCH_MEDIA_BROWSERS ?? 2);
+/** Whether the plenary goes through the app (its conference, tickets, socket and media token) or is minted. */
+const PLENARY_THROUGH_APP = process.env.BENCH_MEDIA_PLENARY_VIA !== 'minted';
 const JOIN_LIMIT_MS = 30_000;
+const CONNECT_LIMIT_MS = 20_000;
+/** rtc-node subscribers per child process: connects failed from about the 9th-11th in one. */
+const PER_PROCESS = Number(process.env.BENCH_MEDIA_PER_PROCESS ?? 8);
+/** The machine's clock in ms, as the subscriber processes report theirs. */
+const now = () => performance.timeOrigin + performance.now();
 const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
 
 function line(label: string, values: number[], last: number | undefined, targetMs?: number): void {
@@ -70,12 +78,16 @@ process.on('uncaughtException', (error: Error & { code?: string }) => {
 export async function runScale(
 	scenario: ScaleScenario,
 	cleanups: (() => Promise<unknown>)[],
-	via: 'app' | 'minted' = THROUGH_APP ? 'app' : 'minted'
+	via: 'app' | 'minted' = (scenario.name === 'fishbowl' ? THROUGH_APP : PLENARY_THROUGH_APP) ? 'app' : 'minted'
 ): Promise<void> {
 	const { publishers: P, subscribers: S } = scenario;
 	const video = { width: WIDTH, height: HEIGHT, fps: FPS };
 	const room =
-		scenario.name === 'fishbowl' && via === 'app' ? await fishbowlThroughApp(Math.min(BROWSERS, P - 1), video) : await mintedRoom(scenario.name, P + S, video);
+		via === 'minted'
+			? await mintedRoom(scenario.name, P + S, video)
+			: scenario.name === 'fishbowl'
+				? await fishbowlThroughApp(Math.min(BROWSERS, P - 1), video)
+				: await plenaryThroughApp(S, video);
 	cleanups.push(() => room.stop());
 	const pid = room.livekit.server.pid!;
 	const before = usage(pid);
@@ -84,14 +96,15 @@ export async function runScale(
 	const kinds = (kind: BenchPublisher['kind']) => publishers.filter((p) => p.kind === kind).length;
 	console.log(
 		`${scenario.name}: ${P} publishers + ${S} subscribers in one encrypted room, ${scenario.shape}.\n` +
-			`  Publishers: ${kinds('browser')} Chromium pages (fake camera), ${kinds('rtc-node')} @livekit/rtc-node (a synthetic ${WIDTH}x${HEIGHT} picture at ${FPS} fps and a ${TONE_HZ} Hz tone); subscribers: ${S} @livekit/rtc-node, all in this process.\n` +
+			`  Publishers: ${kinds('browser')} Chromium pages (fake camera), ${kinds('rtc-node')} @livekit/rtc-node (a synthetic ${WIDTH}x${HEIGHT} picture at ${FPS} fps and a ${TONE_HZ} Hz tone); subscribers: ${S} @livekit/rtc-node, ${PER_PROCESS} per child process.\n` +
 			`  Room and tokens: ${room.description}.`
 	);
 	// A browser's fake microphone is no 440 Hz tone: the tones are timed from the rtc-node publishers.
 	const toned = new Set(publishers.filter((p) => p.kind === 'rtc-node').map((p) => p.identity));
-	const subscribers: RtcSubscriber[] = [];
+	const pool = new SubscriberPool(PER_PROCESS);
+	const joined: number[] = [];
 	cleanups.push(async () => {
-		for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
+		await pool.close();
 		for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
 	});
 
@@ -104,26 +117,39 @@ export async function runScale(
 	const lastJoined: Partial<Record<'connected' | 'first' | 'all' | 'tone', number>> = {};
 	for (let i = 0; i < S; i++) {
 		const last = i === S - 1;
-		const arrival = await room.arrive(i);
+		// One who cannot even arrive (a socket of the app's closed): no more come, but those in are still measured.
+		const arrival = await room.arrive(i).catch((error: Error) => {
+			console.log(`  ✗ subscriber ${i + 1} could not arrive, so the last ${S - i} never came: ${error.message}`);
+			return null;
+		});
+		if (!arrival) break;
 		// From "Enter the room": the token (through the app: over the session socket), LiveKit, every picture decoded.
-		const entered = performance.now();
-		const since = (at: number | null) => (at ?? NaN) - entered;
+		const entered = now();
+		const since = (at: number) => at - entered;
 		try {
 			const grant = await arrival.enter();
 			// The last to join keeps reading every frame: proof that media still flows to all at the end.
-			const subscriber = await rtcSubscriber(grant.url, grant.token, { mediaKey: room.mediaKey, toneHz: TONE_HZ, keepReading: last });
+			const subscriber = await pool.join({
+				url: grant.url,
+				token: grant.token,
+				mediaKey: room.mediaKey,
+				toneHz: TONE_HZ,
+				keepReading: last,
+				pictures: P,
+				toned: [...toned],
+				limitMs: JOIN_LIMIT_MS,
+				connectTimeoutMs: CONNECT_LIMIT_MS
+			});
 			arrival.joined();
-			subscribers.push(subscriber);
+			joined.push(subscriber.id);
 			connected.push(subscriber.connectedAt - entered);
-			const [pictures, voices] = await Promise.all([
-				subscriber.firstFrames('video', P, JOIN_LIMIT_MS),
-				subscriber.firstFrames('audio', toned.size, JOIN_LIMIT_MS, (identity) => toned.has(identity))
-			]);
-			const pictureTimes = pictures.map((t) => since(t.firstFrameAt));
+			const { pictures, tones: voices } = await subscriber.decoded;
+			const pictureTimes = pictures.map(since);
 			firstPicture.push(Math.min(...pictureTimes));
 			allPictures.push(Math.max(...pictureTimes));
-			if (voices.length) allVoices.push(Math.max(...voices.map((t) => since(t.firstFrameAt))));
-			if (last)
+			if (voices.length) allVoices.push(Math.max(...voices.map(since)));
+			// The last who joined and decoded everyone (the last of all, unless the arrivals stopped early).
+			if (pictures.length)
 				Object.assign(lastJoined, {
 					connected: connected.at(-1),
 					first: firstPicture.at(-1),
@@ -141,21 +167,31 @@ export async function runScale(
 	line('enter → first decoded picture', firstPicture, lastJoined.first, 2000);
 	line(`enter → every publisher's picture decoded (${P})`, allPictures, lastJoined.all, 2000);
 	if (toned.size) line(`enter → every rtc-node publisher's tone (${toned.size})`, allVoices, lastJoined.tone);
-	if (droppedHandles) console.log(`  (rtc-node dropped ${droppedHandles} handles of failed connections so far)`);
+	if (droppedHandles + pool.droppedHandles) console.log(`  (rtc-node dropped ${droppedHandles + pool.droppedHandles} handles of failed connections so far)`);
 	if (missed) console.log(`  ✗ ${missed} of ${S} subscribers did not join or did not decode every publisher within ${JOIN_LIMIT_MS / 1000} s`);
 
 	// Everyone in: what livekit-server costs while it forwards P pictures and tones to P + S - 1 people each.
-	const watcher = subscribers.at(-1);
-	if (!watcher) throw new Error(`${scenario.name}: no subscriber joined`);
-	const frames = () => watcher.tracks.filter((t) => t.kind === 'video').reduce((sum, t) => sum + t.frames, 0);
+	const watcher = joined.at(-1);
+	if (watcher === undefined) throw new Error(`${scenario.name}: no subscriber joined`);
+	const frames = () => pool.frames(watcher);
 	const captured = () => publishers.reduce((sum, p) => sum + (p.frames() ?? 0), 0);
-	const start = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(), frames: frames(), captured: captured(), at: performance.now() };
+	// The frame count first: asking a busy subscriber process takes a while, and the readings below must start together.
+	const framesBefore = await frames();
+	const start = {
+		lk: usage(pid),
+		machine: machine(),
+		bench: process.cpuUsage(),
+		subscribers: pool.usage(),
+		frames: framesBefore,
+		captured: captured(),
+		at: performance.now()
+	};
 	let peakRss = start.lk.rssMb;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, usage(pid).rssMb)), 1000);
 	await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
 	clearInterval(sampler);
 	const seconds = (performance.now() - start.at) / 1000;
-	const end = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(start.bench) };
+	const end = { lk: usage(pid), machine: machine(), bench: process.cpuUsage(start.bench), subscribers: pool.usage() };
 	peakRss = Math.max(peakRss, end.lk.rssMb);
 	const core = (cpuSeconds: number) => `${((cpuSeconds / seconds) * 100).toFixed(0)}% of one core`;
 	console.log(
@@ -163,16 +199,16 @@ export async function runScale(
 	);
 	const busy = (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total);
 	console.log(
-		`  meanwhile: the whole machine ${(busy * 100).toFixed(0)}% busy (both cores), this bench process (every rtc-node participant) ${core((end.bench.user + end.bench.system) / 1e6)}`
+		`  meanwhile: the whole machine ${(busy * 100).toFixed(0)}% busy (both cores); the bench process (publishers, the app's sockets) ${core((end.bench.user + end.bench.system) / 1e6)}; the ${pool.processes} subscriber processes ${core(end.subscribers.cpu - start.subscribers.cpu)}, ${end.subscribers.rssMb.toFixed(0)} MB resident`
 	);
 	const rtc = kinds('rtc-node');
 	const sent = (captured() - start.captured) / seconds;
-	const rate = (frames() - start.frames) / seconds;
+	const rate = ((await frames()) - start.frames) / seconds;
 	console.log(
 		`  pictures: the ${rtc} rtc-node publishers captured ${sent.toFixed(0)} frames/s (of ${rtc * FPS} asked); the last to join decoded ${rate.toFixed(0)} frames/s from all ${P}\n`
 	);
 
-	for (const s of subscribers.splice(0)) await s.leave().catch(() => undefined);
+	await pool.close();
 	for (const p of publishers.splice(0)) await p.stop().catch(() => undefined);
 	await room.stop();
 }

@@ -243,9 +243,10 @@ try {
 			await runScale(scenario, cleanups).catch(async (error: Error) => {
 				console.log(`  ✗ ${name} stopped: ${error.message}\n`);
 				await cleanUp();
-				// The fishbowl through the app failed: the same room minted, so the media figures still come.
-				if (name === 'fishbowl' && process.env.BENCH_MEDIA_FISHBOWL_VIA !== 'minted') {
-					console.log('fishbowl again, minted:');
+				// Through the app failed: the same room minted, so the media figures still come.
+				const via = process.env[name === 'fishbowl' ? 'BENCH_MEDIA_FISHBOWL_VIA' : 'BENCH_MEDIA_PLENARY_VIA'];
+				if (via !== 'minted') {
+					console.log(`${name} again, minted:`);
 					await runScale(scenario, cleanups, 'minted').catch(async (again: Error) => {
 						console.log(`  ✗ ${name} stopped: ${again.message}\n`);
 						await cleanUp();

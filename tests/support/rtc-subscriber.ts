@@ -63,6 +63,11 @@ export interface SubscriberOptions {
 	 * turns ciphertext decrypted with a wrong key into noise, where video decodes nothing.
 	 */
 	toneHz?: number;
+	/**
+	 * Give up on `connect` after this long (the room left, the promise rejected): on a starved
+	 * machine rtc-node's connect can hang rather than fail, and one subscriber must not hold up the rest.
+	 */
+	connectTimeoutMs?: number;
 }
 
 /** Sound rather than the silence a decoder makes while nothing arrives. */
@@ -132,7 +137,27 @@ export async function rtcSubscriber(url: string, token: string, options: Subscri
 	room.on(RoomEvent.TrackSubscriptionFailed, () => void subscriptionsFailed++);
 
 	const joinStartedAt = performance.now();
-	await room.connect(url, token, { autoSubscribe: true, dynacast: false, ...(options.mediaKey ? { encryption: mediaEncryption(options.mediaKey) } : {}) });
+	const connecting = room.connect(url, token, {
+		autoSubscribe: true,
+		dynacast: false,
+		...(options.mediaKey ? { encryption: mediaEncryption(options.mediaKey) } : {})
+	});
+	if (options.connectTimeoutMs === undefined) await connecting;
+	else {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`not connected to the media room within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
+		});
+		try {
+			await Promise.race([connecting, late]);
+		} catch (error) {
+			// A connect that ends after all must not leave a participant behind.
+			void connecting.then(() => room.disconnect()).catch(() => undefined);
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
 	if (options.mediaKey) room.e2eeManager?.setEnabled(true);
 	const connectedAt = performance.now();
 
