@@ -19,9 +19,6 @@ import { Connections, type Connection } from '../room/connections';
 import type { SocketLimits } from '../socket-budget';
 import { PlenaryMedia } from './media';
 
-/** How long state changes gather before they go out together (`PlenaryRoom#commit`). */
-const STATE_COALESCE_MS = 50;
-
 /** Who a plenary ticket admits: facts the server checked at the exchange, from the link or the organiser token. */
 export interface PlenaryIdentity {
 	conferenceId: string;
@@ -271,7 +268,9 @@ export class PlenaryRoom {
 	#commit(next: PlenaryState): boolean {
 		if (next === this.#state || this.#ended) return false;
 		this.#state = next;
-		this.#flushing ??= setTimeout(() => this.#flush(), STATE_COALESCE_MS);
+		// Sent at once, encoded once (gathering changes for 50 ms is left off until a clean-clone
+		// run shows that a plenary page which missed a gathered state was a load flake).
+		this.#flush();
 		this.#options.onChange(this);
 		return true;
 	}
