@@ -76,8 +76,6 @@ export class PlenaryRoom {
 	#ended = false;
 	readonly #options: PlenaryRoomOptions;
 	readonly #now: () => number;
-	/** A state change waiting to go out (`#commit`). */
-	#flushing: ReturnType<typeof setTimeout> | undefined;
 	/** Running while nobody is in: at its end the plenary ends (`PLENARY_IDLE_MS`). */
 	#idle: ReturnType<typeof setTimeout> | undefined;
 	readonly #connections: Connections<PlenaryIdentity, PlenaryServerMessage>;
@@ -165,9 +163,8 @@ export class PlenaryRoom {
 		if (!entered) return ws.close(CloseCode.roomFull, 'plenary full');
 		const conn = this.#connections.add(ws, identity);
 		clearTimeout(this.#idle);
-		// The newcomer starts from the state at once; the others hear of them with the next flush.
-		this.#commit(entered);
-		this.#sendState(conn);
+		// Everyone, the newcomer too, gets the state with them in it; the same state when nothing changed.
+		if (!this.#commit(entered)) this.#sendState(conn);
 	}
 
 	/** LiveKit's webhook: someone joined the media room. */
@@ -202,9 +199,7 @@ export class PlenaryRoom {
 
 	#release(code: number, reason: string): void {
 		this.#ended = true;
-		clearTimeout(this.#flushing);
 		clearTimeout(this.#idle);
-		this.#flushing = undefined;
 		this.#connections.closeAll(code, reason);
 		this.#media.destroy();
 		this.#removed.clear();
@@ -260,31 +255,27 @@ export class PlenaryRoom {
 	}
 
 	/**
-	 * The new state, to everyone within `STATE_COALESCE_MS`; false when nothing changed. The whole
-	 * state goes out (50 people is small), so changes close together go out once, encoded once:
-	 * a socket alternating its hand within its budget costs the server one encoding per window,
-	 * not one per change and socket.
+	 * The new state to everyone, at once; false when nothing changed. The whole state goes out
+	 * (50 people is small), encoded once for all sockets rather than once per socket. (Gathering
+	 * changes for 50 ms was tried and is off until a clean-clone run shows that a plenary page
+	 * which missed a gathered state was a load flake: the issue 14 note.)
 	 */
 	#commit(next: PlenaryState): boolean {
 		if (next === this.#state || this.#ended) return false;
 		this.#state = next;
-		// Sent at once, encoded once (gathering changes for 50 ms is left off until a clean-clone
-		// run shows that a plenary page which missed a gathered state was a load flake).
-		this.#flush();
+		this.#broadcast();
 		this.#options.onChange(this);
 		return true;
 	}
 
-	#flush(): void {
-		this.#flushing = undefined;
-		if (this.#ended) return;
+	#broadcast(): void {
 		const state = JSON.stringify(this.#state);
 		const media = !!this.#media.service;
 		const now = this.#now();
 		for (const conn of this.#connections) this.#sendState(conn, state, media, now);
 	}
 
-	/** The state to one socket: `state` encoded already (`#flush`), the rest of the message around it. */
+	/** The state to one socket: `state` encoded already (`#broadcast`), the rest of the message around it. */
 	#sendState(conn: PlenaryConnection, state = JSON.stringify(this.#state), media = !!this.#media.service, now = this.#now()): void {
 		this.#connections.sendText(
 			conn,
