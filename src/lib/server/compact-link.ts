@@ -20,7 +20,8 @@ import { readSeries, writeSeries } from './compact-series';
  *
  * The header's eight bits are all taken, so facts added later sit behind a second tag
  * (`COMPACT_LINK_TAG_EXTENDED`) whose extension byte says which follow: a demonstration group
- * (bit 0, no bytes) and a meeting series (bit 1, written by `compact-series.ts`, issue 14). A
+ * (bit 0, no bytes), a meeting series (bit 1, written by `compact-series.ts`, issue 14) and the
+leaders' passphrase verifier (bit 2, 16 raw bytes, leader and co-leader links only: issue 15). A
  * link without them keeps the first tag and reads exactly as before; an extension bit this
  * code does not know makes the link unreadable rather than half read.
  */
@@ -39,10 +40,13 @@ const CONFERENCE_RAW = 1 << 7;
 /** A role this encoding does not know: it reads back as no role, which the schema refuses. */
 const NO_ROLE = ROLE_MASK;
 const RAW_ID_BYTES = 16;
-/** Extension bits: a demonstration (fishbowl) group, a meeting series. */
+/** Extension bits: a demonstration (fishbowl) group, a meeting series, a leaders' passphrase verifier. */
 const EXT_DEMO = 1 << 0;
 const EXT_SERIES = 1 << 1;
-const EXT_KNOWN = EXT_DEMO | EXT_SERIES;
+const EXT_PASSPHRASE = 1 << 2;
+const EXT_KNOWN = EXT_DEMO | EXT_SERIES | EXT_PASSPHRASE;
+/** A passphrase verifier's bytes (`PASSPHRASE_VERIFIER_BYTES` in links.ts). */
+const VERIFIER_BYTES = 16;
 
 // Roles are written as their index: appending one to ROLES keeps old links reading the same,
 // reordering would not (links.test.ts pins the order).
@@ -61,6 +65,8 @@ export interface CompactLinkFacts {
 	d?: true;
 	/** The group's meeting series (compact-series.ts); its length is `m`. */
 	e?: SeriesPlan;
+	/** The leaders' passphrase verifier, base64url of 16 bytes (leader-passphrase.ts): leader and co-leader links only. */
+	h?: string;
 }
 
 const utf8 = new TextEncoder();
@@ -173,6 +179,10 @@ export function encodeLinkFacts(facts: CompactLinkFacts): Buffer {
 	let extension = 0;
 	if (facts.d) extension |= EXT_DEMO;
 	if (facts.e) extension |= EXT_SERIES;
+	const verifier = facts.h === undefined ? null : Buffer.from(facts.h, 'base64url');
+	if (verifier && (verifier.length !== VERIFIER_BYTES || verifier.toString('base64url') !== facts.h))
+		throw new RangeError(`a passphrase verifier is ${VERIFIER_BYTES} bytes in base64url`);
+	if (verifier) extension |= EXT_PASSPHRASE;
 	const out = new Writer();
 	out.byte(extension ? COMPACT_LINK_TAG_EXTENDED : COMPACT_LINK_TAG);
 	out.byte(header);
@@ -185,6 +195,7 @@ export function encodeLinkFacts(facts: CompactLinkFacts): Buffer {
 	if (facts.s !== undefined) out.varint(facts.s);
 	if (facts.v !== undefined) out.varint(facts.v);
 	if (facts.e) writeSeries(out, facts.e);
+	if (verifier) out.bytes(verifier);
 	return out.done();
 }
 
@@ -210,6 +221,7 @@ export function decodeLinkFacts(bytes: Uint8Array): Record<string, unknown> | nu
 		if (header & HAS_SEATS) facts.s = input.varint();
 		if (header & HAS_GENERATION) facts.v = input.varint();
 		if (extension & EXT_SERIES) facts.e = readSeries(input);
+		if (extension & EXT_PASSPHRASE) facts.h = Buffer.from(input.bytes(VERIFIER_BYTES)).toString('base64url');
 		input.end();
 		return facts;
 	} catch {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
-import { inLeadersChannel, isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
+import { guardedByPassphrase, inLeadersChannel, isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
 import type { SeriesPlan } from '../schedule/series';
 import type { GroupLinks, RoleLink } from '../sync/api-types';
 import { linkFragment } from '../sync/link-fragment';
@@ -28,10 +28,10 @@ export function linkExpiry(config: Config, now = Date.now()): number {
 	return Math.floor(now / 1000) + config.linkTtlDays * 86400;
 }
 
-/** One link of a group, of its current generation. */
+/** One link of a group, of its current generation; the passphrase verifier only in the links it guards. */
 function signLink(deps: Pick<ApiDeps, 'signer' | 'generations'>, group: GroupFacts, role: Role): string {
 	const generation = deps.generations.current(group.g, role);
-	return deps.signer.signLink({ ...group, r: role, v: generation > 0 ? generation : undefined });
+	return deps.signer.signLink({ ...group, r: role, v: generation > 0 ? generation : undefined, h: guardedByPassphrase(role) ? group.h : undefined });
 }
 
 /**
@@ -53,6 +53,8 @@ export function signGroupLinks(
 		series?: SeriesPlan;
 		/** The conference plenary's media key, in every link of a conference group. */
 		plenaryKey?: string | null;
+		/** The leaders' passphrase verifier (leader-passphrase.ts), when they set one: in the leader and co-leader links. */
+		passphraseVerifier?: string;
 	},
 	expiresAt: number,
 	base: string
@@ -66,7 +68,8 @@ export function signGroupLinks(
 		c: group.conferenceId,
 		s: group.seats,
 		d: group.demo || undefined,
-		e: group.series
+		e: group.series,
+		h: group.passphraseVerifier
 	};
 	for (const role of ROLES) {
 		const leadersKey = inLeadersChannel(role) ? (group.leadersKey ?? null) : null;
@@ -109,8 +112,9 @@ async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ lea
 function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: ReplaceableRole, saved: boolean): RoleLink {
 	// Every fact of the group but the role and generation: a demonstration group's member link
 	// stays one, and a member link shown again or replaced keeps the group's meetings.
-	const { g, n, m, x, c, s, d, e } = leader;
-	const token = signLink(deps, { g, n, m, x, c, s, d, e }, role);
+	// The passphrase verifier goes only into the links it guards (`signLink`).
+	const { g, n, m, x, c, s, d, e, h } = leader;
+	const token = signLink(deps, { g, n, m, x, c, s, d, e, h }, role);
 	return { role, token, link: `${origin(deps.config, req)}/room#${linkFragment(token, null)}`, expiresAt: new Date(x * 1000).toISOString(), saved };
 }
 

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { groupMediaKey, newMediaKey } from '../media/media-key';
 import { ROLES } from '../session/roles';
@@ -55,11 +55,21 @@ describe('compact link tokens', () => {
 		expect(demo.length).toBe(plain.length + 1);
 		expect(signer.verifyLink(signer.signLink({ ...facts, d: true }))).toEqual({ ok: true, facts: { k: 'link', ...facts, d: true } });
 		// An empty extension, or a bit this code does not know, is not a link we wrote.
-		for (const extension of [0x00, 0x80, 0x04]) {
+		for (const extension of [0x00, 0x80, 0x08]) {
 			const odd = Buffer.from(demo);
 			odd[2] = extension;
 			expect(decodeLinkFacts(odd), `extension ${extension}`).toBeNull();
 		}
+	});
+
+	it("carry a leaders' passphrase verifier as 16 bytes, and refuse one of another size", () => {
+		const h = randomBytes(16).toString('base64url');
+		const guarded = { ...facts, r: 'co-leader' as const, h };
+		expect(encodeLinkFacts(guarded).length).toBe(encodeLinkFacts(facts).length + 17);
+		expect(signer.verifyLink(signer.signLink(guarded))).toEqual({ ok: true, facts: { k: 'link', ...guarded } });
+		expect(signer.verifyLink(signer.signLink({ ...guarded, d: true }))).toEqual({ ok: true, facts: { k: 'link', ...guarded, d: true } });
+		for (const bad of ['short', randomBytes(17).toString('base64url'), 'A'.repeat(21) + 'B'])
+			expect(() => encodeLinkFacts({ ...facts, h: bad }), bad).toThrow(RangeError);
 	});
 
 	it('writes roles by their place in ROLES, which must not change', () => {

@@ -41,7 +41,13 @@ const LinkPayload = v.object({
 	/** A demonstration group (the workshop fishbowl): observers are many and shown as a count. Compact links only. */
 	d: v.optional(v.literal(true)),
 	/** The group's meeting series, each meeting `m` minutes long (schedule/series.ts). Compact links only. */
-	e: v.optional(v.custom<SeriesPlan>((plan) => planProblem(plan) === null))
+	e: v.optional(v.custom<SeriesPlan>((plan) => planProblem(plan) === null)),
+	/**
+	 * The leaders' passphrase verifier (leader-passphrase.ts): only in the leader and co-leader
+	 * links of a group whose leaders set a passphrase, which those links then need at entry.
+	 * Compact links only.
+	 */
+	h: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)))
 });
 export type LinkFacts = v.InferOutput<typeof LinkPayload>;
 

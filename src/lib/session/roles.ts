@@ -28,6 +28,24 @@ export function inLeadersChannel(role: Role): boolean {
 	return isLeader(role) || role === 'supervisor';
 }
 
+/**
+ * Whether a leader may act against someone of `target`'s role: refuse them at the door, remove
+ * them, replace their link (issue 15). Over members, observers and the supervisor, any leader;
+ * over leaders, the leader over a co-leader (or a second holder of the leader link) and a
+ * co-leader over another co-leader, never a co-leader over the leader: a co-leader link alone
+ * must not lock the group's leader out.
+ */
+export function overrules(actor: Role, target: Role): boolean {
+	if (!isLeader(actor)) return false;
+	if (!isLeader(target)) return true;
+	return actor === 'leader' || target === 'co-leader';
+}
+
+/** The links a group's passphrase guards (issue 15): they enter directly and steer, so a lost laptop's history must not open them alone. */
+export function guardedByPassphrase(role: Role): boolean {
+	return isLeader(role);
+}
+
 /** The links a leader may replace from the room when one leaks (leader links: issue 15). */
 export const REPLACEABLE_ROLES = ['member', 'observer'] as const satisfies readonly Role[];
 export type ReplaceableRole = (typeof REPLACEABLE_ROLES)[number];

@@ -19,6 +19,11 @@ export interface GroupInfo {
 	series?: MeetingSeries;
 }
 
+/** `POST /api/links/inspect`'s word on a leader or co-leader link whose group has a leaders' passphrase: the join form asks for it. */
+export interface PassphraseInfo {
+	passphrase?: true;
+}
+
 /** One meeting of a group's series: its start as a UTC ISO instant, and its planned length. */
 export interface Meeting {
 	start: string;
@@ -42,7 +47,7 @@ export interface CreatedGroup {
 }
 
 /** `POST /api/links/inspect`. */
-export interface LinkInfo {
+export interface LinkInfo extends PassphraseInfo {
 	group: GroupInfo;
 	role: Role;
 	expiresAt: string;
