@@ -1,11 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
 import { socketPerson, type SocketPerson } from '../support/socket-person';
 import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { useLiveKitApp } from './livekit-app';
 import { admit, closeAll, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
 
 /**
@@ -14,21 +11,7 @@ import { admit, closeAll, expect, joinOnPage, participant, test, watchErrors, ty
  * beside them on a laptop and at the bottom of a phone.
  */
 const SHOTS = '/tmp/shots-cockpit';
-let livekit: TestLiveKit;
-let app: ServerProcess;
-let dataDir: string;
-
-test.beforeAll(async () => {
-	const port = await freePort();
-	livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
-	dataDir = mkdtempSync(join(tmpdir(), 'balint-cockpit-video-'));
-	app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
-});
-test.afterAll(async () => {
-	await app?.stop();
-	await livekit?.stop();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const media = useLiveKitApp('cockpit-video');
 
 async function joinWithMedia(browser: Browser, url: string, name: string, viewport: { width: number; height: number }): Promise<Person> {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport });
@@ -45,7 +28,7 @@ async function enterVideo(page: Page): Promise<void> {
 
 test('with video the faces are the roster: one tile per person, video or initials, and the cockpit beside them', async ({ browser }) => {
 	mkdirSync(SHOTS, { recursive: true });
-	const response = await fetch(`${app.url}/api/groups`, {
+	const response = await fetch(`${media().app.url}/api/groups`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ name: 'Video Cockpit' })
@@ -56,13 +39,13 @@ test('with video the faces are the roster: one tile per person, video or initial
 	const nils = await joinWithMedia(browser, links.member, 'Nils Nordin', { width: 390, height: 844 });
 	const people = [leader, mira, nils];
 	const sockets: SocketPerson[] = [];
-	for (const name of ['Bo Berg', 'Cai Dahl', 'Dana Ek']) sockets.push(await socketPerson(app.url, links.member, name));
+	for (const name of ['Bo Berg', 'Cai Dahl', 'Dana Ek']) sockets.push(await socketPerson(media().app.url, links.member, name));
 	for (const name of ['Mira Member', 'Nils Nordin']) await admit(leader.page, name);
 	await leader.page.getByTestId('admit-all').click();
 	await expect(leader.page.getByTestId('participant')).toHaveCount(6);
 	for (const p of people) await enterVideo(p.page);
 	sockets[0]!.act({ type: 'raise-hand' });
-	sockets.push(await socketPerson(app.url, links.member, 'Finn Gran'));
+	sockets.push(await socketPerson(media().app.url, links.member, 'Finn Gran'));
 	await expect(leader.page.getByTestId('waiting-count')).toHaveAttribute('data-count', '1');
 
 	for (const p of people) {

@@ -1,14 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import config from '../../playwright.config';
 import { DEMO_OBSERVERS } from '../../src/lib/session/fishbowl';
-import type { GroupLinks } from '../../src/lib/sync/api-types';
-import { freePort, startLiveKit } from '../support/livekit';
 import { expectSeesAndHears, liveCaptures, participantId, recordPeerConnections } from '../support/media-probe';
-import { startServer } from '../support/server-process';
 import { socketPerson, type SocketPerson } from '../support/socket-person';
 import {
 	admit,
@@ -275,26 +269,19 @@ function bytesSent(page: Page): Promise<number> {
 	});
 }
 
-// Received audio has energy only while it is played; headless Chromium plays it without a click with this.
-const launch = config.use?.launchOptions ?? {};
-test.use({ launchOptions: { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] } });
+// Received audio has energy only while it is played: headless Chromium plays it without a click.
+test.use({ launchOptions: autoplayLaunchOptions() });
 
 test('with the real LiveKit: observers of a fishbowl see and hear the working group, send nothing, open no device, and LiveKit lists them with no track', async ({
 	browser
 }) => {
 	test.setTimeout(180_000);
-	const port = await freePort();
-	const livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
-	const dataDir = mkdtempSync(join(tmpdir(), 'balint-fishbowl-'));
-	const app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
+	const media = await startLiveKitApp('fishbowl');
+	const { livekit } = media;
 	const people: Person[] = [];
 	try {
-		const response = await fetch(`${app.url}/api/groups`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ name: 'Media Fishbowl', demo: true })
-		});
-		const { group, links } = (await response.json()) as { group: { id: string }; links: GroupLinks };
+		const { id, links } = await media.createGroup('Media Fishbowl', { demo: true });
+		const group = { id };
 		const enter = async (url: string, name: string) => {
 			const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 720 } });
 			await recordPeerConnections(context);
@@ -345,8 +332,6 @@ test('with the real LiveKit: observers of a fishbowl see and hear the working gr
 		for (const person of people) expect(person.errors, `${person.name}'s page errors`).toEqual([]);
 	} finally {
 		await closeAll(people);
-		await app.stop();
-		await livekit.stop();
-		rmSync(dataDir, { recursive: true, force: true });
+		await media.stop();
 	}
 });

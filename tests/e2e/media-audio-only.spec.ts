@@ -1,12 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
-import config from '../../playwright.config';
-import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { mkdirSync } from 'node:fs';
+import { autoplayLaunchOptions, useLiveKitApp } from './livekit-app';
 import { admit, attr, expect, joinOnPage, test, watchErrors, type Person } from './fixtures';
 import { armPublishBypass, expectNothingFrom, expectSeesAndHears, liveCaptures, participantId, recordPeerConnections } from '../support/media-probe';
 
@@ -17,34 +12,14 @@ import { armPublishBypass, expectNothingFrom, expectSeesAndHears, liveCaptures, 
  * the pictures back, the camera only if it was on.
  */
 
-const launch = config.use?.launchOptions ?? {};
-// Received audio has energy only while it is played; headless Chromium plays it without a click with this.
-test.use({ launchOptions: { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] } });
+// Received audio has energy only while it is played: headless Chromium plays it without a click.
+test.use({ launchOptions: autoplayLaunchOptions() });
 
 const SHOTS = '/tmp/shots-audio';
-let livekit: TestLiveKit;
-let app: ServerProcess;
-let dataDir: string;
+const media = useLiveKitApp('audio-only');
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
-test.beforeAll(async () => {
-	const port = await freePort();
-	livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
-	dataDir = mkdtempSync(join(tmpdir(), 'balint-audio-only-'));
-	app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
-	mkdirSync(SHOTS, { recursive: true });
-});
-test.afterAll(async () => {
-	await app?.stop();
-	await livekit?.stop();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function createGroup(name: string): Promise<{ id: string; links: GroupLinks }> {
-	const response = await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-	expect(response.status).toBe(201);
-	const body = (await response.json()) as { group: { id: string }; links: GroupLinks };
-	return { id: body.group.id, links: body.links };
-}
+const createGroup = (name: string) => media().createGroup(name);
 
 async function joinWithMedia(browser: Browser, url: string, name: string, viewport: { width: number; height: number }, locale = 'en-GB'): Promise<Person> {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport, locale });
@@ -98,13 +73,13 @@ async function expectNoVideoAtAll(page: Page): Promise<void> {
 
 /** LiveKit's own view: the sources a person may publish now (1 camera, 2 microphone), as the app's server set them. */
 async function allowedSources(groupId: string, identity: string): Promise<number[]> {
-	const person = await livekit.rooms.getParticipant(`balint-${groupId}`, identity);
+	const person = await media().livekit.rooms.getParticipant(`balint-${groupId}`, identity);
 	return [...(person.permission?.canPublishSources ?? [])].sort();
 }
 
 /** LiveKit's own view: the sources a person publishes now (1 camera, 2 microphone). */
 async function publishedSources(groupId: string, identity: string): Promise<number[]> {
-	const person = await livekit.rooms.getParticipant(`balint-${groupId}`, identity);
+	const person = await media().livekit.rooms.getParticipant(`balint-${groupId}`, identity);
 	return person.tracks.map((t) => t.source).sort();
 }
 

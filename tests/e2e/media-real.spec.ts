@@ -2,12 +2,12 @@ import type { Browser, Page } from '@playwright/test';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { freeLiveKitPorts, freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
+import { startServer } from '../support/server-process';
+import { freeLiveKitPorts } from '../support/livekit';
 import { containing, filesUnder } from '../support/traces';
 import { cutNetwork, networkServices, newNetworkService } from '../support/network-cut';
-import config from '../../playwright.config';
 import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { autoplayLaunchOptions, useLiveKitApp } from './livekit-app';
 import { admit, attr, expect, joinOnPage, participant, test, watchErrors, type Person } from './fixtures';
 import {
 	armPublishBypass,
@@ -30,35 +30,14 @@ import {
  * One LiveKit and one app server for this file, on free ports, stopped after.
  */
 
-// Received audio has energy only while it is played; headless Chromium plays it without a click with this.
-const launch = config.use?.launchOptions ?? {};
-const launchOptions = { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] };
-test.use({ launchOptions });
+// Received audio has energy only while it is played: headless Chromium plays it without a click.
+test.use({ launchOptions: autoplayLaunchOptions() });
 
-let livekit: TestLiveKit;
-let app: ServerProcess;
-let dataDir: string;
-
-test.beforeAll(async () => {
-	const port = await freePort();
-	livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
-	dataDir = mkdtempSync(join(tmpdir(), 'balint-media-'));
-	app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
-});
-test.afterAll(async () => {
-	await app?.stop();
-	await livekit?.stop();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const media = useLiveKitApp('media');
 
 type Links = GroupLinks;
 
-async function createGroup(name: string): Promise<{ id: string; links: Links }> {
-	const response = await fetch(`${app.url}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-	expect(response.status).toBe(201);
-	const body = (await response.json()) as { group: { id: string }; links: Links };
-	return { id: body.group.id, links: body.links };
-}
+const createGroup = (name: string) => media().createGroup(name);
 
 /** Joins in a new context that records its peer connections and may use camera and microphone. */
 async function joinWithMedia(browser: Browser, url: string, name: string): Promise<Person & { tokens: { url: string; token: string }[] }> {
@@ -104,7 +83,7 @@ test('a leader, two members and an observer: every browser decodes every publish
 		}
 	}
 	// LiveKit itself lists exactly the four, and the observer with no track.
-	const inRoom = await livekit.rooms.listParticipants(`balint-${group.id}`);
+	const inRoom = await media().livekit.rooms.listParticipants(`balint-${group.id}`);
 	expect(inRoom.map((p) => p.identity).sort()).toEqual([...ids.values()].sort());
 	expect(inRoom.find((p) => p.identity === ids.get(olle.name))!.tracks).toEqual([]);
 	for (const person of everyone) await expect(person.page.locator(`[data-testid="video-tile"]${attr('data-name', 'Anna Member')}`)).toBeVisible();
@@ -117,7 +96,7 @@ test('a leader, two members and an observer: every browser decodes every publish
 		for (const url of servers) expect(url).toMatch(/^stuns?:127\.0\.0\.1:\d+$/);
 	}
 	// LiveKit knows the names (they are in the tokens) but prints none of them.
-	for (const person of everyone) expect(livekit.output.join('\n')).not.toContain(person.name);
+	for (const person of everyone) expect(media().livekit.output.join('\n')).not.toContain(person.name);
 });
 
 async function setPhase(leader: Page, phase: string): Promise<void> {
@@ -127,7 +106,7 @@ async function setPhase(leader: Page, phase: string): Promise<void> {
 
 /** LiveKit's own view: the sources a person publishes now (1 camera, 2 microphone). */
 async function publishedSources(groupId: string, identity: string): Promise<number[]> {
-	const person = await livekit.rooms.getParticipant(`balint-${groupId}`, identity);
+	const person = await media().livekit.rooms.getParticipant(`balint-${groupId}`, identity);
 	return person.tracks.map((t) => t.source).sort();
 }
 
@@ -179,14 +158,16 @@ test('the presenter’s silence: closed by the media server for every listener, 
 	await setPhase(leader.page, 'reflection');
 	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 	await publishBypassingTheApp(pia.page, 'microphone');
-	await expect.poll(() => livekit.output.some((line) => line.includes('no permission to publish track') && line.includes(piaId))).toBe(true);
+	await expect.poll(() => media().livekit.output.some((line) => line.includes('no permission to publish track') && line.includes(piaId))).toBe(true);
 	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 	expect(await publishedSources(group.id, piaId)).not.toContain(2);
 
 	// Her microphone's sound declared as her camera, which she may still publish: LiveKit would
 	// let it through (it checks the declared source), so the app puts her out of the media room.
 	await publishBypassingTheApp(pia.page, 'microphone-as-camera');
-	await expect.poll(async () => (await livekit.rooms.listParticipants(`balint-${group.id}`)).map((p) => p.identity), { timeout: 10_000 }).not.toContain(piaId);
+	await expect
+		.poll(async () => (await media().livekit.rooms.listParticipants(`balint-${group.id}`)).map((p) => p.identity), { timeout: 10_000 })
+		.not.toContain(piaId);
 	for (const l of listeners) await expectNothingFrom(l.page, piaId, 'audio');
 });
 
@@ -250,13 +231,13 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	await expect(participant(leader.page, 'Olle Observer').getByTestId('in-video')).toBeVisible();
 
 	// The observer, straight through livekit-client past its own check: LiveKit refuses both.
-	const refusals = () => livekit.output.filter((line) => line.includes('no permission to publish track') && line.includes(ids.olle)).length;
+	const refusals = () => media().livekit.output.filter((line) => line.includes('no permission to publish track') && line.includes(ids.olle)).length;
 	await publishBypassingTheApp(olle.page, 'microphone');
 	await publishBypassingTheApp(olle.page, 'camera');
 	await expect.poll(refusals).toBe(2);
 	await expectNothingFrom(leader.page, ids.olle, 'audio');
 	await expectNothingFrom(leader.page, ids.olle, 'video');
-	expect((await livekit.rooms.getParticipant(room, ids.olle)).tracks).toEqual([]);
+	expect((await media().livekit.rooms.getParticipant(room, ids.olle)).tracks).toEqual([]);
 
 	// A leader mutes Mia: her voice stops arriving; she unmutes herself and is heard again.
 	await expectSeesAndHears(leader.page, ids.mia);
@@ -272,34 +253,46 @@ test('an observer cannot publish even through livekit-client; a leader’s mute 
 	await participant(leader.page, 'Mia Member').getByTestId('person-menu').click();
 	await participant(leader.page, 'Mia Member').getByTestId('remove').click();
 	await leader.page.getByTestId('confirm-remove').click();
-	await expect.poll(async () => (await livekit.rooms.listRooms()).map((r) => r.name), { timeout: 10_000 }).not.toContain(room);
+	await expect.poll(async () => (await media().livekit.rooms.listRooms()).map((r) => r.name), { timeout: 10_000 }).not.toContain(room);
 	// The new room's name carries a random generation: no later session, nor a restart, makes it again.
 	let moved = '';
 	await expect
-		.poll(async () => (moved = (await livekit.rooms.listRooms()).map((r) => r.name).find((name) => name.startsWith(`${room}.`)) ?? ''), { timeout: 20_000 })
+		.poll(async () => (moved = (await media().livekit.rooms.listRooms()).map((r) => r.name).find((name) => name.startsWith(`${room}.`)) ?? ''), {
+			timeout: 20_000
+		})
 		.toMatch(/\.[A-Za-z0-9_-]{8}$/);
 	await expect
-		.poll(async () => (await livekit.rooms.listParticipants(moved).catch(() => [])).map((p) => p.identity).sort(), { timeout: 20_000 })
+		.poll(
+			async () =>
+				(
+					await media()
+						.livekit.rooms.listParticipants(moved)
+						.catch(() => [])
+				)
+					.map((p) => p.identity)
+					.sort(),
+			{ timeout: 20_000 }
+		)
 		.toEqual([ids.lea, ids.olle].sort());
 	await expectSeesAndHears(olle.page, ids.lea);
 	for (const name of ['Lea Leader', 'Olle Observer']) await expect(participant(leader.page, name)).toHaveAttribute('data-in-video', 'true');
 	await expect(participant(leader.page, 'Olle Observer').getByTestId('in-video')).toBeVisible();
 	await expect(participant(leader.page, 'Mia Member')).toHaveCount(0);
 	expect(mia.tokens.length).toBeGreaterThan(0);
-	const refreshed = await livekit.token(room, ids.mia, { canPublish: true });
+	const refreshed = await media().livekit.token(room, ids.mia, { canPublish: true });
 	for (const token of [mia.tokens.at(-1)!.token, refreshed]) {
-		expect((await joinWithToken(mia.page, { url: livekit.url, token })).outcome).toMatch(/^refused/);
+		expect((await joinWithToken(mia.page, { url: media().livekit.url, token })).outcome).toMatch(/^refused/);
 	}
-	expect((await livekit.rooms.listParticipants(moved)).map((p) => p.identity)).not.toContain(ids.mia);
-	expect((await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(room);
+	expect((await media().livekit.rooms.listParticipants(moved)).map((p) => p.identity)).not.toContain(ids.mia);
+	expect((await media().livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(room);
 
 	// The end deletes the media room, and a token from before the end cannot make it again.
 	await leader.page.getByTestId('end-session').click();
 	await leader.page.getByTestId('confirm-end-session').click();
 	await expect(leader.page.getByTestId('session-ended')).toBeVisible();
-	await expect.poll(async () => (await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(moved);
+	await expect.poll(async () => (await media().livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(moved);
 	expect((await joinWithToken(leader.page, leader.tokens.at(-1)!)).outcome).toMatch(/^refused/);
-	expect((await livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(moved);
+	expect((await media().livekit.rooms.listRooms()).map((r) => r.name)).not.toContain(moved);
 });
 
 test('LiveKit killed mid-reflection and started again: everyone is back in video by themselves, the presenter silent from the first moment, the session untouched', async ({
@@ -319,11 +312,11 @@ test('LiveKit killed mid-reflection and started again: everyone is back in video
 	await participant(leader.page, 'Pia Presenter').getByTestId('make-presenter').click();
 	await setPhase(leader.page, 'reflection');
 	for (const l of [leader, bo]) await expectNothingFrom(l.page, ids.pia, 'audio');
-	const startsBefore = livekit.server.starts;
+	const startsBefore = media().livekit.server.starts;
 
-	livekit.kill();
-	await expect.poll(() => livekit.server.starts, { message: 'LiveKit started again by its owner', timeout: 20_000 }).toBe(startsBefore + 1);
-	await expect.poll(() => livekit.server.running, { timeout: 20_000 }).toBe(true);
+	media().livekit.kill();
+	await expect.poll(() => media().livekit.server.starts, { message: 'LiveKit started again by its owner', timeout: 20_000 }).toBe(startsBefore + 1);
+	await expect.poll(() => media().livekit.server.running, { timeout: 20_000 }).toBe(true);
 
 	// Until everyone sees and hears the others again, every half second: not a byte of Pia's voice.
 	const listeners = [

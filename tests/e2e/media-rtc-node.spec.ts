@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { dispose } from '@livekit/rtc-node';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { freePort, startLiveKit, type TestLiveKit } from '../support/livekit';
 import { expectSeesAndHears, participantId, recordPeerConnections } from '../support/media-probe';
 import { mediaSeat } from '../support/media-seat';
 import { rtcPublisher } from '../support/rtc-publisher';
 import { rtcSubscriber } from '../support/rtc-subscriber';
-import config from '../../playwright.config';
 import type { GroupLinks } from '../../src/lib/sync/api-types';
+import { autoplayLaunchOptions, useLiveKitApp } from './livekit-app';
 import { admit, expect, joinOnPage, test } from './fixtures';
 
 /**
@@ -18,30 +13,16 @@ import { admit, expect, joinOnPage, test } from './fixtures';
  * other with nothing but the group's media key from the link. This is what lets the bench
  * stand rtc-node subscribers and publishers in for browsers.
  */
-const launch = config.use?.launchOptions ?? {};
-test.use({ launchOptions: { ...launch, args: [...(launch.args ?? []), '--autoplay-policy=no-user-gesture-required'] } });
+// Received audio has energy only while it is played: headless Chromium plays it without a click.
+test.use({ launchOptions: autoplayLaunchOptions() });
 
-let livekit: TestLiveKit;
-let app: ServerProcess;
-let dataDir: string;
-
-test.beforeAll(async () => {
-	const port = await freePort();
-	livekit = await startLiveKit(`http://127.0.0.1:${port}/api/media/webhook`);
-	dataDir = mkdtempSync(join(tmpdir(), 'balint-rtc-node-'));
-	app = await startServer({ ...livekit.env, PORT: String(port), DATA_DIR: dataDir });
-});
-test.afterAll(async () => {
-	await app?.stop();
-	await livekit?.stop();
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-	await dispose();
-});
+const media = useLiveKitApp('rtc-node');
+test.afterAll(() => dispose());
 
 test('an rtc-node member decodes a browser leader’s encrypted picture, and the browser decodes and hears the rtc-node member’s, with the link’s media key', async ({
 	browser
 }) => {
-	const created = await fetch(`${app.url}/api/groups`, {
+	const created = await fetch(`${media().app.url}/api/groups`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ name: 'Headless' })
@@ -52,7 +33,7 @@ test('an rtc-node member decodes a browser leader’s encrypted picture, and the
 	const leader = await context.newPage();
 	await joinOnPage(leader, links.leader, 'Lea Leader');
 
-	const seat = await mediaSeat(app.url, links.member, 'Nod Headless');
+	const seat = await mediaSeat(media().app.url, links.member, 'Nod Headless');
 	await admit(leader, 'Nod Headless');
 	await seat.admitted;
 	await leader.getByTestId('enter-room').click();
@@ -74,7 +55,9 @@ test('an rtc-node member decodes a browser leader’s encrypted picture, and the
 		mediaKey: seat.mediaKey,
 		async beforePublish() {
 			seat.joined();
-			await expect.poll(async () => (await livekit.rooms.getParticipant(`balint-${group.id}`, nodId)).permission?.canPublish, { timeout: 15_000 }).toBe(true);
+			await expect
+				.poll(async () => (await media().livekit.rooms.getParticipant(`balint-${group.id}`, nodId)).permission?.canPublish, { timeout: 15_000 })
+				.toBe(true);
 		}
 	});
 	try {
