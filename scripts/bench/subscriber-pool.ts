@@ -8,6 +8,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { usage } from './proc-usage';
 
+/** The subscriber processes' niceness (`BENCH_MEDIA_SUBSCRIBER_NICE`, 0 to run them like the rest). */
+const SUBSCRIBER_NICE = Number(process.env.BENCH_MEDIA_SUBSCRIBER_NICE ?? 19);
+
 export type ToWorker =
 	| {
 			type: 'join';
@@ -63,7 +66,12 @@ export class SubscriberPool {
 		const known = this.#workers[index];
 		if (known) return known;
 		const child = fork(fileURLToPath(new URL('./subscriber-worker.ts', import.meta.url)), [], {
-			execArgv: ['--import', 'tsx'],
+			// At the lowest CPU priority (`nice -n 19`, every thread of it): on this one machine the
+			// 40 decoders would otherwise starve what is measured (LiveKit, the app, the publishers,
+			// the app's sockets in the bench process: a starved loop misses its heartbeat, 1006). On
+			// real computers each subscriber has its own CPU; here they get what is left over.
+			execPath: SUBSCRIBER_NICE > 0 ? 'nice' : process.execPath,
+			execArgv: [...(SUBSCRIBER_NICE > 0 ? ['-n', String(SUBSCRIBER_NICE), process.execPath] : []), '--import', 'tsx'],
 			// rtc-node logs every connection at debug level unless NODE_ENV says production.
 			env: { ...process.env, NODE_ENV: 'production' },
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc']
