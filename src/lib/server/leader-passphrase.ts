@@ -1,4 +1,7 @@
 import { createHmac, scrypt, timingSafeEqual } from 'node:crypto';
+import { normalisePassphrase, passphraseFits, PASSPHRASE_MAX_CHARS, PASSPHRASE_MIN_CHARS } from '../session/passphrase';
+
+export { normalisePassphrase, PASSPHRASE_MAX_CHARS, PASSPHRASE_MIN_CHARS } from '../session/passphrase';
 
 /**
  * The leaders' passphrase (issue 15), never stored: a group's leader and co-leader links carry
@@ -10,8 +13,6 @@ import { createHmac, scrypt, timingSafeEqual } from 'node:crypto';
  * group), and should that key leak too, each guess still costs a slow hash per group.
  */
 
-export const PASSPHRASE_MIN_CHARS = 8;
-export const PASSPHRASE_MAX_CHARS = 128;
 /** What `h` holds: 16 bytes, as many as the compact link's extension carries. */
 const VERIFIER_BYTES = 16;
 /** scrypt's cost: N = 2^15, r = 8, p = 1 takes 32 MiB and some 50-100 ms per hash. */
@@ -20,16 +21,9 @@ const SCRYPT_BYTES = 32;
 /** Slow hashes at once in this process: a client that sends faster buys no more of the server. */
 const CONCURRENT_HASHES = 2;
 
-/** What the leaders typed, as it is compared: NFC (one spelling of "é" whichever keyboard), no spaces around. */
-export function normalisePassphrase(raw: string): string {
-	return raw.normalize('NFC').trim();
-}
-
 /** Why a passphrase cannot be a group's (in English, for scripts; the browser shows the code's translation), or null. */
 export function passphraseProblem(raw: string): string | null {
-	const chars = [...normalisePassphrase(raw)].length;
-	if (chars < PASSPHRASE_MIN_CHARS || chars > PASSPHRASE_MAX_CHARS)
-		return `A leaders' passphrase has ${PASSPHRASE_MIN_CHARS} to ${PASSPHRASE_MAX_CHARS} characters.`;
+	if (!passphraseFits(raw)) return `A leaders' passphrase has ${PASSPHRASE_MIN_CHARS} to ${PASSPHRASE_MAX_CHARS} characters.`;
 	return null;
 }
 
