@@ -34,7 +34,11 @@ export type RareProblemCode =
 	| 'watchers-full'
 	| 'plenary-closed'
 	| 'plenary-full'
-	| 'not-in-conference';
+	| 'not-in-conference'
+	| 'passphrase-invalid'
+	| 'passphrase-needed'
+	| 'wrong-passphrase'
+	| 'passphrase-rate-limited';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -59,7 +63,13 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	// The plenary's (plenary-api.ts): its page words them itself, any other screen through here.
 	'plenary-closed': m.problem_plenary_closed,
 	'plenary-full': m.problem_plenary_full,
-	'not-in-conference': m.problem_not_in_conference
+	'not-in-conference': m.problem_not_in_conference,
+	// The leaders' passphrase (passphrase-gate.ts). `passphrase-rate-limited` is the page's own
+	// name for a `rate-limited` answer to a passphrase: its wait is a quarter of an hour, not a minute.
+	'passphrase-invalid': m.problem_passphrase_invalid,
+	'passphrase-needed': m.problem_passphrase_needed,
+	'wrong-passphrase': m.problem_wrong_passphrase,
+	'passphrase-rate-limited': m.problem_passphrase_rate_limited
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */

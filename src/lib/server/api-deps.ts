@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import type { Config } from './config';
 import { HttpError, clientKey } from './http';
+import type { LeaderPassphrases } from './leader-passphrase';
 import type { LinkGenerationStore } from './link-generations';
 import { MAX_TOKEN_LENGTH, type Signer, type TokenProblem } from './links';
 import type { Logger } from './log';
@@ -22,8 +23,18 @@ export interface ApiDeps {
 	config: Config;
 	signer: Signer;
 	tickets: TicketStore;
-	/** Per client address (`tickets`, `groups`, `replacementsFrom`, `plenaryStatus`) and per group (`replacements`). */
-	limits: { tickets: RateLimiter; groups: RateLimiter; replacements: RateLimiter; replacementsFrom: RateLimiter; plenaryStatus: RateLimiter };
+	/** Per client address (`tickets`, `groups`, `replacementsFrom`, `plenaryStatus`) and per group (`replacements`, `passphrases`). */
+	limits: {
+		tickets: RateLimiter;
+		groups: RateLimiter;
+		replacements: RateLimiter;
+		replacementsFrom: RateLimiter;
+		plenaryStatus: RateLimiter;
+		/** Attempts at a group's leaders' passphrase (passphrase-gate.ts). */
+		passphrases: RateLimiter;
+	};
+	/** The leaders' passphrase verifiers, and the few slow hashes the process runs at once. */
+	passphrases: LeaderPassphrases;
 	/** Which generation of each group's links is current (a leader replaced a leaked one). */
 	generations: LinkGenerationStore;
 	rooms: RoomRegistry;

@@ -9,6 +9,7 @@ import { currentLink, linkExpiry, openLink, refuseReplaced, replaceLink, signGro
 import { HttpError, readJson, readText, sendError, sendJson } from './http';
 import { MAX_TOKEN_LENGTH, mediaKeyField, randomId } from './links';
 import { parseMediaRoomName } from './media';
+import { newVerifier, PassphraseField, passGate, passphraseInfo } from './passphrase-gate';
 import { linkPlan, linkSeries, seriesLinkExpiry, seriesOfRequest, SeriesRequestSchema } from './series-api';
 import { handlePlenaryApi } from './plenary-api';
 import { plenaryWebhook } from './plenary/webhook';
@@ -28,11 +29,18 @@ const CreateGroupSchema = v.object({
 	/** A demonstration group (the workshop fishbowl): its links carry `d`, its room takes 40 observers more. */
 	demo: v.optional(v.boolean('"demo" is true or false.'), false),
 	/** The group's meetings (series-api.ts); its `minutes`, else `plannedMinutes`, is each meeting's length. */
-	series: v.optional(SeriesRequestSchema)
+	series: v.optional(SeriesRequestSchema),
+	/** The leaders' passphrase (passphrase-gate.ts): only its verifier goes into the leader and co-leader links. */
+	leaderPassphrase: v.optional(PassphraseField)
 });
 
 const InspectSchema = v.object({ token: LinkTokenSchema });
-const TicketSchema = v.object({ token: LinkTokenSchema, name: NameSchema, seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))) });
+const TicketSchema = v.object({
+	token: LinkTokenSchema,
+	name: NameSchema,
+	seat: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))),
+	passphrase: v.optional(PassphraseField)
+});
 
 /**
  * LiveKit's webhook: keeps "in the media room" in step, puts out anyone the session has not
@@ -72,19 +80,21 @@ function demoInfo(demo: boolean | undefined): { demo?: true } {
 }
 
 /** Creates a group's five links (`POST /api/groups`, which the start page calls too). */
-function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): CreatedGroup {
+async function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroupSchema>, base: string, now = Date.now()): Promise<CreatedGroup> {
 	// Keys made for this answer only when the caller brings none; never stored or logged. The
 	// app's own page replaces them with ones made in the browser (CreateGroupForm).
 	// A series sets the planned length, and its links expire a while after its last meeting.
 	const series = input.series ? seriesOfRequest(input.series, input.plannedMinutes, now, deps.config.linkTtlDays) : null;
+	const id = randomId();
 	const group = {
-		id: randomId(),
+		id,
 		name: input.name,
 		plannedMinutes: series?.spec.minutes ?? input.plannedMinutes,
 		mediaKey: input.mediaKey ?? newMediaKey(),
 		leadersKey: input.leadersKey ?? newLeadersKey(),
 		demo: input.demo,
-		series: series ? linkPlan(series.spec) : undefined
+		series: series ? linkPlan(series.spec) : undefined,
+		passphraseVerifier: input.leaderPassphrase === undefined ? undefined : await newVerifier(deps, id, input.leaderPassphrase)
 	};
 	const expiresAt = series ? seriesLinkExpiry(deps.config, series.meetings) : linkExpiry(deps.config, now);
 	return {
@@ -96,7 +106,8 @@ function createGroupLinks(deps: ApiDeps, input: v.InferOutput<typeof CreateGroup
 			...(series && { series: { timeZone: series.spec.timeZone, meetings: series.meetings } })
 		},
 		links: signGroupLinks(deps, group, expiresAt, base),
-		expiresAt: new Date(expiresAt * 1000).toISOString()
+		expiresAt: new Date(expiresAt * 1000).toISOString(),
+		...(group.passphraseVerifier ? { passphrase: true as const } : {})
 	};
 }
 
@@ -116,7 +127,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			await limit(deps, 'groups', req, 'Too many groups created from here. Wait a minute and try again.');
 			requireOrganiser(deps, req);
 			const input = parse(CreateGroupSchema, await readJson(req));
-			sendJson(res, 201, createGroupLinks(deps, input, origin(deps.config, req)));
+			sendJson(res, 201, await createGroupLinks(deps, input, origin(deps.config, req)));
 		} else if (path === '/api/links/inspect' && req.method === 'POST') {
 			await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
 			const { token: t } = parse(InspectSchema, await readJson(req));
@@ -124,7 +135,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			sendJson(res, 200, {
 				group: { id: f.g, name: f.n, plannedMinutes: f.m, inConference: !!f.c, ...demoInfo(f.d), series: linkSeries(f) },
 				role: f.r,
-				expiresAt: new Date(f.x * 1000).toISOString()
+				expiresAt: new Date(f.x * 1000).toISOString(),
+				...passphraseInfo(f)
 			} satisfies LinkInfo);
 		} else if (path === '/api/tickets' && req.method === 'POST') {
 			await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
@@ -136,6 +148,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
 			const seat = body.seat ? deps.signer.verifySeat(body.seat) : null;
 			const resumed = seat?.ok && seat.facts.g === f.g && seat.facts.r === f.r ? seat.facts : null;
 			refuseReplaced(deps, f, resumed?.p ?? null);
+			await passGate(deps, f, resumed, body.passphrase);
 			const participantId = resumed?.p ?? randomId(12);
 			const name = resumed?.n ?? body.name;
 			// A share per group and link (and its generation): a leaked member link used from many

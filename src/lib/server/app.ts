@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { clientKey, mediaConnectSources, securityHeaders } from './http';
 import { shutOut } from './group-links';
 import { LinkGenerations } from './link-generations';
+import { LeaderPassphrases } from './leader-passphrase';
 import { Signer } from './links';
 import { MediaService } from './media';
 import type { Logger } from './log';
@@ -89,6 +90,7 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 		signer,
 		tickets,
 		generations,
+		passphrases: new LeaderPassphrases(config.linkSecret),
 		limits: {
 			tickets: new MemoryRateLimiter(config.rateLimitPerMinute),
 			groups: new MemoryRateLimiter(Math.max(1, Math.floor(config.rateLimitPerMinute / 2))),
@@ -99,7 +101,10 @@ export function createApp(config: Config, logger: Logger): BalintApp {
 			// Pages without a socket ask every 30 s whether the plenary is open: at a conference a
 			// whole venue shares one address, and a question about one boolean in memory must not
 			// spend the allowance its people need to get into their rooms.
-			plenaryStatus: new MemoryRateLimiter(config.rateLimitPerMinute * 10)
+			plenaryStatus: new MemoryRateLimiter(config.rateLimitPerMinute * 10),
+			// Guesses at a group's leaders' passphrase, from anywhere: 10 a quarter of an hour is
+			// plenty for a leader who mistypes, and some 1000 a day for a thief with the link.
+			passphrases: new MemoryRateLimiter(10, 15 * 60_000)
 		}
 	};
 	const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });

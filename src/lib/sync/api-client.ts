@@ -54,13 +54,16 @@ async function post<T>(path: string, body: unknown, headers: Record<string, stri
 /** Typed calls to the server's JSON API, from the browser (the answers' types: api-types.ts). */
 export const api = {
 	inspectLink: (token: string) => post<LinkInfo>('/api/links/inspect', { token }),
-	ticket: (token: string, name: string, seat?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat }),
+	/** `passphrase`: the leaders' passphrase, for a leader link whose group has one (inspect says so). */
+	ticket: (token: string, name: string, seat?: string, passphrase?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat, passphrase }),
 	/** A leader's link shows the group's current member or observer link (without its media key). */
 	currentLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/current', { token, role }),
 	/** A leader's link replaces the group's member or observer link: the old one opens nothing from then on. */
 	replaceLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/replace', { token, role }),
-	createGroup: (input: { name: string; plannedMinutes: number; demo?: boolean; series?: GroupSeriesRequest }, organiserKey?: string) =>
-		post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
+	createGroup: (
+		input: { name: string; plannedMinutes: number; demo?: boolean; series?: GroupSeriesRequest; leaderPassphrase?: string },
+		organiserKey?: string
+	) => post<CreatedGroup>('/api/groups', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	createConference: (input: unknown, organiserKey?: string) =>
 		post<ConferenceDescription>('/api/conferences', input, organiserKey ? { authorization: `Bearer ${organiserKey}` } : {}),
 	conferenceLinks: (token: string) => post<ConferenceDescription>('/api/conferences/links', { token }),

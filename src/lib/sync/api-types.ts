@@ -39,8 +39,8 @@ export interface MeetingSeries {
 /** A group's links, one full URL per role, in the API's names (`links.ts` maps roles to them). */
 export type GroupLinks = { leader: string; coLeader: string; member: string; observer: string; supervisor: string };
 
-/** `POST /api/groups`. */
-export interface CreatedGroup {
+/** `POST /api/groups`; `passphrase` when the leaders set one (their links ask for it). */
+export interface CreatedGroup extends PassphraseInfo {
 	group: GroupInfo;
 	links: GroupLinks;
 	expiresAt: string;

@@ -16,7 +16,7 @@ import { SeatHolding } from './seat-holding';
 import type { HeldSeat, SeatKeeper } from './tab-seat';
 import { RoomFacts, type LinkReplacement, type OrganiserNotice } from './room-facts.svelte';
 import { endingFor, isFinal, type RoomStatus } from './room-status';
-import { refusedForGood, TicketedSocket, type AfterClose } from './ticketed-socket.svelte';
+import { passphraseTurnedAway, refusedForGood, TicketedSocket, type AfterClose } from './ticketed-socket.svelte';
 
 export type { RoomStatus } from './room-status';
 
@@ -44,6 +44,8 @@ export class RoomClient {
 
 	#token: string;
 	#name = '';
+	/** The leaders' passphrase, if this link needs one: in memory, to come back after a server restart. */
+	#passphrase: string | undefined;
 	readonly #seat: SeatHolding;
 	readonly #facts = new RoomFacts();
 	readonly #last = new LastSession();
@@ -56,7 +58,7 @@ export class RoomClient {
 		this.#hold();
 	});
 	readonly #socket = new TicketedSocket<TicketAnswer>({
-		ticket: () => api.ticket(this.#token, this.#name, this.#seat.seat),
+		ticket: () => api.ticket(this.#token, this.#name, this.#seat.seat, this.#passphrase),
 		address: (answer) => {
 			this.#seat.seat = answer.seat;
 			// The name the seat carries: the first one given, whatever a later form said.
@@ -70,8 +72,11 @@ export class RoomClient {
 		},
 		closed: (code) => this.#onClose(code),
 		ticketFailed: (error) => {
-			if (!refusedForGood(error)) return 'retry';
-			this.#problem = error.code;
+			// Turned away while joining with a passphrase: back to the form to say so. Later (a restart) it is waited out.
+			const joining = this.#status === 'joining' && this.#passphrase !== undefined;
+			if (!refusedForGood(error) && !(joining && passphraseTurnedAway(error))) return 'retry';
+			// A group's passphrase attempts are spent for a quarter of an hour, not a minute.
+			this.#problem = error.status === 429 ? 'passphrase-rate-limited' : error.code;
 			this.#finish('failed');
 			return 'final';
 		}
@@ -157,10 +162,14 @@ export class RoomClient {
 		return this.#leaders;
 	}
 
-	/** Joins with a name, or takes again a seat this tab held before a reload (`held`: no new admission). */
-	async join(name: string, held?: HeldSeat): Promise<void> {
+	/**
+	 * Joins with a name, or takes again a seat this tab held before a reload (`held`: no new
+	 * admission); `passphrase`, the leaders' one, for a leader link whose group has one.
+	 */
+	async join(name: string, held?: HeldSeat, passphrase?: string): Promise<void> {
 		if (isFinal(this.#status)) return;
 		this.#name = name;
+		this.#passphrase = passphrase;
 		if (held) {
 			this.#seat.seat = held.seat;
 			this.#last.resumed(held.sessionId);
@@ -313,6 +322,7 @@ export class RoomClient {
 		this.#group = NO_GROUP;
 		this.#token = '';
 		this.#name = '';
+		this.#passphrase = undefined;
 		this.#seat.drop();
 	}
 }

@@ -23,6 +23,11 @@ export function refusedForGood(error: unknown): error is ApiError {
 	return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }
 
+/** Too many passphrase attempts for the group, or no slow hash free on the server: asking again at once only spends attempts. */
+export function passphraseTurnedAway(error: unknown): error is ApiError {
+	return error instanceof ApiError && (error.status === 429 || error.status === 503);
+}
+
 /**
  * One WebSocket that stays open until its owner stops it: a fresh ticket before every attempt
  * (only the single-use ticket ever appears in a URL), backoff between attempts, and a retry at
