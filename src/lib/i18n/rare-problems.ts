@@ -34,7 +34,8 @@ export type RareProblemCode =
 	| 'watchers-full'
 	| 'plenary-closed'
 	| 'plenary-full'
-	| 'not-in-conference';
+	| 'not-in-conference'
+	| 'not-in-room';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -59,7 +60,9 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	// The plenary's (plenary-api.ts): its page words them itself, any other screen through here.
 	'plenary-closed': m.problem_plenary_closed,
 	'plenary-full': m.problem_plenary_full,
-	'not-in-conference': m.problem_not_in_conference
+	'not-in-conference': m.problem_not_in_conference,
+	// A leader's link and seat that the running room does not admit (group-links.ts): shown and replaced links.
+	'not-in-room': m.problem_not_in_room
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */
