@@ -60,7 +60,7 @@ describe('replacing a leader link from the room', () => {
 
 	it('a group with a leaders’ passphrase: the new leader and co-leader links carry its verifier, a new supervisor link does not', async () => {
 		const s = await startServer();
-		const verifier = 'V'.repeat(22);
+		const verifier = randomId(16);
 		const deps = {
 			signer: new Signer(loadConfig({ LINK_SECRET }).linkSecret),
 			generations: new LinkGenerations({ file: null, secret: Buffer.from('unused') })
