@@ -6,7 +6,7 @@ import type { Role } from '../../src/lib/session/roles';
 import { CloseCode, MAX_WAITING, roomCapacity } from '../../src/lib/sync/protocol';
 import type { LinkInfo, RoleLink } from '../../src/lib/sync/api-types';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit';
-import { cleanup, LINK_SECRET, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
+import { askLink, cleanup, LINK_SECRET, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
 
 /**
  * The workshop fishbowl through the real server: a demonstration group's links, its room and
@@ -35,7 +35,8 @@ describe('a demonstration group', () => {
 		expect((await s.ticket(demo.links.observer, 'Olga')).group.demo).toBe(true);
 		expect((await s.ticket(plain.links.observer, 'Olga')).group).not.toHaveProperty('demo');
 		// The member link a leader shows as a QR code to invite observers in is still the demonstration group's.
-		const shown = (await s.post('/api/links/current', { token: tokenOf(demo.links.leader), role: 'member' })).json as RoleLink;
+		const lena = await s.connect(demo.links.leader, 'Lena Leader');
+		const shown = (await askLink(s, 'current', lena, 'member')).json as RoleLink;
 		expect((await inspect(s, shown.link)).group).toMatchObject({ id: demo.group.id, demo: true });
 		expect((await inspect(s, shown.link)).role).toBe('member');
 	});

@@ -426,6 +426,14 @@ export async function cleanup(): Promise<void> {
 	for (const s of [...servers]) await s.close();
 }
 
+/**
+ * `POST /api/links/current` or `/api/links/replace` as a leader's page in the room asks: with
+ * their link's token and their seat, which the running room must admit (group-links.ts).
+ */
+export function askLink(server: ServerClient, path: 'current' | 'replace', leader: Client, role: string): Promise<HttpAnswer> {
+	return server.post(`/api/links/${path}`, { token: leader.token, role, seat: leader.seat });
+}
+
 /** A group with a leader in the room and, optionally, admitted members and an observer. */
 export async function session(
 	server: ServerClient,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { channelKey, groupLeadersKey, openMessage, sealMessage } from '../../src/lib/sync/leaders-key';
 import { CloseCode } from '../../src/lib/sync/protocol';
 import { MAX_LEADER_CIPHERTEXT } from '../../src/lib/session/leader-channel';
-import { cleanup, session, startServer, tick, tokenOf, waitFor, type Client } from './harness';
+import { askLink, cleanup, session, startServer, tick, tokenOf, waitFor, type Client } from './harness';
 
 /**
  * What only leaders may know, over real sockets: the case call's offers (in the room's memory,
@@ -215,9 +215,10 @@ describe("the leaders' key in links", () => {
 		expect([own.links.leader, own.links.coLeader].map(leadersKeyOf)).toEqual([mine, mine]);
 		expect([own.links.member, own.links.observer].map(leadersKeyOf)).toEqual([null, null]);
 		expect((await s.post('/api/groups', { name: 'D', leadersKey: 'short' })).status).toBe(400);
-		for (const path of ['/api/links/current', '/api/links/replace']) {
+		const lena = await s.connect(a.links.leader, 'Lena Leader');
+		for (const path of ['current', 'replace'] as const) {
 			for (const role of ['member', 'observer']) {
-				const res = await s.post(path, { token: tokenOf(a.links.leader), role });
+				const res = await askLink(s, path, lena, role);
 				expect(res.status, `${path} ${role}`).toBe(200);
 				expect(new URL(res.json.link).hash).not.toContain('l=');
 				expect(JSON.stringify(res.json)).not.toContain(key);

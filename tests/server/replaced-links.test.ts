@@ -8,7 +8,7 @@ import { GenerationFileError, LinkGenerations } from '../../src/lib/server/link-
 import { MAX_LINK_GENERATION } from '../../src/lib/server/links';
 import { CloseCode } from '../../src/lib/sync/protocol';
 import { linkFragment } from '../../src/lib/sync/link-fragment';
-import { cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
+import { askLink, cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type Client, type TestServer } from './harness';
 import type { CreatedGroup } from '../../src/lib/sync/api-types';
 
 /**
@@ -29,15 +29,25 @@ function tempDir(): string {
 	return dir;
 }
 
-/** Replaces a link with a leader's token; the new link is made as the leader's browser makes it. */
-async function replace(s: TestServer, leaderLink: string, role: string, path = '/api/links/replace') {
-	const res = await s.post(path, { token: tokenOf(leaderLink), role });
+/** A leader in the room, as their page holds them: the link they opened (its keys) and their connection (its token and seat). */
+interface InRoom {
+	link: string;
+	client: Client;
+}
+async function enter(s: TestServer, link: string, name = 'Lena Leader'): Promise<InRoom> {
+	return { link, client: await s.connect(link, name) };
+}
+const leaderOf = (a: { created: CreatedGroup; leader: Client }): InRoom => ({ link: a.created.links.leader, client: a.leader });
+
+/** Replaces a link as a leader in the room; the new link is made as the leader's browser makes it. */
+async function replace(s: TestServer, by: InRoom, role: string, path: 'replace' | 'current' = 'replace') {
+	const res = await askLink(s, path, by.client, role);
 	// As the leader's page makes it: with the media key, and in a conference group the plenary's.
-	const { k, p } = fragmentOf(leaderLink);
+	const { k, p } = fragmentOf(by.link);
 	const link = res.status === 200 ? `${s.base}/room#${linkFragment(res.json.token, k, null, p)}` : '';
 	return { res, link };
 }
-const show = (s: TestServer, leaderLink: string, role: string) => replace(s, leaderLink, role, '/api/links/current');
+const show = (s: TestServer, by: InRoom, role: string) => replace(s, by, role, 'current');
 
 const inspect = async (s: TestServer, link: string) => (await s.post('/api/links/inspect', { token: tokenOf(link) })).json;
 const ticketStatus = async (s: TestServer, link: string, name = 'Someone', seat?: string) =>
@@ -48,7 +58,9 @@ describe('replacing a link', () => {
 		const s = await startServer();
 		const created = await s.createGroup('Thursday group');
 		const other = await s.createGroup('Other group');
-		const { res, link } = await replace(s, created.links.leader, 'member');
+		const lena = await enter(s, created.links.leader);
+		const carl = await enter(s, created.links.coLeader, 'Carl Co');
+		const { res, link } = await replace(s, lena, 'member');
 		expect(res.status).toBe(200);
 		expect(res.json).toMatchObject({ role: 'member', expiresAt: created.expiresAt, saved: true });
 		// The link comes without the media key, which only the leader's page has and adds.
@@ -65,25 +77,26 @@ describe('replacing a link', () => {
 			expect(await ticketStatus(s, still)).toBe('ok');
 
 		// Any leader can show the current link again (the co-leader, a leader who reloaded).
-		expect((await show(s, created.links.coLeader, 'member')).link).toBe(link);
-		expect((await show(s, created.links.leader, 'observer')).link).toBe(created.links.observer);
+		expect((await show(s, carl, 'member')).link).toBe(link);
+		expect((await show(s, lena, 'observer')).link).toBe(created.links.observer);
 		// Replaced again: the first replacement is refused too, the newest opens.
-		const second = await replace(s, created.links.coLeader, 'member');
+		const second = await replace(s, carl, 'member');
 		expect(second.res.status).toBe(200);
 		expect(await ticketStatus(s, link)).toBe('link-replaced');
 		expect(await ticketStatus(s, second.link)).toBe('ok');
 	});
 
-	it('only with a leader’s or co-leader’s current link, only for member and observer links, and bad input changes nothing', async () => {
+	it('only a leader in the room with their link, only links there are, and bad input changes nothing', async () => {
 		const s = await startServer();
-		const created = await s.createGroup();
-		const asMember = await s.post('/api/links/replace', { token: tokenOf(created.links.member), role: 'observer' });
+		const a = await session(s, { members: 1, observer: true, coLeader: true });
+		const created = a.created;
+		const asMember = await askLink(s, 'replace', a.members[0]!, 'observer');
 		expect([asMember.status, asMember.json.error.code]).toEqual([403, 'not-allowed']);
-		const showAsObserver = await show(s, created.links.observer, 'member');
-		expect([showAsObserver.res.status, showAsObserver.res.json.error.code]).toEqual([403, 'not-allowed']);
-		const leaderRole = await s.post('/api/links/replace', { token: tokenOf(created.links.leader), role: 'leader' });
-		expect([leaderRole.status, leaderRole.json.error.code]).toEqual([400, 'invalid-request']);
-		const forged = await s.post('/api/links/replace', { token: tokenOf(created.links.leader).slice(0, -2) + 'AA', role: 'member' });
+		const showAsObserver = await askLink(s, 'current', a.observer!, 'member');
+		expect([showAsObserver.status, showAsObserver.json.error.code]).toEqual([403, 'not-allowed']);
+		const noSuchRole = await askLink(s, 'replace', a.leader, 'organiser');
+		expect([noSuchRole.status, noSuchRole.json.error.code]).toEqual([400, 'invalid-request']);
+		const forged = await s.post('/api/links/replace', { token: tokenOf(created.links.leader).slice(0, -2) + 'AA', role: 'member', seat: a.leader.seat });
 		expect(forged.json.error.code).toBe('link-invalid');
 		const noBody = await s.request('POST', '/api/links/replace', 'not json', { 'content-type': 'application/json' });
 		expect(noBody.status).toBe(400);
@@ -91,7 +104,7 @@ describe('replacing a link', () => {
 		expect(await ticketStatus(s, created.links.member)).toBe('ok');
 		expect(await ticketStatus(s, created.links.observer)).toBe('ok');
 		expect(readdirSync(s.dataDir)).toEqual([]);
-		expect((await replace(s, created.links.coLeader, 'observer')).res.status).toBe(200);
+		expect((await replace(s, { link: created.links.coLeader, client: a.co! }, 'observer')).res.status).toBe(200);
 	});
 
 	it('a flooded lobby: the copies waiting with the old link are sent away at once (4411), the leaders are told, and the real member comes in with the new link; the copies cannot come back', async () => {
@@ -103,7 +116,7 @@ describe('replacing a link', () => {
 		await a.leader.next('lobby', (m) => m.waiting.length === 31);
 
 		const lobbies = a.leader.of('lobby').length;
-		const { link } = await replace(s, a.created.links.leader, 'member');
+		const { link } = await replace(s, leaderOf(a), 'member');
 		for (const c of copies) expect((await c.waitClosed()).code).toBe(CloseCode.linkReplaced);
 		// The observer, who came with another link, still waits; the member let in before stays in.
 		const after = await a.leader.next('lobby', (m) => m.waiting.length === 1, lobbies);
@@ -125,7 +138,7 @@ describe('replacing a link', () => {
 		const s = await startServer();
 		const a = await session(s, { members: 2 });
 		const [stays, removed] = a.members as [Client, Client];
-		await replace(s, a.created.links.leader, 'member');
+		await replace(s, leaderOf(a), 'member');
 		await stays.close();
 		const back = await s.connect(a.created.links.member, 'Member 1', { seat: stays.seat });
 		expect(back.admitted).toBe(true);
@@ -146,7 +159,7 @@ describe('replacing a link', () => {
 		const s = await startServer();
 		const a = await session(s, { members: 0 });
 		const early = await s.ticket(a.created.links.member, 'Early Bird');
-		await replace(s, a.created.links.leader, 'member');
+		await replace(s, leaderOf(a), 'member');
 		const closed = await new Promise<number>((resolve) => {
 			const ws = new WebSocket(`${s.wsBase}/sync/${early.group.id}?ticket=${encodeURIComponent(early.ticket)}`);
 			ws.on('close', (code) => resolve(code));
@@ -161,7 +174,7 @@ describe('replacing a link', () => {
 		const dataDir = tempDir();
 		let s = await startServer({ DATA_DIR: dataDir });
 		const created: CreatedGroup = await s.createGroup('Secret name of a group');
-		const { link } = await replace(s, created.links.leader, 'observer');
+		const { link } = await replace(s, await enter(s, created.links.leader), 'observer');
 		await s.close();
 		s = await startServer({ DATA_DIR: dataDir });
 		expect(await ticketStatus(s, created.links.observer)).toBe('link-replaced');
@@ -187,7 +200,7 @@ describe('replacing a link', () => {
 		writeFileSync(s.dataDir, '');
 		const a = await session(s, { members: 0 });
 		const copy = await s.connect(a.created.links.member, 'Anna Berg');
-		const { res, link } = await replace(s, a.created.links.leader, 'member');
+		const { res, link } = await replace(s, leaderOf(a), 'member');
 		expect(res.status).toBe(200);
 		expect(res.json.saved).toBe(false);
 		expect((await copy.waitClosed()).code).toBe(CloseCode.linkReplaced);
@@ -203,7 +216,7 @@ describe('replacing a link', () => {
 		let busy = 0;
 		for (let i = 0; i < 210; i++) if ((await ticketStatus(s, created.links.member)) === 'busy') busy++;
 		expect(busy).toBe(10);
-		const { link } = await replace(s, created.links.leader, 'member');
+		const { link } = await replace(s, await enter(s, created.links.leader), 'member');
 		expect(await ticketStatus(s, link, 'Anna Berg')).toBe('ok');
 	});
 
@@ -219,7 +232,7 @@ describe('replacing a link', () => {
 			})
 		).json;
 		const group = conference.groups[0];
-		const { link } = await replace(s, group.links.leader, 'member');
+		const { link } = await replace(s, await enter(s, group.links.leader), 'member');
 		const again = (await s.post('/api/conferences/links', { token: tokenOf(conference.organiserLink), mediaSecret: fragmentOf(conference.organiserLink).k }))
 			.json;
 		expect(again.groups[0].links.member).toBe(link);
@@ -230,13 +243,14 @@ describe('replacing a link', () => {
 	it('a group’s links can be replaced 20 times an hour; the next is refused (429) and changes nothing, and another group replaces on', async () => {
 		const s = await startServer();
 		const created = await s.createGroup();
+		const lena = await enter(s, created.links.leader);
 		let last = '';
-		for (let i = 0; i < 20; i++) last = (await replace(s, created.links.leader, i % 2 ? 'member' : 'observer')).link;
-		const refused = await replace(s, created.links.leader, 'member');
+		for (let i = 0; i < 20; i++) last = (await replace(s, lena, i % 2 ? 'member' : 'observer')).link;
+		const refused = await replace(s, lena, 'member');
 		expect([refused.res.status, refused.res.json.error.code]).toEqual([429, 'rate-limited']);
 		expect(await ticketStatus(s, last)).toBe('ok');
 		const other = await s.createGroup('Other group');
-		expect((await replace(s, other.links.leader, 'member')).res.status).toBe(200);
+		expect((await replace(s, await enter(s, other.links.leader), 'member')).res.status).toBe(200);
 	});
 });
 

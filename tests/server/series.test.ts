@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config';
 import type { ApiErrorAnswer, CreatedGroup, LinkInfo } from '../../src/lib/sync/api-types';
 import { HOSPITAL_DATES, HOSPITAL_SERIES } from '../support/series';
-import { cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf } from './harness';
+import { askLink, cleanup, fragmentOf, LINK_SECRET, startServer, tokenOf } from './harness';
 
 /**
  * A group's meeting series through the real API: made with dates or a rule, refused when it is
@@ -56,7 +56,7 @@ describe('a group with a meeting series', () => {
 		expect(leader.must().plannedMinutes).toBe(120);
 
 		// A member link shown again from the room keeps the series.
-		const shown = await s.post('/api/links/current', { token: tokenOf(created.links.leader), role: 'member' });
+		const shown = await askLink(s, 'current', leader, 'member');
 		expect(shown.status).toBe(200);
 		expect(((await s.post('/api/links/inspect', { token: shown.json.token })).json as LinkInfo).group.series).toEqual(series);
 	});

@@ -40,7 +40,7 @@ describe('the supervisor link', () => {
 		expect(inspected.json).toMatchObject({ role: 'supervisor', group: { id: a.group.id, name: 'Supervised group' } });
 		const mine = 'S'.repeat(43);
 		expect(leadersKeyOf((await s.createGroup('Own key', { leadersKey: mine })).links.supervisor)).toBe(mine);
-		// A supervisor link is not one a leader shows or replaces from the room (it carries the key).
+		// A supervisor link is not one a leader shows again from the room (it carries the key, and is shown once, when made).
 		expect((await s.post('/api/links/current', { token: tokenOf(a.links.leader), role: 'supervisor' })).status).toBe(400);
 	});
 

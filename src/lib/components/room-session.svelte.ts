@@ -4,9 +4,10 @@ import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
 import type { CaseOffer } from '../session/case-call';
 import { watchingCount } from '../session/fishbowl';
-import type { ReplaceableRole, Role } from '../session/roles';
+import { inLeadersChannel, type LeaderLinkRole, type Role, type ShownAgainRole } from '../session/roles';
 import type { Participant, SessionState } from '../session/state';
 import { linkFragment } from '../sync/link-fragment';
+import type { RoleLink } from '../sync/api-types';
 import type { WaitingPerson } from '../sync/protocol';
 import type { LeaderChannelView } from '../sync/leader-channel.svelte';
 import type { RoomClient } from '../sync/room-client.svelte';
@@ -140,10 +141,24 @@ export class RoomSession {
 	 * A member or observer link, completed here: only this page holds the group's media key (and,
 	 * in a conference group, the plenary's key, without which the link would open no plenary).
 	 */
-	async roleLink(role: ReplaceableRole, replace: boolean): Promise<{ url: string; saved: boolean }> {
-		const answer = await this.#client().roleLink(role, replace);
+	async roleLink(role: ShownAgainRole, replace: boolean): Promise<{ url: string; saved: boolean }> {
+		return this.#completed(await this.#client().roleLink(role, replace));
+	}
+
+	/**
+	 * A leader, co-leader or supervisor link replaced from here, completed with the leaders' key
+	 * too (without it the new holder could not read the leaders' channel). `own`: this person's
+	 * link, whose new form they keep for the next meeting.
+	 */
+	async replaceLeaderLink(role: LeaderLinkRole): Promise<{ url: string; saved: boolean; own: boolean }> {
+		const own = role === this.role;
+		return { ...this.#completed(await this.#client().replaceLink(role)), own };
+	}
+
+	#completed(answer: RoleLink): { url: string; saved: boolean } {
 		const url = new URL(answer.link);
-		url.hash = linkFragment(answer.token, this.#mediaKey(), null, this.#plenaryKey());
+		const leadersKey = inLeadersChannel(answer.role) ? this.#client().leadersKey : null;
+		url.hash = linkFragment(answer.token, this.#mediaKey(), leadersKey, this.#plenaryKey());
 		return { url: url.toString(), saved: answer.saved };
 	}
 }

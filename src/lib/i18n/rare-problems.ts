@@ -38,7 +38,8 @@ export type RareProblemCode =
 	| 'passphrase-invalid'
 	| 'passphrase-needed'
 	| 'wrong-passphrase'
-	| 'passphrase-rate-limited';
+	| 'passphrase-rate-limited'
+	| 'not-in-room';
 
 const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'invalid-request': m.problem_invalid_request,
@@ -69,7 +70,9 @@ const RARE_PROBLEMS: Record<RareProblemCode, () => string> = {
 	'passphrase-invalid': m.problem_passphrase_invalid,
 	'passphrase-needed': m.problem_passphrase_needed,
 	'wrong-passphrase': m.problem_wrong_passphrase,
-	'passphrase-rate-limited': m.problem_passphrase_rate_limited
+	'passphrase-rate-limited': m.problem_passphrase_rate_limited,
+	// A leader's link and seat that the running room does not admit (group-links.ts): shown and replaced links.
+	'not-in-room': m.problem_not_in_room
 };
 
 /** The text for one of these codes; any code this page does not know gets the generic line. */

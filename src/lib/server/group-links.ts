@@ -1,24 +1,43 @@
 import type { IncomingMessage } from 'node:http';
 import * as v from 'valibot';
-import { guardedByPassphrase, inLeadersChannel, isLeader, REPLACEABLE_ROLES, ROLES, type ReplaceableRole, type Role } from '../session/roles';
+import {
+	guardedByPassphrase,
+	inLeadersChannel,
+	isLeader,
+	overrules,
+	REPLACEABLE_ROLES,
+	ROLES,
+	SHOWN_AGAIN_ROLES,
+	type ReplaceableRole,
+	type Role
+} from '../session/roles';
 import type { SeriesPlan } from '../schedule/series';
 import type { GroupLinks, RoleLink } from '../sync/api-types';
 import { linkFragment } from '../sync/link-fragment';
 import { LinkTokenSchema, limit, origin, parse, PROBLEM_STATUS, type ApiDeps } from './api-deps';
 import type { Config } from './config';
 import { HttpError, readJson } from './http';
-import { LINK_KEYS, type LinkFacts } from './links';
+import { LINK_KEYS, MAX_TOKEN_LENGTH, type LinkFacts } from './links';
 
 /**
  * A group's links: signing them (each of its current generation), opening one, and the two
  * things a leader can do with them from the room: show the member or observer link again,
- * and replace one that leaked (link-generations.ts keeps which generation is current).
+ * and replace one that leaked, a leader link too (link-generations.ts keeps which generation
+ * is current). Both only for a leader in the room: the request carries their seat.
  */
 
 const LINK_REPLACED = new HttpError(410, 'link-replaced', "The group's leaders have replaced this link. Ask them for the new one.");
-const RoleLinkSchema = v.object({
+const NOT_IN_ROOM = new HttpError(403, 'not-in-room', "Only a leader in the group's room can do this. Open the room with your link first.");
+const SeatField = v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH)));
+const ShowLinkSchema = v.object({
 	token: LinkTokenSchema,
-	role: v.picklist(REPLACEABLE_ROLES, 'Only a member or observer link can be shown or replaced here.')
+	role: v.picklist(SHOWN_AGAIN_ROLES, 'Only a member or observer link can be shown again; a leader or supervisor link is shown once, when it is made.'),
+	seat: SeatField
+});
+const ReplaceLinkSchema = v.object({
+	token: LinkTokenSchema,
+	role: v.picklist(REPLACEABLE_ROLES, 'No such link to replace.'),
+	seat: SeatField
 });
 
 /** What the group's facts are, without a role or generation: every link of a group shares them. */
@@ -102,11 +121,22 @@ export function refuseReplaced(deps: ApiDeps, link: LinkFacts, resumedParticipan
 	if (shutOut(deps, link, resumedParticipant)) throw LINK_REPLACED;
 }
 
-async function leaderRequest(deps: ApiDeps, req: IncomingMessage): Promise<{ leader: LinkFacts; role: ReplaceableRole }> {
-	const body = parse(RoleLinkSchema, await readJson(req));
-	const leader = openLink(deps, body.token);
+/**
+ * The leader a request acts for: a leader's link (signed, unexpired) and the seat of someone the
+ * running room let in with that link's group and role. A link alone, found in a browser's history,
+ * shows and replaces nothing. A replaced link still serves the one the room let in with it, as
+ * it does at the ticket exchange (`shutOut`): they stay in the room, and a leader removes an impostor.
+ */
+function leaderInRoom(deps: ApiDeps, token: string, seat: string | undefined): LinkFacts {
+	const link = deps.signer.verifyLink(token);
+	if (!link.ok) throw PROBLEM_STATUS[link.problem];
+	const leader = link.facts;
+	const held = seat ? deps.signer.verifySeat(seat) : null;
+	const participant = held?.ok && held.facts.g === leader.g && held.facts.r === leader.r ? held.facts.p : null;
+	if (shutOut(deps, leader, participant)) throw LINK_REPLACED;
 	if (!isLeader(leader.r)) throw new HttpError(403, 'not-allowed', 'Only a leader can do this.');
-	return { leader, role: body.role };
+	if (!participant || !deps.rooms.get(leader.g)?.admits(participant)) throw NOT_IN_ROOM;
+	return leader;
 }
 
 function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: ReplaceableRole, saved: boolean): RoleLink {
@@ -118,22 +148,26 @@ function roleLink(deps: ApiDeps, req: IncomingMessage, leader: LinkFacts, role: 
 	return { role, token, link: `${origin(deps.config, req)}/room#${linkFragment(token, null)}`, expiresAt: new Date(x * 1000).toISOString(), saved };
 }
 
-/** A leader shows the group's current member or observer link again (to a late member, or the co-leader after a replacement). */
+/** A leader in the room shows the group's current member or observer link again (to a late member, or the co-leader after a replacement). */
 export async function currentLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
 	await limit(deps, 'tickets', req, 'Too many attempts from here. Wait a minute and try again.');
-	const { leader, role } = await leaderRequest(deps, req);
-	return roleLink(deps, req, leader, role, true);
+	const body = parse(ShowLinkSchema, await readJson(req));
+	return roleLink(deps, req, leaderInRoom(deps, body.token, body.seat), body.role, true);
 }
 
 /**
- * A leader replaces the group's member or observer link (it leaked, or a lobby floods with it):
- * the old one is refused from now on, also after a restart, and the new one is answered as a
- * token: the leader's browser makes the link with the media key only it knows. People already
- * in the room stay; whoever waits in the lobby with the old link is sent away.
+ * A leader in the room replaces one of the group's links (it leaked, or a lobby floods with it),
+ * a leader's link only as far as they `overrules` its role (a co-leader never the leader's): the
+ * old one is refused from now on, also after a restart, and the new one is answered as a token:
+ * the leader's browser makes the link with the keys only it knows. People already in the room
+ * stay; whoever waits in the lobby with the old link is sent away.
  */
 export async function replaceLink(deps: ApiDeps, req: IncomingMessage): Promise<RoleLink> {
 	await limit(deps, 'replacementsFrom', req, 'Too many links replaced from here. Wait a while and try again.');
-	const { leader, role } = await leaderRequest(deps, req);
+	const body = parse(ReplaceLinkSchema, await readJson(req));
+	const leader = leaderInRoom(deps, body.token, body.seat);
+	const role = body.role;
+	if (!overrules(leader.r, role)) throw new HttpError(403, 'not-allowed', "A co-leader cannot replace the leader's link.");
 	if (!(await deps.limits.replacements.take(leader.g)))
 		throw new HttpError(429, 'rate-limited', "This group's links were replaced many times in the last hour. Wait a while and try again.");
 	// Kept until the group's links expire (they all share one expiry): then no old one opens anyway.

@@ -46,9 +46,24 @@ export function guardedByPassphrase(role: Role): boolean {
 	return isLeader(role);
 }
 
-/** The links a leader may replace from the room when one leaks (leader links: issue 15). */
-export const REPLACEABLE_ROLES = ['member', 'observer'] as const satisfies readonly Role[];
+/**
+ * The links a leader may replace from the room when one leaks, each as far as they `overrules`
+ * its role: the leader any, a co-leader any but the leader's (issue 15: a leader link found in a
+ * lost laptop's history is cut off from the room, not left good for months).
+ */
+export const REPLACEABLE_ROLES = ['member', 'observer', 'supervisor', 'co-leader', 'leader'] as const satisfies readonly Role[];
 export type ReplaceableRole = (typeof REPLACEABLE_ROLES)[number];
+
+/**
+ * The links a leader may show again from the room (to a late member). Not the leaders' and the
+ * supervisor's: each is shown once, when it is made, so the room cannot hand one out again.
+ */
+export const SHOWN_AGAIN_ROLES = ['member', 'observer'] as const satisfies readonly ReplaceableRole[];
+export type ShownAgainRole = (typeof SHOWN_AGAIN_ROLES)[number];
+
+/** The links the room's "Leader links" part replaces: they carry the leaders' key, and are shown once. */
+export const LEADER_LINK_ROLES = ['leader', 'co-leader', 'supervisor'] as const satisfies readonly ReplaceableRole[];
+export type LeaderLinkRole = (typeof LEADER_LINK_ROLES)[number];
 
 /** Leaders enter directly; everyone else waits in the lobby until a leader admits them. */
 export function entersDirectly(role: Role): boolean {

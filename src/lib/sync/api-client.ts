@@ -1,4 +1,4 @@
-import type { ReplaceableRole } from '../session/roles';
+import type { ReplaceableRole, ShownAgainRole } from '../session/roles';
 import type {
 	AppConfigAnswer,
 	ApiErrorAnswer,
@@ -56,10 +56,10 @@ export const api = {
 	inspectLink: (token: string) => post<LinkInfo>('/api/links/inspect', { token }),
 	/** `passphrase`: the leaders' passphrase, for a leader link whose group has one (inspect says so). */
 	ticket: (token: string, name: string, seat?: string, passphrase?: string) => post<TicketAnswer>('/api/tickets', { token, name, seat, passphrase }),
-	/** A leader's link shows the group's current member or observer link (without its media key). */
-	currentLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/current', { token, role }),
-	/** A leader's link replaces the group's member or observer link: the old one opens nothing from then on. */
-	replaceLink: (token: string, role: ReplaceableRole) => post<RoleLink>('/api/links/replace', { token, role }),
+	/** A leader in the room (link and seat) shows the group's current member or observer link (without its keys). */
+	currentLink: (token: string, role: ShownAgainRole, seat: string | undefined) => post<RoleLink>('/api/links/current', { token, role, seat }),
+	/** A leader in the room (link and seat) replaces one of the group's links: the old one opens nothing from then on. */
+	replaceLink: (token: string, role: ReplaceableRole, seat: string | undefined) => post<RoleLink>('/api/links/replace', { token, role, seat }),
 	createGroup: (
 		input: { name: string; plannedMinutes: number; demo?: boolean; series?: GroupSeriesRequest; leaderPassphrase?: string },
 		organiserKey?: string

@@ -63,11 +63,11 @@ export interface TicketAnswer {
 	group: GroupInfo;
 }
 
-/** A member or observer link as a leader gets it from the room (`/api/links/current`, `/api/links/replace`). */
+/** A link as a leader in the room gets it (`/api/links/current`: member or observer; `/api/links/replace`: any the leader overrules). */
 export interface RoleLink {
 	role: ReplaceableRole;
 	token: string;
-	/** The link without its media key: the leader's page adds the one it holds. */
+	/** The link without its keys: the leader's page adds the ones it holds (media, leaders', plenary). */
 	link: string;
 	expiresAt: string;
 	/** False when a replacement is in force but the server could not write it down: a restart would undo it. */

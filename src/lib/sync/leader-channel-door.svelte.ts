@@ -24,6 +24,11 @@ export class LeaderChannelDoor implements LeaderChannelView {
 		return !this.#wiped && this.#key !== null;
 	}
 
+	/** The key itself, for a leader, co-leader or supervisor link a leader replaces from the room. */
+	get key(): string | null {
+		return this.#wiped ? null : this.#key;
+	}
+
 	get messages(): readonly LeaderMessage[] {
 		return this.#channel?.messages ?? NONE;
 	}

@@ -1,6 +1,6 @@
 import type { ShownRefusal } from '../i18n/labels';
 import type { Action } from '../session/actions';
-import { inLeadersChannel, isLeader, type ReplaceableRole, type Role } from '../session/roles';
+import { inLeadersChannel, isLeader, type ReplaceableRole, type Role, type ShownAgainRole } from '../session/roles';
 import type { SessionState } from '../session/state';
 import type { CaseOffer } from '../session/case-call';
 import { api, type GroupInfo, type RoleLink, type TicketAnswer } from './api-client';
@@ -200,11 +200,26 @@ export class RoomClient {
 	}
 
 	/**
-	 * The group's member or observer link, asked for with this leader's link: as it is now, or
-	 * replaced (the old one opens nothing from then on). The page adds the media key it holds.
+	 * The group's member or observer link, asked for with this leader's link and seat: as it is
+	 * now, or replaced (the old one opens nothing from then on). The page adds the keys it holds.
 	 */
-	roleLink(role: ReplaceableRole, replace: boolean): Promise<RoleLink> {
-		return replace ? api.replaceLink(this.#token, role) : api.currentLink(this.#token, role);
+	roleLink(role: ShownAgainRole, replace: boolean): Promise<RoleLink> {
+		return replace ? this.replaceLink(role) : api.currentLink(this.#token, role, this.#seat.seat);
+	}
+
+	/**
+	 * Replaces one of the group's links. This person's own: they stay (their seat), and any later
+	 * ticket in this page goes with the new link, held in memory only, as the old one was.
+	 */
+	async replaceLink(role: ReplaceableRole): Promise<RoleLink> {
+		const answer = await api.replaceLink(this.#token, role, this.#seat.seat);
+		if (role === this.role && this.#token) this.#token = answer.token;
+		return answer;
+	}
+
+	/** The leaders' key this link carried, for a leader link made here; null once the session is over. */
+	get leadersKey(): string | null {
+		return this.#leaders.key;
 	}
 
 	/** A fresh LiveKit token, issued by the server to admitted people only. */
