@@ -72,6 +72,8 @@ export interface HttpAnswer {
 
 export interface ConnectOptions {
 	seat?: string;
+	/** The leaders' passphrase, for a leader link whose group has one. */
+	passphrase?: string;
 	/** Wait for the first control message (`admitted` or `waiting`); default true. */
 	settle?: boolean;
 	headers?: Record<string, string>;
@@ -311,15 +313,15 @@ export class ServerClient {
 		return res.json as CreatedGroup;
 	}
 
-	async ticket(link: string, name: string, seat?: string): Promise<TicketAnswer> {
-		const res = await this.post('/api/tickets', { token: tokenOf(link), name, ...(seat ? { seat } : {}) });
+	async ticket(link: string, name: string, seat?: string, passphrase?: string): Promise<TicketAnswer> {
+		const res = await this.post('/api/tickets', { token: tokenOf(link), name, ...(seat ? { seat } : {}), ...(passphrase !== undefined ? { passphrase } : {}) });
 		if (res.status !== 200) throw new Error(`ticket: ${res.status} ${res.text}`);
 		return res.json as TicketAnswer;
 	}
 
 	/** Ticket, socket, and (by default) the first control message. */
 	async connect(link: string, name: string, options: ConnectOptions = {}): Promise<Client> {
-		const answer = await this.ticket(link, name, options.seat);
+		const answer = await this.ticket(link, name, options.seat, options.passphrase);
 		const client = new Client(this, answer, tokenOf(link), options.headers);
 		await client.opened();
 		if (options.settle !== false) await client.waitFor((c) => c.messages.length > 0, `${answer.role} settles`);

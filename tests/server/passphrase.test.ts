@@ -83,8 +83,10 @@ describe("a group made with a leaders' passphrase", () => {
 	it('gives a member link shown again or replaced by a leader no verifier', async () => {
 		const s = await startServer();
 		const created = await guardedGroup(s);
+		// Asked from the room, as only a leader in it may (group-links.ts): the leader's link and seat.
+		const leader = await enter(s, created.links.leader, 'Lena Leader');
 		for (const path of ['/api/links/current', '/api/links/replace']) {
-			const res = await s.post(path, { token: tokenOf(created.links.leader), role: 'member' });
+			const res = await s.post(path, { token: tokenOf(created.links.leader), role: 'member', seat: leader.seat });
 			expect(res.status, path).toBe(200);
 			expect(linkFactsOf(res.json.token).h, path).toBeUndefined();
 			expect(res.text).not.toContain(linkFactsOf(tokenOf(created.links.leader)).h);
@@ -191,7 +193,7 @@ describe('the passphrase is never written down', () => {
 		expect((await ticketRequest(s, created.links.leader, { passphrase: wrong })).status).toBe(403);
 		const leader = await enter(s, created.links.leader, 'Lena Leader');
 		// Writes the data directory's file of replaced links.
-		expect((await s.post('/api/links/replace', { token: tokenOf(created.links.leader), role: 'member' })).status).toBe(200);
+		expect((await s.post('/api/links/replace', { token: tokenOf(created.links.leader), role: 'member', seat: leader.seat })).status).toBe(200);
 		leader.send({ type: 'end-session' });
 		await leader.waitClosed();
 

@@ -1,12 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/lib/server/config';
-import { signGroupLinks } from '../../src/lib/server/group-links';
-import { LinkGenerations } from '../../src/lib/server/link-generations';
-import { randomId, Signer } from '../../src/lib/server/links';
 import { linkFragment } from '../../src/lib/sync/link-fragment';
 import { linkFactsOf } from '../support/link-tokens';
-import { askLink, cleanup, fragmentOf, LINK_SECRET, session, startServer, tokenOf, waitFor, type TestServer } from './harness';
+import { askLink, cleanup, fragmentOf, session, startServer, tokenOf, waitFor, type TestServer } from './harness';
 
 /**
  * Leader links re-issued from the room (issue 15): the leader, co-leader and supervisor links are
@@ -60,16 +56,11 @@ describe('replacing a leader link from the room', () => {
 
 	it('a group with a leaders’ passphrase: the new leader and co-leader links carry its verifier, a new supervisor link does not', async () => {
 		const s = await startServer();
-		const verifier = randomId(16);
-		const deps = {
-			signer: new Signer(loadConfig({ LINK_SECRET }).linkSecret),
-			generations: new LinkGenerations({ file: null, secret: Buffer.from('unused') })
-		};
-		const expiresAt = Math.floor(Date.now() / 1000) + 86400;
-		const group = { id: randomId(), name: 'Guarded', plannedMinutes: 90, mediaKey: 'K'.repeat(43), leadersKey: 'L'.repeat(43), passphraseVerifier: verifier };
-		const links = signGroupLinks(deps, group, expiresAt, s.base);
+		const { links } = await s.createGroup('Guarded', { leaderPassphrase: 'Lantern over Öresund' });
+		const verifier = linkFactsOf(tokenOf(links.leader)).h;
+		expect(verifier).toMatch(/^[A-Za-z0-9_-]{22}$/);
 		expect(linkFactsOf(tokenOf(links.coLeader)).h).toBe(verifier);
-		const leader = await s.connect(links.leader, 'Lena Leader');
+		const leader = await s.connect(links.leader, 'Lena Leader', { passphrase: 'Lantern over Öresund' });
 		for (const role of ['co-leader', 'leader', 'supervisor']) {
 			const res = await askLink(s, 'replace', leader, role);
 			expect(res.status, role).toBe(200);
