@@ -86,7 +86,10 @@ describe('admitting and refusing a waiting leader', () => {
 	});
 
 	it('admit-all and decline-new leave every waiting leader to be looked at', () => {
-		const lobby = lobbyWith([waitingAs('member', 'mia'), waitingAs('co-leader', 'carl'), waitingAs('leader', 'lisa'), waitingAs('observer', 'otto')], ['leader']);
+		const lobby = lobbyWith(
+			[waitingAs('member', 'mia'), waitingAs('co-leader', 'carl'), waitingAs('leader', 'lisa'), waitingAs('observer', 'otto')],
+			['leader']
+		);
 		const admitted = applyAction(room(), leader, { type: 'admit-all' }, NOW, lobby);
 		expect(admitted.ok && admitted.effects.filter((e) => e.type === 'admit')).toEqual([
 			{ type: 'admit', participantId: 'mia' },
