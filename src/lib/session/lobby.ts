@@ -75,10 +75,20 @@ export function fullFor(lobby: LobbyView, role: Role | undefined): 'room-full' |
 	return isFull(lobby) ? 'room-full' : null;
 }
 
-/** Who waits in the same part of the room as someone of this role: the watchers apart, everyone else together. */
+/**
+ * Which part of the lobby someone waits in: a demonstration group's watchers apart, and leaders
+ * held at the door apart (a flood of member links keeps no leader from the door, and copies of a
+ * leaked leader link fill only their own part); everyone else together.
+ */
+function lobbyPart(lobby: LobbyView, role: Role | undefined): 'watchers' | 'leaders' | 'others' {
+	if (takesWatcherPlace(lobby, role)) return 'watchers';
+	return role && isLeader(role) ? 'leaders' : 'others';
+}
+
+/** Who waits in the same part of the lobby as someone of this role (`lobbyPart`). */
 function waitingBeside(lobby: LobbyView, role: Role): number {
-	const watcher = takesWatcherPlace(lobby, role);
-	return lobby.waiting.filter((w) => takesWatcherPlace(lobby, w.role) === watcher).length;
+	const part = lobbyPart(lobby, role);
+	return lobby.waiting.filter((w) => lobbyPart(lobby, w.role) === part).length;
 }
 
 export function waits(lobby: LobbyView, participantId: string): boolean {

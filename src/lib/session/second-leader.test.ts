@@ -43,9 +43,13 @@ describe('a leader arriving while another is in the room', () => {
 		}
 	});
 
-	it('a held leader counts against a flooded lobby like anyone else', () => {
-		const flood = Array.from({ length: 40 }, (_, i) => waitingAs('member', `m-${i}`));
-		expect(arrival('co-leader', false, lobbyWith(flood, ['leader']))).toBe('lobby-full');
+	it('a flood of member links keeps no leader from the door; copies of a leaked leader link fill only their own part of the lobby', () => {
+		const members = Array.from({ length: 40 }, (_, i) => waitingAs('member', `m-${i}`));
+		expect(arrival('co-leader', false, lobbyWith(members, ['leader']))).toBe('wait');
+		expect(arrival('member', false, lobbyWith(members, ['leader']))).toBe('lobby-full');
+		const copies = Array.from({ length: 40 }, (_, i) => waitingAs('co-leader', `c-${i}`));
+		expect(arrival('co-leader', false, lobbyWith(copies, ['leader']))).toBe('lobby-full');
+		expect(arrival('member', false, lobbyWith(copies, ['leader']))).toBe('wait');
 	});
 
 	it('goes in once nobody present holds them back (the leader who did left)', () => {
