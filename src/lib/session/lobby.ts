@@ -122,9 +122,8 @@ export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full' | 'watchers-
 /**
  * Leaders enter directly (unless held at the door, `heldAtDoor`), and so does anyone let in
  * before (they keep their place even in a full room); everyone else waits, unless the lobby is
- * already flooded. A demonstration
- * group's watchers are turned away once as many watch and wait as it may hold: no more could
- * ever be let in.
+ * already flooded. A demonstration group's watchers are turned away once as many watch and wait
+ * as it may hold: no more could ever be let in.
  */
 export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView, removedBefore = false): Arrival {
 	// A seat a leader removed from this session stays out (a tab that reloaded as it happened
