@@ -48,7 +48,7 @@ test('a second leader is announced and may be refused; let in, the leader may re
 	await expect(announcement.getByTestId('refuse-leader')).toBeVisible();
 	await expect(lena.page.locator('[aria-live="assertive"]', { hasText: 'A second leader is entering: Carl Co' })).toHaveCount(1);
 	// Above the timers and the waiting list, in view without scrolling.
-	const [top, timers] = await Promise.all([announcement.boundingBox(), lena.page.getByTestId('leader-panel').locator('.timers').boundingBox()]);
+	const [top, timers] = await Promise.all([announcement.boundingBox(), lena.page.getByTestId('leader-panel').getByTestId('timers').boundingBox()]);
 	expect(top!.y).toBeLessThan(timers!.y);
 	expect(top!.y + top!.height).toBeLessThan(LAPTOP.height);
 	// Not in the list of who waits: a leader is looked at alone, never swept in with "admit all".
