@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { socketPerson, type SocketPerson } from '../support/socket-person';
-import { baseUrl, closeAll, expect, joinAs, participant, test, waitingEntry, type Person } from './fixtures';
+import { admit, baseUrl, closeAll, expect, joinAs, participant, test, waitingEntry, type Person } from './fixtures';
 
 /**
  * The room as a leader steering eight people meets it (issue 13): on a 1366x768 laptop what
@@ -47,6 +47,9 @@ test('a leader steering eight people sees who waits, whose hand is up and "Next"
 	await expect(leader.page.getByTestId('group-name')).toHaveText('Cockpit Group');
 	// The co-leader steers from a phone, in German.
 	const coLeader = await joinAs(browser, links.coLeader, 'Cole Coleader', { viewport: PHONE, locale: 'de-DE' });
+	// Arriving after the leader, the co-leader is announced and let in (issue 15).
+	await admit(leader.page, 'Cole Coleader');
+	await expect(coLeader.page.getByTestId('leader-panel')).toBeVisible();
 	const mira = await joinAs(browser, links.member, 'Mira Member', { viewport: LAPTOP });
 	const nils = await joinAs(browser, links.member, 'Nils Nordin', { viewport: PHONE, locale: 'de-DE' });
 	const browsers: Person[] = [leader, coLeader, mira, nils];

@@ -67,6 +67,9 @@ test('a fishbowl: the working group in the gallery, 12 observers a count on ever
 	const lena = await joinAs(browser, links.leader, 'Lena Leader', laptop);
 	await expect(lena.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	const carl = await joinAs(browser, links.coLeader, 'Carl Co', laptop);
+	// Arriving after Lena, the co-leader is announced at her door and let in (issue 15).
+	await admit(lena.page, 'Carl Co');
+	await expect(carl.page.getByTestId('phase')).toBeVisible();
 	const members: Person[] = [];
 	for (const name of ['Anna Berg', 'Bo Dahl', 'Cai Ek']) members.push(await joinAs(browser, links.member, name));
 	const observers: Person[] = [];
@@ -193,6 +196,7 @@ test('a leader removes a watcher from "Who is watching" (40 names, at 1366x768 a
 	const lena = await joinAs(browser, links.leader, 'Lena Leader', { viewport: { width: 1366, height: 768 } });
 	await expect(lena.page.getByTestId('phase')).toBeVisible();
 	const carl = await joinAs(browser, links.coLeader, 'Carl Co', { viewport: { width: 390, height: 844 } });
+	await admit(lena.page, 'Carl Co');
 	await expect(carl.page.getByTestId('phase')).toBeVisible();
 	const anna = await joinAs(browser, links.member, 'Anna Berg');
 	const olga = await joinAs(browser, links.observer, 'Olga Observer');

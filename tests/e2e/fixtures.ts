@@ -188,7 +188,10 @@ export const LEADER_CONTROLS = [
 	'admit-all',
 	'person-menu',
 	'waiting-count',
-	'hands-count'
+	'hands-count',
+	// A second leader at the door (issue 15) is announced to leaders only.
+	'leader-arriving',
+	'refuse-leader'
 ] as const;
 
 export async function expectNoLeaderControls(people: (Page | Person)[]): Promise<void> {

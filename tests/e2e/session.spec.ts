@@ -59,9 +59,11 @@ test('a full two-case session with six people in six browsers', async ({ browser
 	await expect(leader.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	await expect(leader.page.getByTestId('lobby-waiting')).toHaveCount(0);
 
-	// The co-leader enters directly too.
+	// The co-leader, arriving while the leader is in, is announced at the leader's door and let in (issue 15).
 	const coLeader = await joinAs(browser, links.coLeader, CO_LEADER);
 	people.push(coLeader);
+	await expect(coLeader.page.getByTestId('lobby-waiting')).toBeVisible();
+	await admit(leader.page, CO_LEADER);
 	await expect(coLeader.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	await expect(coLeader.page.getByTestId('lobby-waiting')).toHaveCount(0);
 	const leaders = [leader, coLeader];

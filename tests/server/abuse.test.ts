@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SOCKET_LIMITS, SocketBudget } from '../../src/lib/server/socket-budget';
-import { CloseCode, roomCapacity } from '../../src/lib/sync/protocol';
+import { CloseCode, MAX_WAITING, roomCapacity } from '../../src/lib/sync/protocol';
 import { cleanup, session, startServer, syncFrame, tokenOf, waitFor, type Client } from './harness';
 import { TICKETS_PER_SHARE } from '../../src/lib/server/tickets';
 
@@ -169,27 +169,40 @@ describe('one group past its share of a shared store', () => {
 });
 
 describe('one room past its capacity', () => {
-	it('a leaked leader link opened 60 times fills one room to its capacity (40), no further: the next is told the room is full, an admission is refused, another group goes on', async () => {
+	it('a leaked co-leader link opened 60 times: one enters, the rest wait at the door as far as the lobby holds; let in one by one they fill one room to its capacity (40), no further, and another group goes on', async () => {
 		const s = await startServer();
 		const created = await s.createGroup('Leaked group');
 		const b = await session(s, { members: 1 });
-		const inside: Client[] = [];
-		const refused: Client[] = [];
-		for (let i = 0; i < 60; i++) {
+		const first = await s.connect(created.links.coLeader, 'Copy 0');
+		expect(first.admitted).toBe(true);
+		// Each later copy arrives while a co-leader is in the room, who overrules them (issue 15): it waits, announced.
+		const atDoor: Client[] = [];
+		const turnedAway: Client[] = [];
+		for (let i = 1; i < 60; i++) {
 			const c = await s.connect(created.links.coLeader, `Copy ${i}`, { settle: false });
-			await c.waitFor((x) => x.admitted || x.closed !== null, 'in, or turned away');
-			(c.admitted ? inside : refused).push(c);
+			await c.waitFor((x) => x.messages.length > 0 || x.closed !== null, 'waiting, or turned away');
+			(c.closed ? turnedAway : atDoor).push(c);
+		}
+		expect(atDoor).toHaveLength(MAX_WAITING);
+		expect(atDoor.every((c) => !c.admitted)).toBe(true);
+		for (const c of turnedAway) expect((await c.waitClosed()).code).toBe(CloseCode.lobbyFull);
+		const inside = [first];
+		for (const c of atDoor.slice(0, roomCapacity() - 1)) {
+			first.send({ type: 'admit', participantId: c.participantId });
+			await c.next('admitted');
+			inside.push(c);
 		}
 		expect(inside).toHaveLength(roomCapacity());
-		for (const c of refused) expect((await c.waitClosed()).code).toBe(CloseCode.roomFull);
+		first.send({ type: 'admit', participantId: atDoor.at(-1)!.participantId });
+		expect((await first.next('refused')).code).toBe('room-full');
 		const waiting = await s.connect(created.links.member, 'Mia Member');
-		inside[0]!.send({ type: 'admit', participantId: waiting.participantId });
-		expect((await inside[0]!.next('refused')).code).toBe('room-full');
+		first.send({ type: 'admit', participantId: waiting.participantId });
+		expect((await first.next('refused', () => true, 1)).code).toBe('room-full');
 		expect(waiting.admitted).toBe(false);
 		// When one's connection drops, there is room again, and someone new takes it.
 		const dropped = inside[1]!;
 		await dropped.close();
-		inside[0]!.send({ type: 'admit', participantId: waiting.participantId });
+		first.send({ type: 'admit', participantId: waiting.participantId });
 		await waiting.next('admitted');
 		// The one who dropped keeps their place: back with their seat, they are let in, full or not.
 		const back = await s.connect(created.links.coLeader, `Copy 1`, { seat: dropped.seat });
@@ -216,7 +229,9 @@ describe('one address past its share of sockets', () => {
 			again = await s.connect(created.links.coLeader, 'Back again', from('198.51.100.7')).catch(() => null);
 			if (!again) await new Promise((r) => setTimeout(r, 25));
 		}
-		expect(again?.admitted).toBe(true);
+		// Accepted (it waits at the door: Lena, the leader, overrules a co-leader).
+		expect(again?.closed).toBeNull();
+		expect(again?.messages[0]).toMatchObject({ type: 'waiting' });
 	});
 });
 

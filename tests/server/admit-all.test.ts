@@ -10,6 +10,9 @@ describe('admit all', () => {
 		const created = await s.createGroup('Arriving group');
 		const leader = await s.connect(created.links.leader, 'Lena Leader');
 		const coLeader = await s.connect(created.links.coLeader, 'Cole Coleader');
+		// Arriving after the leader, the co-leader waits to be let in (issue 15).
+		leader.send({ type: 'admit', participantId: coLeader.participantId });
+		await coLeader.next('admitted');
 		const first = await s.connect(created.links.member, 'Anna Berg');
 		leader.send({ type: 'admit', participantId: first.participantId });
 		await first.next('admitted');

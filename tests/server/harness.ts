@@ -444,6 +444,11 @@ export async function session(
 	const created = await server.createGroup();
 	const leader = await server.connect(created.links.leader, 'Lena Leader');
 	const co = coLeader ? await server.connect(created.links.coLeader, 'Carl Co') : null;
+	// Arriving after the leader, the co-leader waits at the door until the leader lets them in (issue 15).
+	if (co) {
+		leader.send({ type: 'admit', participantId: co.participantId });
+		await co.next('admitted');
+	}
 	const people: Client[] = [];
 	for (let i = 0; i < members; i++) people.push(await server.connect(created.links.member, `Member ${i + 1}`));
 	const obs = observer ? await server.connect(created.links.observer, 'Olga Observer') : null;

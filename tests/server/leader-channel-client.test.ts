@@ -42,6 +42,10 @@ it('two leaders read each other; a member has no channel; the case toggle follow
 	const member = roomClient(created.links.member, 'member', keyOf(created.links.leader));
 	await leader.join('Lena Leader');
 	await co.join('Carl Co');
+	// Arriving after the leader, the co-leader waits at the door until the leader lets them in (issue 15).
+	await waitFor(() => leader.waiting.length === 1 && co.status === 'waiting', 'Carl waits');
+	leader.send({ type: 'admit', participantId: co.participantId! });
+	await waitFor(() => co.status === 'admitted' && leader.waiting.length === 0, 'Carl in');
 	await member.join('Mira Member');
 	await waitFor(() => leader.waiting.length === 1, 'Mira waits');
 	leader.send({ type: 'admit', participantId: member.participantId! });

@@ -261,7 +261,10 @@ describe('restore after a server restart', () => {
 		for (const c of everyone) expect(c.must()).toEqual(state);
 		// A co-leader arriving now is told the room is no longer restorable.
 		const co = await second.connect(created.links.coLeader, 'Carl Co');
-		expect(co.messages[0]).toMatchObject({ type: 'admitted', restorable: false });
+		// (The leader is in, so the co-leader waits at the door first: issue 15.)
+		expect(co.messages[0]).toMatchObject({ type: 'waiting' });
+		leader2.send({ type: 'admit', participantId: co.participantId });
+		expect(await co.next('admitted')).toMatchObject({ type: 'admitted', restorable: false });
 		// And the session goes on from where it was.
 		leader2.send({ type: 'next-phase' });
 		for (const c of everyone) await c.waitState((st) => st.phase === 'return' && !st.listening);

@@ -56,7 +56,11 @@ export async function joinPage(browser: Browser, url: string, name: string, opti
 	return (await joinAs(browser, url, name, options)).page;
 }
 
-/** A leader (or co-leader) admits a waiting person by name. */
+/**
+ * A leader (or co-leader) admits a waiting person by name: from the waiting list, or (a leader held
+ * at the door while another leader is in, issue 15) from the announcement at the top of the cockpit.
+ */
 export async function admit(leaderPage: Page, name: string): Promise<void> {
-	await leaderPage.locator(`[data-testid="waiting"]${attr('data-name', name)} [data-testid="admit"]`).click();
+	const who = attr('data-name', name);
+	await leaderPage.locator(`[data-testid="waiting"]${who} [data-testid="admit"], [data-testid="leader-arriving"]${who} [data-testid="admit"]`).click();
 }

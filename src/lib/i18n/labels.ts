@@ -64,7 +64,8 @@ const REFUSALS: Record<ShownRefusal, () => string> = {
 	'no-round': m['refused_no-round'],
 	'not-a-speaker': m['refused_not-a-speaker'],
 	'bad-round-order': m['refused_bad-round-order'],
-	'watchers-full': m['refused_watchers-full']
+	'watchers-full': m['refused_watchers-full'],
+	'cannot-refuse-leader': m['refused_cannot-refuse-leader']
 };
 
 export const phaseName = (phase: Phase): string => PHASE_NAMES[phase]();

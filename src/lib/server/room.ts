@@ -152,7 +152,8 @@ export class Room {
 	attach(ws: WebSocket, identity: Identity): void {
 		if (this.#destroyed) return ws.close(CloseCode.serverShutdown, 'session closed');
 		this.#connections.replace(identity.participantId);
-		const where = arrival(identity.role, this.#lobby.admits(identity.participantId), this.#lobby.view(), this.#lobby.wasRemoved(identity.participantId));
+		const id = identity.participantId;
+		const where = arrival(identity.role, this.#lobby.admits(id), this.#lobby.view(id), this.#lobby.wasRemoved(id));
 		if (where === 'removed') return ws.close(CloseCode.removed, 'removed by a leader');
 		if (where === 'lobby-full') return ws.close(CloseCode.lobbyFull, 'waiting room full');
 		if (where === 'room-full') return ws.close(CloseCode.roomFull, 'room full');

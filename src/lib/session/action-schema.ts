@@ -75,6 +75,8 @@ export const RefusalCodeSchema = v.picklist([
 	'not-a-speaker',
 	'bad-round-order',
 	// A demonstration group's watchers have their own places (`DEMO_OBSERVERS`), and all are taken.
-	'watchers-full'
+	'watchers-full',
+	// A waiting leader is refused only by one who overrules them (`overrules`): never the leader by a co-leader.
+	'cannot-refuse-leader'
 ]);
 export type RefusalCode = v.InferOutput<typeof RefusalCodeSchema>;

@@ -61,7 +61,7 @@ describe('what each action asks of the room', () => {
 		]);
 	});
 
-	it('remove takes a person out of the state, closes their sockets and moves the media room; a leader is never removed', () => {
+	it('remove takes a person out of the state, closes their sockets and moves the media room; a co-leader never removes the leader', () => {
 		const outcome = applyAction(room(), leader, { type: 'remove', participantId: alice.id }, NOW);
 		expect(outcome.ok && outcome.state.participants[alice.id]).toBeUndefined();
 		expect(outcome.ok && outcome.effects).toEqual([
@@ -69,7 +69,7 @@ describe('what each action asks of the room', () => {
 			{ type: 'remove', participantId: alice.id },
 			{ type: 'move-media', removedId: alice.id }
 		]);
-		expect(refusal(leader, { type: 'remove', participantId: coLeader.id }, QUIET_LOBBY)).toBe('cannot-remove-leader');
+		expect(refusal(coLeader, { type: 'remove', participantId: leader.id }, QUIET_LOBBY)).toBe('cannot-remove-leader');
 	});
 
 	it('mute asks the media server and changes nothing in the state; someone not in the room is refused', () => {

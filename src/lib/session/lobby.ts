@@ -1,6 +1,6 @@
 import type { Effect } from './effects';
 import { watches } from './fishbowl';
-import { entersDirectly, type Role } from './roles';
+import { entersDirectly, isLeader, overrules, type Role } from './roles';
 
 /**
  * People waiting in one group's lobby at once. A Balint group is 5-10 people with a few
@@ -47,6 +47,11 @@ export interface LobbyView {
 	 * in a plain group, whose observers share the room with everyone else.
 	 */
 	watchers?: { inRoom: number; capacity: number };
+	/**
+	 * The roles of the leaders in the room now (connected and let in), the person arriving left
+	 * out: whether one of them may hold a leader back at the door (`heldAtDoor`). Absent: none.
+	 */
+	leadersInRoom?: readonly Role[];
 }
 
 /** Nobody waiting and room to spare: what rules that concern only the room see. (A literal: the page bundle keeps no call.) */
@@ -70,10 +75,20 @@ export function fullFor(lobby: LobbyView, role: Role | undefined): 'room-full' |
 	return isFull(lobby) ? 'room-full' : null;
 }
 
-/** Who waits in the same part of the room as someone of this role: the watchers apart, everyone else together. */
+/**
+ * Which part of the lobby someone waits in: a demonstration group's watchers apart, and leaders
+ * held at the door apart (a flood of member links keeps no leader from the door, and copies of a
+ * leaked leader link fill only their own part); everyone else together.
+ */
+function lobbyPart(lobby: LobbyView, role: Role | undefined): 'watchers' | 'leaders' | 'others' {
+	if (takesWatcherPlace(lobby, role)) return 'watchers';
+	return role && isLeader(role) ? 'leaders' : 'others';
+}
+
+/** Who waits in the same part of the lobby as someone of this role (`lobbyPart`). */
 function waitingBeside(lobby: LobbyView, role: Role): number {
-	const watcher = takesWatcherPlace(lobby, role);
-	return lobby.waiting.filter((w) => takesWatcherPlace(lobby, w.role) === watcher).length;
+	const part = lobbyPart(lobby, role);
+	return lobby.waiting.filter((w) => lobbyPart(lobby, w.role) === part).length;
 }
 
 export function waits(lobby: LobbyView, participantId: string): boolean {
@@ -86,20 +101,35 @@ export function linkReplacedEffects(lobby: LobbyView, role: Role, generation: nu
 	return [{ type: 'refuse-replaced', participantIds: stale }, { type: 'tell-lobby' }, { type: 'tell-link-replaced', role }];
 }
 
+/**
+ * A leader (or co-leader) arriving while someone who `overrules` them is in the room waits to be
+ * let in, announced (issue 15: a leader link found in a lost laptop's history must not walk in
+ * unseen). A co-leader present never holds the leader back; with nobody there, the passphrase
+ * guards the door instead.
+ */
+export function heldAtDoor(role: Role | undefined, lobby: LobbyView): boolean {
+	return !!role && isLeader(role) && (lobby.leadersInRoom ?? []).some((present) => overrules(present, role));
+}
+
+/** A waiting leader nobody in the room holds back any more (the one who did left): they go in, as they would arriving now. */
+export function releasedLeader(lobby: LobbyView): string | null {
+	return lobby.waiting.find((w) => w.role && isLeader(w.role) && !heldAtDoor(w.role, lobby))?.participantId ?? null;
+}
+
 /** Where a person's new socket goes: into the room, into the lobby, or away with a reason. */
 export type Arrival = 'enter' | 'wait' | 'lobby-full' | 'room-full' | 'watchers-full' | 'removed';
 
 /**
- * Leaders enter directly, and so does anyone let in before (they keep their place even in a
- * full room); everyone else waits, unless the lobby is already flooded. A demonstration
- * group's watchers are turned away once as many watch and wait as it may hold: no more could
- * ever be let in.
+ * Leaders enter directly (unless held at the door, `heldAtDoor`), and so does anyone let in
+ * before (they keep their place even in a full room); everyone else waits, unless the lobby is
+ * already flooded. A demonstration group's watchers are turned away once as many watch and wait
+ * as it may hold: no more could ever be let in.
  */
 export function arrival(role: Role, admittedBefore: boolean, lobby: LobbyView, removedBefore = false): Arrival {
 	// A seat a leader removed from this session stays out (a tab that reloaded as it happened
 	// never heard so); the person may come back only as someone new, through the lobby.
 	if (removedBefore) return 'removed';
-	if (!entersDirectly(role) && !admittedBefore) {
+	if ((!entersDirectly(role) || heldAtDoor(role, lobby)) && !admittedBefore) {
 		const pool = watcherPool(lobby, role);
 		if (pool) return waitingBeside(lobby, role) + pool.inRoom >= pool.capacity ? 'watchers-full' : 'wait';
 		return waitingBeside(lobby, role) >= (lobby.maxWaiting ?? MAX_WAITING) ? 'lobby-full' : 'wait';

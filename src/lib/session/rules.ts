@@ -1,9 +1,9 @@
 import type { Action, ActionType, RefusalCode } from './action-schema';
 import type { Effect } from './effects';
-import { fullFor, QUIET_LOBBY, watcherPool, waits, type LobbyView } from './lobby';
+import { fullFor, QUIET_LOBBY, watcherPool, type LobbyView, type Waiting } from './lobby';
 import { removeParticipant, withParticipant } from './participants';
 import { isPhase, nextPhase, type Phase } from './phases';
-import { isLeader, watchesOnly, type Role } from './roles';
+import { isLeader, overrules, watchesOnly, type Role } from './roles';
 import { formerEntry } from './entry';
 import { currentSpeaker, dropFromRound, moveOn, reorderRound, roundRunning, speaksInRounds, startRound } from './rounds';
 import { MAX_CASES, type SessionState } from './state';
@@ -57,6 +57,8 @@ export function mayAct(role: Role, type: ActionType): boolean {
 	if (type === 'round-next' || type === 'round-pass') return speaksInRounds(role);
 	return false;
 }
+
+const leaderWaits = (w: Waiting): boolean => !!w.role && isLeader(w.role);
 
 function refuse(code: RefusalCode): Outcome {
 	return { ok: false, code };
@@ -190,7 +192,8 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 		case 'remove': {
 			const person = state.participants[action.participantId];
 			if (!person) return refuse('unknown-participant');
-			if (isLeader(person.role)) return refuse('cannot-remove-leader');
+			// Among leaders, only who `overrules` the other (never oneself): a co-leader cannot lock the leader out.
+			if (isLeader(person.role) && (person.id === actor.id || !overrules(actor.role, person.role))) return refuse('cannot-remove-leader');
 			return done(removeParticipant(state, person.id), { type: 'remove', participantId: person.id }, { type: 'move-media', removedId: person.id });
 		}
 		case 'end-session':
@@ -222,11 +225,15 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			return done(state, { type: 'admit', participantId: action.participantId }, { type: 'tell-lobby' });
 		}
 		case 'decline': {
-			if (!waits(lobby, action.participantId)) return refuse('unknown-participant');
+			const person = lobby.waiting.find((w) => w.participantId === action.participantId);
+			if (!person) return refuse('unknown-participant');
+			// A waiting leader is refused only by one who overrules them; any leader may let them in.
+			if (person.role && isLeader(person.role) && !overrules(actor.role, person.role)) return refuse('cannot-refuse-leader');
 			return done(state, { type: 'decline', participantIds: [action.participantId] }, { type: 'tell-lobby' });
 		}
 		case 'decline-new': {
-			const newcomers = lobby.waiting.filter((w) => w.new).map((w) => w.participantId);
+			// A waiting leader is looked at and refused alone, never swept away with a flood.
+			const newcomers = lobby.waiting.filter((w) => w.new && !leaderWaits(w)).map((w) => w.participantId);
 			return done(state, { type: 'decline', participantIds: newcomers }, { type: 'tell-lobby' });
 		}
 		// The group arrives at once before the opening: one click lets in everyone waiting, in the
@@ -236,7 +243,8 @@ function decide(state: SessionState, actor: Actor, action: Action, now: number, 
 			// role: `enterRoom`) waits for a leader to admit them alone, having looked.
 			const takesOver = (w: (typeof lobby.waiting)[number]) =>
 				!!w.name && !!w.role && formerEntry(state, { id: w.participantId, name: w.name, role: w.role }) !== null;
-			const chosen = (w: (typeof lobby.waiting)[number]) => !action.role || w.role === action.role;
+			// A waiting leader is announced and let in alone, having been looked at.
+			const chosen = (w: (typeof lobby.waiting)[number]) => (!action.role || w.role === action.role) && !leaderWaits(w);
 			const waiting = [...new Map(lobby.waiting.filter((w) => chosen(w) && !takesOver(w)).map((w) => [w.participantId, w.role])).entries()];
 			const [first] = waiting;
 			if (!first) return done(state);

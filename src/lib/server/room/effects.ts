@@ -1,4 +1,5 @@
 import type { Effect } from '../../session/effects';
+import { releasedLeader } from '../../session/lobby';
 import { CloseCode } from '../../sync/protocol';
 import type { Connection, Connections } from './connections';
 import type { Lobby } from './lobby';
@@ -46,8 +47,14 @@ export function carryOut(effect: Effect, { connections, lobby, media, restore, a
 			return media.setPublishing(effect.participantId, effect.role, effect.publishing);
 		case 'tell-lobby':
 			return lobby.tellLeaders();
-		case 'tell-waiting':
-			return lobby.tellWaiting();
+		case 'tell-waiting': {
+			lobby.tellWaiting();
+			// The last leader left while a leader waited for them: that one goes in, as arriving now would.
+			const released = releasedLeader(lobby.view());
+			const conn = released ? connections.waitingOf(released) : undefined;
+			if (conn) admit(conn);
+			return;
+		}
 		case 'close-restore':
 			return restore.close();
 		case 'readmit':

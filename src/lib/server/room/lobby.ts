@@ -1,5 +1,6 @@
 import { DEMO_OBSERVERS, watches } from '../../session/fishbowl';
 import { roomCapacity, type LobbyView } from '../../session/lobby';
+import { isLeader } from '../../session/roles';
 import type { ServerMessage, WaitingPerson } from '../../sync/protocol';
 import type { Connections } from './connections';
 
@@ -78,8 +79,11 @@ export class Lobby {
 			.map((c) => ({ participantId: c.identity.participantId, name: c.identity.name, role: c.identity.role, new: !this.#known.has(c.identity.participantId) }));
 	}
 
-	/** What the rules may know of the lobby and the room: who waits (with the link they came with), how full it is. */
-	view(): LobbyView {
+	/**
+	 * What the rules may know of the lobby and the room: who waits (with the link they came with),
+	 * how full it is, and which leaders are in it (`arriving` left out: `heldAtDoor`).
+	 */
+	view(arriving?: string): LobbyView {
 		const waiting = this.#connections.waiting().map(({ identity }) => ({
 			participantId: identity.participantId,
 			new: !this.#known.has(identity.participantId),
@@ -87,11 +91,14 @@ export class Lobby {
 			linkGeneration: identity.linkGeneration ?? 0,
 			name: identity.name
 		}));
+		const leadersInRoom = [...this.#connections]
+			.filter((c) => c.admitted && isLeader(c.identity.role) && c.identity.participantId !== arriving)
+			.map((c) => c.identity.role);
 		const { seats, demo } = this.#options;
 		const capacity = roomCapacity(seats);
-		if (!demo) return { waiting, inRoom: this.#connections.inRoom(), capacity };
+		if (!demo) return { waiting, inRoom: this.#connections.inRoom(), capacity, leadersInRoom };
 		const watchers = { inRoom: this.#connections.inRoom((identity) => watches(identity.role)), capacity: DEMO_OBSERVERS };
-		return { waiting, inRoom: this.#connections.inRoom((identity) => !watches(identity.role)), capacity, watchers };
+		return { waiting, inRoom: this.#connections.inRoom((identity) => !watches(identity.role)), capacity, watchers, leadersInRoom };
 	}
 
 	waitingMessage(): ServerMessage {
