@@ -60,6 +60,9 @@ describe('replacing a link', () => {
 		const other = await s.createGroup('Other group');
 		const lena = await enter(s, created.links.leader);
 		const carl = await enter(s, created.links.coLeader, 'Carl Co');
+		// A co-leader arriving while the leader is in waits for them (second leader, issue 15).
+		lena.client.send({ type: 'admit', participantId: carl.client.participantId });
+		await carl.client.next('admitted');
 		const { res, link } = await replace(s, lena, 'member');
 		expect(res.status).toBe(200);
 		expect(res.json).toMatchObject({ role: 'member', expiresAt: created.expiresAt, saved: true });
