@@ -74,7 +74,7 @@ try {
 		const leader = await browser.newContext();
 		const from = relay.requests.length;
 		try {
-			const secrets = await memberSession({
+			const { member } = await memberSession({
 				origin: relay.origin,
 				profile,
 				leader,
@@ -82,7 +82,7 @@ try {
 				afterLoad: variant.afterLoad,
 				open: variant.open?.(relay)
 			});
-			columns.push({ name: variant.id, traces: tracesIn(profile, secrets) });
+			columns.push({ name: variant.id, traces: tracesIn(profile, member) });
 			const seen = relay.requests.slice(from);
 			const icons = seen.filter((r) => /favicon/.test(r.path)).length;
 			const room = seen.find((r) => r.path.startsWith('/room'));

@@ -50,8 +50,16 @@ async function typed(context: BrowserContext, url: string): Promise<Page> {
 	return page;
 }
 
-/** Runs the session; the member's browser is closed when it returns (its profile written out). */
-export async function memberSession(o: MemberSession): Promise<LinkSecrets> {
+const secretsOf = (url: string, group: string): LinkSecrets => {
+	const fragment = new URLSearchParams(new URL(url).hash.slice(1));
+	return { token: fragment.get('t')!, mediaKey: fragment.get('k')!, group };
+};
+
+/**
+ * Runs the session; the member's browser is closed when it returns (its profile written out),
+ * the leader's context is left open. Answers the secrets of both links.
+ */
+export async function memberSession(o: MemberSession): Promise<{ member: LinkSecrets; leader: LinkSecrets }> {
 	const created = await fetch(`${o.origin}/api/groups`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -59,8 +67,6 @@ export async function memberSession(o: MemberSession): Promise<LinkSecrets> {
 	});
 	if (created.status !== 201) throw new Error(`creating the group: ${created.status} ${await created.text()}`);
 	const { links } = (await created.json()) as CreatedGroup;
-	const fragment = new URLSearchParams(new URL(links.member).hash.slice(1));
-	const secrets = { token: fragment.get('t')!, mediaKey: fragment.get('k')!, group: o.group };
 
 	const leader = await o.leader.newPage();
 	await joinOnPage(leader, links.leader, LEADER_NAME);
@@ -83,7 +89,7 @@ export async function memberSession(o: MemberSession): Promise<LinkSecrets> {
 		await member.close();
 		await leader.close();
 	}
-	return secrets;
+	return { member: secretsOf(links.member, o.group), leader: secretsOf(links.leader, o.group) };
 }
 
 /**
