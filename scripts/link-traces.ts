@@ -21,6 +21,7 @@ interface Variant {
 	about: string;
 	pages: PageRewrite;
 	afterLoad?: MemberSession['afterLoad'];
+	beforeClose?: MemberSession['beforeClose'];
 	open?: (relay: PageRelay) => MemberSession['open'];
 }
 
@@ -52,6 +53,16 @@ const variants: Variant[] = [
 			const [room] = await Promise.all([member.waitForEvent('page'), mail.click('#link')]);
 			return room as Page;
 		}
+	},
+	{
+		id: 'h',
+		about: "d, and once the session has ended the page replaces itself with the app's front page (location.replace)",
+		pages: NOW,
+		beforeClose: async (page) => {
+			await page.evaluate(() => location.replace(location.origin + '/'));
+			await page.getByTestId('create-group').waitFor();
+			await page.waitForTimeout(5000);
+		}
 	}
 ];
 
@@ -80,6 +91,7 @@ try {
 				leader,
 				group: `Quillwort Lantern Circle ${variant.id.toUpperCase()}`,
 				afterLoad: variant.afterLoad,
+				beforeClose: variant.beforeClose,
 				open: variant.open?.(relay)
 			});
 			columns.push({ name: variant.id, traces: tracesIn(profile, member) });

@@ -93,7 +93,7 @@ export async function memberSession(o: MemberSession): Promise<{ member: LinkSec
 }
 
 /**
- * The byte forms each secret is searched in: as typed (UTF-8 and UTF-16, by `found`),
+ * The byte forms each secret is searched in: as typed (each in UTF-8 and UTF-16, by `tracesIn`),
  * URL-encoded, and for the group's name also inside base64 (a link's token is base64url JSON
  * that holds it), at each of the three alignments, in both base64 alphabets.
  */
