@@ -71,8 +71,9 @@ test('forged, altered, missing and malformed links each get a clear refusal', as
 	await page.goto(member);
 	await expect(page.getByTestId('display-name')).toBeVisible();
 	await expect(page.getByTestId('link-problem')).toHaveCount(0);
-	// A reload revalidates the cached page (a 304): it must keep the page's own CSP, not get the
-	// API's `default-src 'none'`, which would block every script and leave a blank page.
+	// A reload fetches the page again (pages are `no-store`, never a 304): it must keep the page's
+	// own CSP, not get the API's `default-src 'none'`, which would block every script and leave a
+	// blank page.
 	await page.reload();
 	await expect(page.getByTestId('display-name')).toBeVisible();
 	expect(errors).toEqual([]);
