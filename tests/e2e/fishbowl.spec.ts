@@ -4,6 +4,7 @@ import type { Browser, Page } from '@playwright/test';
 import { DEMO_OBSERVERS } from '../../src/lib/session/fishbowl';
 import { expectSeesAndHears, liveCaptures, participantId, recordPeerConnections } from '../support/media-probe';
 import { socketPerson, type SocketPerson } from '../support/socket-person';
+import { autoplayLaunchOptions, startLiveKitApp } from './livekit-app';
 import {
 	admit,
 	attr,

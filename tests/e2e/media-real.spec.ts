@@ -368,7 +368,7 @@ test('the listening presenter’s network cut for 15 s and restored: her picture
 	const bo = await joinWithMedia(browser, group.links.member, 'Bo Member');
 	// Pia on a browser of her own: its network is what gets cut.
 	const before = networkServices();
-	const own = await playwright.chromium.launch(launchOptions);
+	const own = await playwright.chromium.launch(autoplayLaunchOptions());
 	const pia = await joinWithMedia(own, group.links.member, 'Pia Presenter');
 	// Chromium starts its network service with the first page.
 	const network = newNetworkService(before);
