@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test, closeAll, createGroup, joinAs, participant, watchErrors } from './fixtures';
+import { expect, test, admit, closeAll, createGroup, joinAs, participant, watchErrors } from './fixtures';
 import { expectAccessibleIn } from './leaders-only';
 
 /**
@@ -35,6 +35,8 @@ test('the leader replaces the co-leader link from the room: shown once, the old 
 	const leader = await joinAs(browser, links.leader, 'Lena Leader', { viewport: { width: 1366, height: 768 } });
 	await expect(leader.page.getByTestId('phase')).toHaveAttribute('data-phase', 'gathering');
 	const carl = await joinAs(browser, links.coLeader, 'Carl Co');
+	// A co-leader arriving while the leader is in is announced and let in (second leader).
+	await admit(leader.page, 'Carl Co');
 	await expect(participant(carl.page, 'Carl Co')).toBeVisible();
 
 	// A co-leader is offered the co-leader and supervisor links, never the leader's.
@@ -86,8 +88,9 @@ test('the leader replaces the co-leader link from the room: shown once, the old 
 	await expect(oldPage.getByTestId('display-name')).toHaveCount(0);
 	await expect(participant(leader.page, 'Carl Co')).toHaveAttribute('data-connected', 'true');
 
-	// The new link brings the co-leader straight in, with the leaders' key: they read the channel.
+	// The new link brings the co-leader in (announced, let in), with the leaders' key: they read the channel.
 	const cora = await joinAs(browser, newLink, 'Cora Co');
+	await admit(leader.page, 'Cora Co');
 	await expect(participant(cora.page, 'Cora Co')).toHaveAttribute('data-role', 'co-leader');
 	await expect(cora.page.getByTestId('leader-channel')).toHaveAttribute('data-available', 'true');
 	await leader.page.getByTestId('leader-message-input').fill('Welcome, Cora.');
