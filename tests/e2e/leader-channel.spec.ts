@@ -18,6 +18,8 @@ test('leaders write to each other; the server relays only ciphertext, and member
 	expect(new URL(links.leader).hash).toMatch(/[#&]l=[A-Za-z0-9_-]{22}/);
 	expect(new URL(links.member).hash).not.toContain('l=');
 	const leader = await joinListening(browser, links.leader, 'Lena Leader');
+	// In the room before the co-leader comes: only then is the co-leader held at her door.
+	await expect(leader.page.getByTestId('phase')).toBeVisible();
 	const co = await joinListening(browser, links.coLeader, 'Carl Co');
 	// Arriving after the leader, the co-leader is announced at her door and let in (issue 15).
 	await admit(leader.page, 'Carl Co');

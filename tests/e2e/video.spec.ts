@@ -463,6 +463,8 @@ test.describe('with video configured', () => {
 		const { links } = (await created.json()) as Created;
 		const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1366, height: 768 } });
 		const leader = await joinAs(browser, links.leader, 'Lotta Leader', context);
+		// In the room before anyone else comes: a co-leader arriving first would not be held at her door.
+		await expect(leader.locator(`[data-testid="participant"]${attr('data-name', 'Lotta Leader')}`)).toBeVisible();
 		// Eleven more people join through the real ticket API and sync socket, without a browser:
 		// the gallery is drawn from the roster, and twelve Chromium pages each running the fake
 		// camera's preview would load the two cores of this machine far more than the test needs.
